@@ -1,0 +1,47 @@
+import { Option, type Command } from 'commander';
+import { printWarning } from '../ui/output.js';
+import { loadEnv, resolveTarget, type ConnectionFlags, type Env, type Target } from '../redis/target.js';
+
+/** What every command gets from main(): inputs that tests can replace. */
+export interface RunContext {
+  cwd: string;
+  env: Env;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+export function defaultContext(): RunContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+}
+
+/** The connection flags shared by every command that talks to Redis. */
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('-u, --url <url>', 'redis:// or rediss:// URL (default: REDIS_URL, REDIS_HOST..., redis://127.0.0.1:6379)')
+    .option('--env-file <path>', 'read REDIS_* variables from this file (default: .env when present)')
+    .option('--tls', 'force TLS')
+    .option('--cacert <file>', 'CA certificate to verify the server with')
+    .option('--cert <file>', 'client certificate (with --key)')
+    .option('--key <file>', 'client private key (with --cert)')
+    .option('--sni <name>', 'TLS server name to send and verify (default: the host name)')
+    .option('--insecure', 'skip TLS certificate verification (not recommended)')
+    .option('--cluster', 'use a cluster client (default: detected)')
+    .addOption(new Option('--timeout <ms>', 'bound for every network step').default('5000'))
+    .option('--json', 'print one JSON document on stdout')
+    .option('--no-color', 'disable colour');
+}
+
+/** Env (process + env file) and the target, from a command's parsed flags. */
+export function targetFromFlags(flags: ConnectionFlags, ctx: RunContext): { target: Target; env: Env } {
+  const env = loadEnv(ctx.env, ctx.cwd, flags.envFile);
+  const target = resolveTarget(flags, env, ctx.cwd);
+  if (target.tls && !target.tls.rejectUnauthorized) printWarning('TLS certificate verification is off (--insecure): the connection can be intercepted');
+  return { target, env };
+}

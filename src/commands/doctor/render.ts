@@ -1,0 +1,36 @@
+import { color, symbols } from '../../ui/colors.js';
+import type { DoctorResult } from './index.js';
+
+/** The documented JSON shape (README "doctor --json"). */
+export function toDoctorJson(r: DoctorResult): object {
+  return {
+    target: r.target,
+    provider: r.provider,
+    server: r.server,
+    checks: r.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, hint: c.hint })),
+    summary: r.summary,
+    ok: r.ok,
+  };
+}
+
+export function renderDoctor(r: DoctorResult): string {
+  const c = color();
+  const width = Math.max(...r.checks.map((x) => x.id.length), 10);
+  const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`, ''];
+  for (const check of r.checks) {
+    const mark = {
+      pass: c.green(symbols.pass),
+      warn: c.yellow(symbols.warn),
+      fail: c.red(symbols.fail),
+      skip: c.dim(symbols.skip),
+    }[check.status];
+    const text = check.status === 'skip' ? c.dim(check.message) : check.message;
+    lines.push(`  ${mark} ${check.id.padEnd(width)}  ${text}`);
+    if (check.hint && check.status !== 'pass') lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${check.hint}`);
+  }
+  const s = r.summary;
+  lines.push('');
+  const verdict = r.ok ? c.green('healthy') : c.red('unhealthy');
+  lines.push(`${verdict}: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped`);
+  return lines.join('\n');
+}

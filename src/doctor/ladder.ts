@@ -1,0 +1,212 @@
+import { isIP } from 'node:net';
+import type { Redis } from 'ioredis';
+import { connectCluster, connectStandalone, type Connection } from '../redis/connect.js';
+import { errorText, explainError } from '../redis/hints.js';
+import { detectServer, parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
+import { detectProvider, providerFromHost, providerNeedsTls, type Provider } from '../redis/provider.js';
+import { redact } from '../redis/secrets.js';
+import type { Target } from '../redis/target.js';
+import { withTimeout } from '../redis/timeout.js';
+import { handshakeTls, openTcp, resolveHost, sniffProtocol } from './probes.js';
+import { fail, pass, skip, warn, type CheckResult } from './types.js';
+
+/**
+ * The connection ladder: each rung runs only when the one before passed; the rest are
+ * reported as skipped. Order: dns → tcp → protocol → tls → auth → ping → server facts.
+ * Protocol comes before the handshake because a TLS client on a plaintext port would
+ * otherwise hang in the handshake: the sniff detects both mismatches without waiting.
+ */
+export const ladderIds = ['conn.dns', 'conn.tcp', 'conn.protocol', 'conn.tls', 'conn.auth', 'conn.ping', 'server.info', 'server.provider', 'server.topology'] as const;
+
+export interface LadderOutcome {
+  checks: CheckResult[];
+  server: ServerFacts | null;
+  provider: Provider;
+  info: InfoRecord | null;
+  /** Open when the ladder reached the server; the caller closes it. */
+  connection: Connection | null;
+  /** true when every rung passed or warned. */
+  reached: boolean;
+}
+
+const ms = (n: number): string => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
+const clean = (err: unknown): string => redact(errorText(err));
+
+export const certWarnDays = 30;
+
+export async function runLadder(target: Target, now: Date = new Date()): Promise<LadderOutcome> {
+  const checks: CheckResult[] = [];
+  const timeout = target.timeoutMs;
+  const out: LadderOutcome = { checks, server: null, provider: providerFromHost(target.host) ?? 'generic', info: null, connection: null, reached: false };
+  const ids = ladderIds.filter((id) => id !== 'conn.tls' || target.tls);
+  const skipRest = (after: string): LadderOutcome => {
+    for (const id of ids.slice(checks.length)) checks.push(skip(id, `not run: ${after} did not pass`));
+    return out;
+  };
+
+  // conn.dns
+  let address = target.host;
+  if (isIP(target.host)) {
+    checks.push(pass('conn.dns', `${target.host} is an IP address`));
+  } else {
+    try {
+      const addrs = await resolveHost(target.host, timeout);
+      address = addrs[0] ?? target.host;
+      checks.push(pass('conn.dns', `${target.host} resolves to ${addrs.join(', ')}`));
+    } catch (err) {
+      checks.push(fail('conn.dns', `${target.host} does not resolve: ${clean(err)}`, 'check the host name; inside docker compose use the service name (e.g. redis), not localhost'));
+      return skipRest('conn.dns');
+    }
+  }
+
+  // conn.tcp
+  try {
+    const took = await openTcp(address, target.port, timeout);
+    checks.push(pass('conn.tcp', `TCP connection to ${target.host}:${target.port} opened in ${ms(took)} ms`));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const hint = e.code === 'ECONNREFUSED'
+      ? 'nothing is listening on that port: is Redis running, and on this port?'
+      : 'no answer: a firewall or security group drops the traffic, or the host is in a private network (ElastiCache has no public endpoint: run from inside its VPC)';
+    checks.push(fail('conn.tcp', `cannot open a TCP connection to ${target.host}:${target.port}: ${clean(err)}`, hint));
+    return skipRest('conn.tcp');
+  }
+
+  // conn.protocol
+  try {
+    const sniff = await sniffProtocol(address, target.port, timeout);
+    const wantTls = Boolean(target.tls);
+    if (sniff.kind === 'silent') {
+      checks.push(fail('conn.protocol', `the server accepted the connection but sent nothing back within ${timeout} ms`, 'this port does not answer like Redis: check the port, or whether a proxy or firewall holds the connection'));
+      return skipRest('conn.protocol');
+    }
+    if (sniff.kind === 'plaintext' && wantTls) {
+      checks.push(fail('conn.protocol', 'the server speaks plaintext on this port, but the client uses TLS (a TLS handshake here would hang)', 'use redis:// instead of rediss:// (and drop --tls)'));
+      return skipRest('conn.protocol');
+    }
+    if (sniff.kind === 'tls' && !wantTls) {
+      checks.push(fail('conn.protocol', 'the server expects TLS on this port, but the client speaks plaintext (it sees ECONNRESET or a hang)', 'use rediss:// instead of redis://'));
+      return skipRest('conn.protocol');
+    }
+    checks.push(pass('conn.protocol', wantTls ? 'client and server both use TLS' : 'client and server both use plaintext RESP'));
+  } catch (err) {
+    checks.push(fail('conn.protocol', `protocol check failed: ${clean(err)}`, explainError(err).hint));
+    return skipRest('conn.protocol');
+  }
+
+  // conn.tls
+  if (target.tls) {
+    try {
+      const facts = await handshakeTls(target, timeout);
+      const until = facts.validTo ? facts.validTo.toISOString().slice(0, 10) : 'unknown';
+      const daysLeft = facts.validTo ? Math.floor((facts.validTo.getTime() - now.getTime()) / 86_400_000) : Infinity;
+      if (!target.tls.rejectUnauthorized) {
+        checks.push(warn('conn.tls', `${facts.protocol} handshake done, but verification is off (--insecure)${facts.authorizationError ? `: ${facts.authorizationError}` : ''}`, 'pass the CA with --cacert instead of --insecure'));
+      } else if (daysLeft < certWarnDays) {
+        checks.push(warn('conn.tls', `${facts.protocol}, certificate for ${facts.subject} expires on ${until} (${daysLeft} days left)`, 'renew the server certificate before it expires'));
+      } else {
+        checks.push(pass('conn.tls', `${facts.protocol}, certificate for ${facts.subject} verified, valid until ${until}`));
+      }
+    } catch (err) {
+      const { hint } = explainError(err);
+      checks.push(fail('conn.tls', `TLS handshake failed: ${clean(err)}`, hint));
+      return skipRest('conn.tls');
+    }
+  }
+
+  // conn.auth
+  let client: Redis;
+  try {
+    // No ready check: in LOADING it would wait; conn.ping reports LOADING instead.
+    client = await connectStandalone(target, { enableReadyCheck: false });
+  } catch (err) {
+    const { hint } = explainError(err);
+    checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
+    return skipRest('conn.auth');
+  }
+  out.connection = { client, isCluster: false, primaries: () => [client], close: async () => void client.disconnect() };
+  const pings: number[] = [];
+  try {
+    const t0 = performance.now();
+    await client.ping();
+    pings.push(performance.now() - t0);
+    const who = target.username ?? 'default';
+    checks.push(pass('conn.auth', target.password ? `authenticated as ${who}` : 'no password needed'));
+  } catch (err) {
+    const { cause, hint } = explainError(err);
+    if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode' || cause === 'acl') {
+      checks.push(fail('conn.auth', `not authenticated: ${clean(err)}`, hint));
+      return skipRest('conn.auth');
+    }
+    // LOADING, MISCONF and friends are the server's state, not credentials: conn.ping says so.
+    checks.push(pass('conn.auth', target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed'));
+    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
+    return skipRest('conn.ping');
+  }
+
+  // conn.ping: a few round trips give a p50 and a worst case.
+  try {
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      await client.ping();
+      pings.push(performance.now() - t0);
+    }
+    const sorted = [...pings].sort((a, b) => a - b);
+    const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const max = sorted[sorted.length - 1] ?? 0;
+    checks.push(pass('conn.ping', `PONG: p50 ${ms(p50)} ms, max ${ms(max)} ms over ${pings.length} pings`));
+  } catch (err) {
+    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
+    return skipRest('conn.ping');
+  }
+
+  // server.info
+  let info: InfoRecord;
+  try {
+    info = parseInfo(await withTimeout(client.info(), timeout, 'INFO'));
+    out.info = info;
+    out.server = detectServer(info);
+    const s = out.server;
+    checks.push(pass('server.info', `${s.engine} ${s.version}, ${s.mode}, role ${s.role}`));
+  } catch (err) {
+    checks.push(fail('server.info', `INFO failed: ${clean(err)}`, explainError(err).hint));
+    return skipRest('server.info');
+  }
+
+  // server.provider
+  out.provider = detectProvider(target.host, info);
+  if (providerNeedsTls(out.provider, target.host) && !target.tls) {
+    checks.push(fail('server.provider', `${out.provider} requires TLS, but the target is plaintext`, 'use the rediss:// URL'));
+  } else {
+    checks.push(pass('server.provider', `provider: ${out.provider}`));
+  }
+
+  // server.topology
+  checks.push(await checkTopology(target, info, client, out));
+  out.reached = checks.every((c) => c.status !== 'fail' && c.status !== 'skip');
+  return out;
+}
+
+async function checkTopology(target: Target, info: InfoRecord, client: Redis, out: LadderOutcome): Promise<CheckResult> {
+  const isCluster = info.cluster_enabled === '1';
+  if (!isCluster) {
+    if (target.forceCluster) return fail('server.topology', '--cluster was given, but the server is not in cluster mode', 'drop --cluster: use a standalone client');
+    return pass('server.topology', 'standalone server, reached with a standalone client');
+  }
+  try {
+    const clusterInfo = parseInfo(String(await withTimeout(client.call('CLUSTER', 'INFO'), target.timeoutMs, 'CLUSTER INFO')));
+    const cluster = await connectCluster(target);
+    const primaries = cluster.nodes('master');
+    const results = await Promise.allSettled(primaries.map((n) => withTimeout(n.ping(), target.timeoutMs, 'PING')));
+    const failed = results.map((r, i) => (r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null)).filter(Boolean);
+    out.connection?.close();
+    out.connection = { client: cluster, isCluster: true, primaries: () => cluster.nodes('master'), close: async () => void cluster.disconnect() };
+    if (clusterInfo.cluster_state !== 'ok') {
+      return fail('server.topology', `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok`, 'some slots are not served: check the failed primaries');
+    }
+    if (failed.length) return fail('server.topology', `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}`, 'every primary must be reachable from here');
+    return pass('server.topology', `cluster of ${primaries.length} primaries, all reached with a cluster client (a standalone client would get MOVED)`);
+  } catch (err) {
+    return fail('server.topology', `this is a cluster node, but the cluster could not be reached as a cluster: ${clean(err)}`, 'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors');
+  }
+}

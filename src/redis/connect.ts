@@ -1,0 +1,151 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { CliError, ExitCode } from '../errors.js';
+import { errorText, explainError } from './hints.js';
+import { parseInfo } from './info.js';
+import { redact } from './secrets.js';
+import type { Target } from './target.js';
+import { withTimeout } from './timeout.js';
+
+export type AnyClient = Redis | Cluster;
+
+/** A live connection: one client for the target, and the primaries to fan out to. */
+export interface Connection {
+  client: AnyClient;
+  isCluster: boolean;
+  /** Every primary (one entry on a standalone server). */
+  primaries(): Redis[];
+  close(): Promise<void>;
+}
+
+/**
+ * ioredis options for a probe-like client: no retries, no offline queue, bounded by the
+ * target's timeout. ioredis retries forever by default (field-notes §2), which hangs a CLI.
+ */
+export function clientOptions(target: Target, extra: Partial<RedisOptions> = {}): RedisOptions {
+  return {
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    db: target.db,
+    tls: target.tls
+      ? {
+          ca: target.tls.ca,
+          cert: target.tls.cert,
+          key: target.tls.key,
+          servername: target.tls.servername,
+          rejectUnauthorized: target.tls.rejectUnauthorized,
+        }
+      : undefined,
+    lazyConnect: true,
+    connectTimeout: target.timeoutMs,
+    commandTimeout: target.timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectionName: 'redis-ops',
+    ...extra,
+  };
+}
+
+export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}): ClusterOptions {
+  const { host: _h, port: _p, lazyConnect: _l, retryStrategy: _r, enableOfflineQueue: _e, ...redisOptions } = clientOptions(target, extra);
+  return {
+    redisOptions,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => null,
+    slotsRefreshTimeout: target.timeoutMs,
+    // TLS clusters: verify against the configured host name, not the node IPs (field-notes §2).
+    dnsLookup: (address, cb) => cb(null, address),
+  };
+}
+
+/** Connect a standalone client and wait until it is ready, collecting every error it emits. */
+export async function connectStandalone(target: Target, extra: Partial<RedisOptions> = {}): Promise<Redis> {
+  const client = new Redis(clientOptions(target, extra));
+  const errors: Error[] = [];
+  client.on('error', (err: Error) => errors.push(err));
+  try {
+    await withTimeout(client.connect(), target.timeoutMs, 'connect');
+    return client;
+  } catch (err) {
+    client.disconnect();
+    // connect() often rejects only with "Connection is closed."; the real cause is an event.
+    throw pickCause(err, errors);
+  }
+}
+
+export async function connectCluster(target: Target, extra: Partial<RedisOptions> = {}): Promise<Cluster> {
+  const cluster = new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra));
+  const errors: Error[] = [];
+  cluster.on('error', (err: Error) => errors.push(err));
+  cluster.on('node error', (err: Error) => errors.push(err));
+  try {
+    await withTimeout(cluster.connect(), target.timeoutMs, 'cluster connect');
+    return cluster;
+  } catch (err) {
+    cluster.disconnect();
+    throw pickCause(err, errors);
+  }
+}
+
+function pickCause(err: unknown, events: Error[]): Error {
+  const generic = (e: unknown): boolean => /Connection is closed|None of startup nodes is available|Failed to refresh slots cache/i.test(errorText(e));
+  const specific = events.find((e) => !generic(e)) ?? ((err instanceof Error && !generic(err)) ? err : undefined);
+  const nested = events.flatMap((e) => ((e as { lastNodeError?: Error }).lastNodeError ? [(e as { lastNodeError?: Error }).lastNodeError as Error] : []));
+  return specific ?? nested[0] ?? (err instanceof Error ? err : new Error(String(err)));
+}
+
+/** Is the server a cluster node? INFO cluster works everywhere, even where CONFIG is blocked. */
+export async function isClusterServer(client: Redis): Promise<boolean> {
+  const info = parseInfo(await client.info('cluster'));
+  return info.cluster_enabled === '1';
+}
+
+/**
+ * Connect the way a command needs: detect cluster mode unless forced, carry TLS and
+ * credentials to every node. Failure is a connection error (exit 2) with a hint.
+ */
+export async function openConnection(target: Target, extra: Partial<RedisOptions> = {}): Promise<Connection> {
+  try {
+    let cluster = target.forceCluster;
+    if (!cluster) {
+      const probe = await connectStandalone(target, extra);
+      if (await withTimeout(isClusterServer(probe), target.timeoutMs, 'INFO cluster')) {
+        probe.disconnect();
+        cluster = true;
+      } else {
+        return standaloneConnection(probe);
+      }
+    }
+    const c = await connectCluster(target, extra);
+    return {
+      client: c,
+      isCluster: true,
+      primaries: () => c.nodes('master'),
+      close: async () => {
+        c.disconnect();
+      },
+    };
+  } catch (err) {
+    throw connectionError(target, err);
+  }
+}
+
+function standaloneConnection(client: Redis): Connection {
+  return {
+    client,
+    isCluster: false,
+    primaries: () => [client],
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
+export function connectionError(target: Target, err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  const { hint } = explainError(err);
+  return new CliError(redact(`cannot connect to ${target.display}: ${errorText(err)}`), hint, ExitCode.usage);
+}

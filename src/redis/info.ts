@@ -1,0 +1,68 @@
+/** INFO text → flat record. Section headers and blank lines are dropped. */
+export type InfoRecord = Record<string, string>;
+
+export function parseInfo(text: string): InfoRecord {
+  const out: InfoRecord = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** Parse "keys=1,expires=0,avg_ttl=0" style values (keyspace db lines, errorstats). */
+export function parseInfoFields(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return out;
+}
+
+export function infoNumber(info: InfoRecord, key: string): number | undefined {
+  const v = info[key];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export type Engine = 'redis' | 'valkey' | 'dragonfly' | 'keydb';
+
+export interface ServerFacts {
+  engine: Engine;
+  version: string;
+  mode: 'standalone' | 'cluster' | 'sentinel';
+  role: string;
+}
+
+/** Which engine answers: Valkey and Dragonfly report a frozen redis_version (field-notes §4). */
+export function detectServer(info: InfoRecord): ServerFacts {
+  let engine: Engine = 'redis';
+  let version = info.redis_version ?? 'unknown';
+  if (info.valkey_version) {
+    engine = 'valkey';
+    version = info.valkey_version;
+  } else if (info.dragonfly_version) {
+    engine = 'dragonfly';
+    version = info.dragonfly_version.replace(/^df-v?/, '');
+  } else if (info.mvcc_depth !== undefined) {
+    engine = 'keydb';
+  }
+  const mode = info.cluster_enabled === '1' ? 'cluster' : info.redis_mode === 'sentinel' ? 'sentinel' : 'standalone';
+  return { engine, version, mode, role: info.role ?? 'unknown' };
+}
+
+/** Compare dotted versions: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

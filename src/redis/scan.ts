@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The keyspace scanner shared by `stats --keys` and `flush`: SCAN (never KEYS) over one node,
+ * binary-safe (keys are Buffers end to end), with the next SCAN already in flight while the
+ * caller works on the current batch, so the server is never idle waiting for the client.
+ */
+export interface ScanOptions {
+  /** A MATCH glob; build one from a literal prefix with prefixPattern(). */
+  match?: string | Buffer;
+  /** SCAN COUNT: round trips fall as it grows; the server's cost per pass stays the same. */
+  count?: number;
+  /** SCAN TYPE filter (string, list, set, zset, hash, stream). */
+  type?: string;
+  signal?: AbortSignal;
+}
+
+export const defaultScanCount = 1000;
+
+function scanArgs(opts: ScanOptions): Array<string | Buffer | number> {
+  const args: Array<string | Buffer | number> = [];
+  if (opts.match !== undefined) args.push('MATCH', opts.match);
+  args.push('COUNT', opts.count ?? defaultScanCount);
+  if (opts.type) args.push('TYPE', opts.type);
+  return args;
+}
+
+export async function* scanNode(node: Redis, opts: ScanOptions = {}): AsyncGenerator<Buffer[]> {
+  const args = scanArgs(opts);
+  // callBuffer keeps key names as raw bytes; plain call would decode them as UTF-8.
+  const callBuffer = (cursor: string): Promise<[Buffer, Buffer[]]> =>
+    node.callBuffer('SCAN', cursor, ...args) as unknown as Promise<[Buffer, Buffer[]]>;
+  let pending = callBuffer('0');
+  try {
+    for (;;) {
+      const [cursorBuf, keys] = await pending;
+      const cursor = cursorBuf.toString();
+      const done = cursor === '0' || opts.signal?.aborted === true;
+      if (!done) pending = callBuffer(cursor);
+      if (keys.length > 0) yield keys;
+      if (done) return;
+    }
+  } finally {
+    // The caller may stop early: the prefetched SCAN must not become an unhandled rejection.
+    pending.catch(() => undefined);
+  }
+}
+
+const globChars = /[*?[\]\\]/g;
+
+/** Escape MATCH glob syntax so a literal prefix means exactly those bytes. */
+export function escapeGlob(literal: string | Buffer): Buffer {
+  const bytes = typeof literal === 'string' ? Buffer.from(literal, 'utf8') : literal;
+  const out: number[] = [];
+  for (const b of bytes) {
+    // * ? [ ] \ are the only special bytes in Redis' stringmatchlen.
+    if (b === 0x2a || b === 0x3f || b === 0x5b || b === 0x5d || b === 0x5c) out.push(0x5c);
+    out.push(b);
+  }
+  return Buffer.from(out);
+}
+
+/** The MATCH pattern for every key that starts with a literal prefix. */
+export function prefixPattern(prefix: string | Buffer): Buffer {
+  return Buffer.concat([escapeGlob(prefix), Buffer.from('*')]);
+}
+
+export function escapeGlobText(literal: string): string {
+  return literal.replace(globChars, (c) => `\\${c}`);
+}
+
+/** Show a binary key safely: printable ASCII/UTF-8 as is, other bytes as \xNN. */
+export function displayKey(key: Buffer): string {
+  const text = key.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(key) && !/[\x00-\x1f\x7f]/.test(text)) return text;
+  let out = '';
+  for (const b of key) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}

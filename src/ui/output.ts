@@ -1,0 +1,23 @@
+import { color, symbols } from './colors.js';
+
+/** stderr carries everything that is not a result: warnings, progress, errors. */
+export function printWarning(message: string): void {
+  process.stderr.write(`${color().yellow(`${symbols.warn} ${message}`)}\n`);
+}
+
+export function printError(message: string, hint?: string): void {
+  process.stderr.write(`${color().red(`${symbols.fail} ${message}`)}\n`);
+  if (hint) process.stderr.write(`  hint: ${hint}\n`);
+}
+
+export function printProgress(line: string): void {
+  process.stderr.write(line);
+}
+
+export function writeStdout(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
