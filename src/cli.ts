@@ -5,6 +5,7 @@ import { defaultContext, type RunContext } from './commands/connection.js';
 import { CliError, ExitCode } from './errors.js';
 import { redact } from './redis/secrets.js';
 import { printError } from './ui/output.js';
+import { installSignalHandler } from './ui/signals.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -41,10 +42,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
-process.on('SIGINT', () => {
-  process.exitCode = ExitCode.cancelled;
-  process.exit(ExitCode.cancelled);
-});
+installSignalHandler();
 
 const code = await main();
 process.exitCode = code;

@@ -1,0 +1,28 @@
+/**
+ * Ctrl-C handling in one place. By default SIGINT exits 130 at once. A command doing work that
+ * must stop cleanly (flush: finish the batch in flight, then report) takes over with
+ * onInterrupt(); a second Ctrl-C always exits at once.
+ */
+type Handler = () => void;
+let handler: Handler | undefined;
+let interrupted = false;
+
+export function installSignalHandler(): void {
+  process.on('SIGINT', () => {
+    if (handler && !interrupted) {
+      interrupted = true;
+      handler();
+      return;
+    }
+    process.exit(130);
+  });
+}
+
+/** Take over Ctrl-C until the returned function is called. */
+export function onInterrupt(h: Handler): () => void {
+  handler = h;
+  interrupted = false;
+  return () => {
+    if (handler === h) handler = undefined;
+  };
+}
