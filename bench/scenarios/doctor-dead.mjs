@@ -15,7 +15,7 @@ export default {
     const { spawn } = await import('node:child_process');
     const t0 = performance.now();
     const status = await new Promise((resolve) => {
-      const p = spawn('node', [bin, 'doctor', '--url', `redis://127.0.0.1:${port}`, '--timeout', String(timeout), '--json'], { stdio: 'ignore' });
+      const p = spawn(bin, ['doctor', '--url', `redis://127.0.0.1:${port}`, '--timeout', String(timeout), '--json'], { stdio: 'ignore' });
       p.on('exit', resolve);
     });
     const oursMs = performance.now() - t0;

@@ -9,7 +9,7 @@ export default {
     const base = [];
     for (let i = 0; i < 15; i++) {
       base.push(timeCommand(['node', '-e', '']).ms);
-      ours.push(timeCommand(['node', bin, '--help']).ms);
+      ours.push(timeCommand([bin, '--help']).ms);
     }
     const oursMs = median(ours);
     const theirsMs = median(base);

@@ -22,5 +22,5 @@ export function redact(text: string): string {
 
 /** Mask the password in something that looks like a URL, even when it does not parse. */
 export function maskUrlText(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:)[^@\s]*@/gi, '$1***@');
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:)\S*@/gi, '$1***@');
 }

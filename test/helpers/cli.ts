@@ -20,7 +20,8 @@ export interface CliRun {
  * in a given cwd; never inherits REDIS_URL or a .env from the developer's machine.
  */
 export async function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliRun> {
-  const r = await execa('node', [binPath, ...args], {
+  // Run the bin file itself, so its shebang is tested too.
+  const r = await execa(binPath, args, {
     cwd: opts.cwd ?? emptyDir,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...opts.env },
     extendEnv: false,
