@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCerts, type TestCerts } from '../helpers/certs.js';
 import { runCli, runJson } from '../helpers/cli.js';
@@ -222,6 +225,56 @@ describe('doctor: topology', () => {
     const t = byId(json.checks, 'server.topology');
     expect(t.status).toBe('fail');
     expect(t.hint).toMatch(/drop --cluster/);
+  });
+});
+
+describe('doctor: clusters with credentials and TLS', () => {
+  it('carries the password to every node', async () => {
+    const secured = await startCluster({ password: 'cluster-Pw-1' });
+    try {
+      const { json, run } = await runJson(['doctor', '--url', `redis://:cluster-Pw-1@127.0.0.1:${secured.nodes[0]?.port}`]);
+      expect(run.exitCode).toBe(0);
+      expect(byId(json.checks, 'server.topology').message).toMatch(/cluster of 3 primaries, all reached/);
+      expect(run.stdout).not.toContain('cluster-Pw-1');
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('carries TLS settings (CA, server name) to every node', async () => {
+    const tlsCluster = await startCluster({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca } });
+    try {
+      const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsCluster.nodes[0]?.port}`, '--cacert', certs.ca]);
+      expect(run.exitCode).toBe(0);
+      expect(byId(json.checks, 'conn.tls').status).toBe('pass');
+      expect(byId(json.checks, 'server.topology').message).toMatch(/cluster of 3 primaries, all reached/);
+    } finally {
+      await tlsCluster.stop();
+    }
+  });
+});
+
+describe('doctor: a server still loading its dataset', () => {
+  it('conn.ping fails with LOADING and says to wait', async () => {
+    const source = await startRedis({ config: ['enable-debug-command yes'] });
+    const c = source.client();
+    await c.call('DEBUG', 'POPULATE', '20000');
+    await c.call('SAVE');
+    const dir = mkdtempSync(join(tmpdir(), 'redis-ops-rdb-'));
+    copyFileSync(join(source.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
+    await source.stop();
+    // key-load-delay (µs per key) keeps the server in LOADING for ~10 s.
+    const loading = await startRedis({ config: [`dir ${dir}`, 'key-load-delay 500', 'loading-process-events-interval-bytes 1024'] });
+    try {
+      const { json, run } = await runJson(['doctor', '--url', loading.url]);
+      expect(run.exitCode).toBe(1);
+      const ping = byId(json.checks, 'conn.ping');
+      expect(ping.status).toBe('fail');
+      expect(ping.message).toMatch(/LOADING/);
+      expect(ping.hint).toMatch(/loading its dataset/);
+    } finally {
+      await loading.stop();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Cluster } from 'ioredis';
 import { startRedis, type RedisServer, type RedisServerOptions } from './redis-server.js';
 
@@ -14,6 +15,7 @@ export async function startCluster(opts: RedisServerOptions = {}, size = 3): Pro
   const nodes = await Promise.all(Array.from({ length: size }, () => startRedis({ ...opts, cluster: true })));
   const args = ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'];
   if (opts.password) args.push('-a', opts.password, '--no-auth-warning');
+  if (opts.tls) args.push('--tls', '--cacert', opts.tls.ca);
   execFileSync('redis-cli', args, { stdio: 'ignore', timeout: 30_000 });
   // Wait until every node agrees the cluster is ok.
   const until = Date.now() + 20_000;
@@ -32,7 +34,8 @@ export async function startCluster(opts: RedisServerOptions = {}, size = 3): Pro
     nodes,
     url: first.url,
     client() {
-      const c = new Cluster([{ host: '127.0.0.1', port: first.port }], { redisOptions: { password: opts.password } });
+      const tls = opts.tls ? { ca: [readFileSync(opts.tls.ca)], servername: 'localhost' } : undefined;
+      const c = new Cluster([{ host: '127.0.0.1', port: first.port }], { redisOptions: { password: opts.password, tls }, dnsLookup: (a, cb) => cb(null, a) });
       c.on('error', () => undefined);
       clients.push(c);
       return c;
