@@ -57,11 +57,11 @@ export function loadConfigFile(path: string): OpsConfig {
 export function parseConfig(text: string, path: string): OpsConfig {
   const name = basename(path);
   const lines = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line ?? 1;
-    throw usageError(`${name} line ${line}: ${first.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, quotes, colons)');
+    throw usageError(`${name} line ${line}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, 'fix the YAML syntax (indentation, quotes, colons)');
   }
   const lineOf = (node: unknown): number => {
     const range = (node as Node | undefined)?.range;
