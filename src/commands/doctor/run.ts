@@ -52,7 +52,14 @@ async function serverChecks(ladder: LadderOutcome, target: Target, opts: DoctorR
     return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
   }
   const needQueues = needsQueueCounts(gate) || (conn.isCluster && opts.use !== 'cache');
-  const facts = await gatherFacts({ connection: conn, info: ladder.info, server: ladder.server, provider: ladder.provider, target, use: opts.use, needQueues });
+  let facts: Facts;
+  try {
+    facts = await gatherFacts({ connection: conn, info: ladder.info, server: ladder.server, provider: ladder.provider, target, use: opts.use, needQueues });
+  } catch (err) {
+    // The server answered the ladder but not the follow-up reads (e.g. a node dropped): report, don't crash.
+    const why = `not run: reading the server's facts failed: ${redact(errorText(err))}`;
+    return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
+  }
   let counts: QueueCounts[] | null = null;
   let countsWhy: string | null = facts.queuesUnavailable;
   if (needsQueueCounts(gate) && facts.queues) {
