@@ -1,59 +1,100 @@
-import type { Command } from 'commander';
-import { summarize, type CheckResult, type Summary } from '../../doctor/types.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { usageError } from '../../errors.js';
+import type { UseDecision } from '../../doctor/fitness.js';
+import type { CheckResult, Summary } from '../../doctor/types.js';
 import type { ServerFacts } from '../../redis/info.js';
 import type { Provider } from '../../redis/provider.js';
-import type { ConnectionFlags, Target } from '../../redis/target.js';
+import { loadEnv, type Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import { parseDoctorFlags, type DoctorFlags } from './options.js';
 import { renderDoctor, toDoctorJson } from './render.js';
+import type { DoctorRunOptions } from './run.js';
 
-export interface DoctorOptions extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
-}
+export type DoctorOptions = DoctorFlags;
 
 export interface DoctorResult {
   target: string;
   provider: Provider;
   server: ServerFacts | null;
+  /** What the instance is for, and how doctor knows; null when the server was not reached. */
+  use: UseDecision | null;
+  failOn: 'warn' | 'fail';
   checks: CheckResult[];
   summary: Summary;
+  /** false when a check is at or above --fail-on (exit code 1). */
   ok: boolean;
 }
 
-export async function doctor(target: Target): Promise<DoctorResult> {
-  // Lazy: ioredis and the probes load only when doctor runs, so --help stays fast.
-  const { runLadder } = await import('../../doctor/ladder.js');
-  const ladder = await runLadder(target);
-  try {
-    const checks = ladder.checks;
-    const summary = summarize(checks);
-    return { target: target.display, provider: ladder.provider, server: ladder.server, checks, summary, ok: summary.fail === 0 };
-  } finally {
-    await ladder.connection?.close();
-  }
+function projectDir(cwd: string, dir: string | undefined): string {
+  if (dir === undefined) return cwd;
+  const full = resolve(cwd, dir);
+  if (!existsSync(full)) throw usageError(`project directory not found: ${dir}`, 'check the --project path');
+  return full;
+}
+
+export async function doctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
+  // Lazy: ioredis, yaml and the probes load only when doctor runs, so --help stays fast.
+  const { runDoctor } = await import('./run.js');
+  return runDoctor(target, opts);
 }
 
 export function registerDoctor(program: Command, ctx: RunContext): void {
   const cmd = program
     .command('doctor')
-    .description('check that this Redis is reachable, and explain why not: DNS, TCP, TLS, auth, server, topology')
+    .description('check that this Redis is reachable and fit for its use (cache, BullMQ queues), that the project is wired to it, and gate CI on it')
     .addHelpText(
       'after',
       `
 Examples:
   $ redis-ops doctor
-  $ redis-ops doctor --url rediss://default:$TOKEN@eu1-x.upstash.io:6379
-  $ redis-ops doctor --url rediss://master.my-cache.abc.use1.cache.amazonaws.com:6379 --json
-  $ redis-ops doctor --url rediss://localhost:6380 --cacert ./ca.crt`,
+  $ redis-ops doctor --use queue --fail-on warn
+  $ redis-ops doctor --wait 30 --format junit > doctor.xml
+  $ redis-ops doctor --target prod --max-failed-jobs 100 --max-memory-pct 90
+  $ redis-ops doctor --url rediss://default:$TOKEN@eu1-x.upstash.io:6379 --json
+  $ redis-ops doctor --url rediss://localhost:6380 --cacert ./ca.crt
+
+Thresholds and targets can live in redis-ops.yaml (current directory, or --config <file>).`,
     );
-  addConnectionOptions(cmd).action(async (opts: DoctorOptions) => {
-    configureColor({ color: opts.color, json: opts.json });
-    const { target } = targetFromFlags(opts, ctx);
-    const result = await doctor(target);
-    if (opts.json) writeJson(toDoctorJson(result));
-    else writeStdout(renderDoctor(result));
-    process.exitCode = result.ok ? 0 : 1;
-  });
+  addConnectionOptions(cmd)
+    .addOption(new Option('--use <use>', 'what the instance is for (default: inferred from BullMQ queues)').choices(['cache', 'queue', 'both']))
+    .addOption(new Option('--fail-on <level>', 'lowest status that makes the exit code 1 (default: fail)').choices(['warn', 'fail']))
+    .option('--wait <seconds>', 'retry the connection until it works or the time is over')
+    .addOption(new Option('--format <format>', 'output format (default: text; --json is --format json)').choices(['text', 'json', 'junit']))
+    .option('--config <file>', 'read thresholds and targets from this file (default: ./redis-ops.yaml when present)')
+    .option('--target <name>', 'connect to a target named in redis-ops.yaml')
+    .option('--project <dir>', 'run the project checks on this directory (default: the current one)')
+    .option('--min-hit-ratio <ratio>', 'gate: keyspace hit ratio at least this (0-1)')
+    .option('--max-memory-pct <pct>', 'gate: used memory at most this % of maxmemory')
+    .option('--max-failed-jobs <n>', 'gate: failed BullMQ jobs over all queues at most n')
+    .option('--max-waiting-age <seconds>', 'gate: the oldest waiting job at most this old')
+    .action(async (opts: DoctorOptions) => {
+      const settings = parseDoctorFlags(opts);
+      configureColor({ color: opts.color, json: settings.format !== 'text' });
+      const { findConfigFile, loadConfigFile, targetUrl } = await import('../../doctor/config-file.js');
+      const configPath = findConfigFile(ctx.cwd, opts.config);
+      const config = configPath ? loadConfigFile(configPath) : undefined;
+      let flags: DoctorOptions = opts;
+      if (opts.target !== undefined) {
+        if (!config) throw usageError(`--target ${opts.target} needs a redis-ops.yaml`, 'create redis-ops.yaml with targets:, or pass --config <file>');
+        flags = { ...opts, url: targetUrl(config, opts.target, loadEnv(ctx.env, ctx.cwd, opts.envFile)) };
+      }
+      const { target, env } = targetFromFlags(flags, ctx);
+      const result = await doctor(target, {
+        use: settings.use ?? config?.use,
+        failOn: settings.failOn ?? config?.failOn,
+        gate: { ...config?.gate, ...settings.gate },
+        waitSeconds: settings.waitSeconds,
+        env,
+        projectDir: projectDir(ctx.cwd, opts.project),
+        projectForced: opts.project !== undefined,
+      });
+      if (settings.format === 'json') writeJson(toDoctorJson(result));
+      else if (settings.format === 'junit') writeStdout((await import('../../doctor/junit.js')).renderJunit({ target: result.target, checks: result.checks, failOn: result.failOn }));
+      else writeStdout(renderDoctor(result));
+      process.exitCode = result.ok ? 0 : 1;
+    });
 }

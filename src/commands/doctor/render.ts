@@ -7,6 +7,8 @@ export function toDoctorJson(r: DoctorResult): object {
     target: r.target,
     provider: r.provider,
     server: r.server,
+    use: r.use,
+    failOn: r.failOn,
     checks: r.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, hint: c.hint })),
     summary: r.summary,
     ok: r.ok,
@@ -16,7 +18,9 @@ export function toDoctorJson(r: DoctorResult): object {
 export function renderDoctor(r: DoctorResult): string {
   const c = color();
   const width = Math.max(...r.checks.map((x) => x.id.length), 10);
-  const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`, ''];
+  const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`];
+  if (r.use) lines.push(`${c.dim('use:')} ${r.use.value} ${c.dim(`(${r.use.reason})`)}`);
+  lines.push('');
   for (const check of r.checks) {
     const mark = {
       pass: c.green(symbols.pass),
@@ -31,6 +35,7 @@ export function renderDoctor(r: DoctorResult): string {
   const s = r.summary;
   lines.push('');
   const verdict = r.ok ? c.green('healthy') : c.red('unhealthy');
-  lines.push(`${verdict}: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped`);
+  const gate = r.failOn === 'warn' ? ' (--fail-on warn)' : '';
+  lines.push(`${verdict}: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped${gate}`);
   return lines.join('\n');
 }

@@ -1,0 +1,95 @@
+import { describeUse, runFitness, skipFitness, type UseDecision } from '../../doctor/fitness.js';
+import type { Facts, Use } from '../../doctor/facts.js';
+import { gatherFacts } from '../../doctor/gather.js';
+import { gateIds, needsQueueCounts, runGate, type GateThresholds } from '../../doctor/gate.js';
+import { runLadder, type LadderOutcome } from '../../doctor/ladder.js';
+import { readProject, runProjectChecks } from '../../doctor/project.js';
+import { countQueues, type QueueCounts } from '../../doctor/queue-counts.js';
+import { hasUpstashRest, checkUpstashRest } from '../../doctor/upstash.js';
+import { skip, summarize, type CheckResult } from '../../doctor/types.js';
+import { errorText } from '../../redis/hints.js';
+import { redact } from '../../redis/secrets.js';
+import type { Env, Target } from '../../redis/target.js';
+import { printProgress } from '../../ui/output.js';
+import type { DoctorResult } from './index.js';
+
+/** The doctor run itself, loaded lazily by index.ts so `--help` never loads ioredis. */
+export interface DoctorRunOptions {
+  use?: Use;
+  failOn?: 'warn' | 'fail';
+  gate?: GateThresholds;
+  waitSeconds?: number;
+  env?: Env;
+  /** Directory for the project checks; checks run when it holds a compose file or .env, or when forced. */
+  projectDir?: string;
+  projectForced?: boolean;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Retry the ladder until it reaches the server or the wait is over (CI: Redis still starting). */
+export async function ladderWithWait(target: Target, waitSeconds: number): Promise<LadderOutcome> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    const ladder = await runLadder(target);
+    const left = deadline - Date.now();
+    if (ladder.reached || left <= 0) {
+      if (waitSeconds > 0 && ladder.reached && attempt > 1) printProgress(`reached ${target.display} after ${attempt} attempts\n`);
+      return ladder;
+    }
+    await ladder.connection?.close();
+    const failed = ladder.checks.find((c) => c.status === 'fail');
+    printProgress(`waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`);
+    await sleep(Math.min(1000, left));
+  }
+}
+
+async function serverChecks(ladder: LadderOutcome, target: Target, opts: DoctorRunOptions): Promise<{ checks: CheckResult[]; facts: Facts | null }> {
+  const gate = opts.gate ?? {};
+  const conn = ladder.connection;
+  if (!ladder.reached || !conn || !ladder.info || !ladder.server) {
+    const why = 'not run: the server was not reached';
+    return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
+  }
+  const needQueues = needsQueueCounts(gate) || (conn.isCluster && opts.use !== 'cache');
+  let facts: Facts;
+  try {
+    facts = await gatherFacts({ connection: conn, info: ladder.info, server: ladder.server, provider: ladder.provider, target, use: opts.use, needQueues });
+  } catch (err) {
+    // The server answered the ladder but not the follow-up reads (e.g. a node dropped): report, don't crash.
+    const why = `not run: reading the server's facts failed: ${redact(errorText(err))}`;
+    return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
+  }
+  let counts: QueueCounts[] | null = null;
+  let countsWhy: string | null = facts.queuesUnavailable;
+  if (needsQueueCounts(gate) && facts.queues) {
+    try {
+      counts = await countQueues(conn.client, facts.queues);
+    } catch (err) {
+      countsWhy = redact(errorText(err));
+    }
+  }
+  return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
+}
+
+export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
+  const failOn = opts.failOn ?? 'fail';
+  const ladder = await ladderWithWait(target, opts.waitSeconds ?? 0);
+  let use: UseDecision | null = null;
+  const checks = [...ladder.checks];
+  try {
+    const server = await serverChecks(ladder, target, opts);
+    checks.push(...server.checks);
+    if (server.facts) use = describeUse(server.facts);
+  } finally {
+    await ladder.connection?.close();
+  }
+  const project = opts.projectDir ? readProject(opts.projectDir, opts.projectForced) : undefined;
+  if (project) checks.push(...(await runProjectChecks(project, use?.value ?? opts.use)));
+  // The project's own .env counts too when --project points elsewhere; the resolved env wins.
+  const env: Env = { ...(project?.env ?? {}), ...(opts.env ?? {}) };
+  if (hasUpstashRest(env)) checks.push(await checkUpstashRest(env, target.timeoutMs));
+  const summary = summarize(checks);
+  const ok = summary.fail === 0 && (failOn === 'fail' || summary.warn === 0);
+  return { target: target.display, provider: ladder.provider, server: ladder.server, use, failOn, checks, summary, ok };
+}

@@ -1,0 +1,87 @@
+import { infoNumber } from '../redis/info.js';
+import { formatBytes, sumNodes, type Facts } from './facts.js';
+import { memoryUsage } from './memory.js';
+import type { QueueCounts } from './queue-counts.js';
+import { fail, pass, skip, type CheckResult } from './types.js';
+
+/** The CI health gate: thresholds from flags or redis-ops.yaml, each a `gate.*` check when set. */
+export interface GateThresholds {
+  minHitRatio?: number;
+  maxMemoryPct?: number;
+  maxFailedJobs?: number;
+  maxWaitingAgeSeconds?: number;
+}
+
+export const gateKeys = ['minHitRatio', 'maxMemoryPct', 'maxFailedJobs', 'maxWaitingAgeSeconds'] as const;
+
+export const needsQueueCounts = (g: GateThresholds): boolean => g.maxFailedJobs !== undefined || g.maxWaitingAgeSeconds !== undefined;
+
+export function gateIds(g: GateThresholds): string[] {
+  return gateKeys.filter((k) => g[k] !== undefined).map((k) => `gate.${k}`);
+}
+
+export function checkHitRatio(min: number, facts: Facts): CheckResult {
+  const id = 'gate.minHitRatio';
+  const hits = sumNodes(facts, 'keyspace_hits');
+  const misses = sumNodes(facts, 'keyspace_misses');
+  if (hits === undefined || misses === undefined) return skip(id, 'INFO stats has no keyspace_hits/keyspace_misses');
+  if (hits + misses === 0) return skip(id, 'no key lookups since the last restart: no hit ratio yet');
+  const ratio = hits / (hits + misses);
+  const text = `hit ratio ${ratio.toFixed(3)} (${hits} hits, ${misses} misses), minimum ${min}`;
+  if (ratio < min) return fail(id, text, 'the cache misses too often: check TTLs, key names and maxmemory (evictions)');
+  return pass(id, text);
+}
+
+export function checkMemoryPct(max: number, facts: Facts): CheckResult {
+  const id = 'gate.maxMemoryPct';
+  let u = memoryUsage(facts);
+  let of = 'maxmemory';
+  if (!u) {
+    // No maxmemory: measure against the machine's memory, which is what Redis would exhaust.
+    const used = infoNumber(facts.info, 'used_memory');
+    const total = infoNumber(facts.info, 'total_system_memory');
+    if (used === undefined || !total) return skip(id, 'no maxmemory and no total_system_memory to compare with');
+    u = { used, max: total, pct: (used / total) * 100 };
+    of = 'system memory (no maxmemory set)';
+  }
+  const text = `${u.pct.toFixed(1)}% of ${of} used (${formatBytes(u.used)} of ${formatBytes(u.max)}), maximum ${max}%`;
+  if (u.pct > max) return fail(id, text, 'raise maxmemory or free memory');
+  return pass(id, text);
+}
+
+function worstFirst(counts: QueueCounts[], pick: (c: QueueCounts) => number | null): string {
+  return [...counts]
+    .filter((c) => (pick(c) ?? 0) > 0)
+    .sort((a, b) => (pick(b) ?? 0) - (pick(a) ?? 0))
+    .slice(0, 3)
+    .map((c) => `${c.base} ${pick(c)}`)
+    .join(', ');
+}
+
+export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
+  const id = 'gate.maxFailedJobs';
+  if (!counts) return skip(id, `queue counts unavailable: ${why ?? 'unknown'}`);
+  const total = counts.reduce((s, c) => s + c.failed, 0);
+  const text = `${total} failed jobs in ${counts.length} queue(s), maximum ${max}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
+  if (total > max) return fail(id, text, 'look at the failure reasons (redis-ops queues), fix the cause, then retry or clean the failed jobs');
+  return pass(id, text);
+}
+
+export function checkWaitingAge(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
+  const id = 'gate.maxWaitingAgeSeconds';
+  if (!counts) return skip(id, `queue counts unavailable: ${why ?? 'unknown'}`);
+  const ages = counts.map((c) => c.oldestWaitingAgeSeconds ?? 0);
+  const oldest = ages.length ? Math.max(...ages) : 0;
+  const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds)}` : ''}`;
+  if (oldest > max) return fail(id, text, 'jobs wait too long: are workers running and keeping up? (redis-ops queues)');
+  return pass(id, text);
+}
+
+export function runGate(g: GateThresholds, facts: Facts, counts: QueueCounts[] | null, countsWhy: string | null): CheckResult[] {
+  const out: CheckResult[] = [];
+  if (g.minHitRatio !== undefined) out.push(checkHitRatio(g.minHitRatio, facts));
+  if (g.maxMemoryPct !== undefined) out.push(checkMemoryPct(g.maxMemoryPct, facts));
+  if (g.maxFailedJobs !== undefined) out.push(checkFailedJobs(g.maxFailedJobs, counts, countsWhy));
+  if (g.maxWaitingAgeSeconds !== undefined) out.push(checkWaitingAge(g.maxWaitingAgeSeconds, counts, countsWhy));
+  return out;
+}
