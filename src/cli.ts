@@ -43,6 +43,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 installSignalHandler();
+// `redis-ops doctor | head` closes our stdout early: that is the reader's choice, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 
 const code = await main();
 process.exitCode = code;
