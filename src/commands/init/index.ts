@@ -1,0 +1,163 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../../errors.js';
+import type { InitAnswers } from '../../scaffold/settings.js';
+import type { UpResult } from '../../scaffold/up.js';
+import { configureColor } from '../../ui/colors.js';
+import { writeJson, writeStdout } from '../../ui/output.js';
+import type { RunContext } from '../connection.js';
+
+export interface InitOptions extends InitAnswers {
+  dir?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  up?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  color?: boolean;
+  timeout?: string;
+}
+
+export interface InitFile {
+  path: string;
+  action: 'create' | 'update' | 'unchanged';
+  summary: string;
+  /** Unified diff with secrets masked (only computed for --dry-run). */
+  diff?: string;
+}
+
+export interface InitResult {
+  dir: string;
+  dryRun: boolean;
+  provider: string;
+  use: string;
+  profile: string;
+  image: string;
+  envFile: string;
+  services: Array<{ name: string; role: string; port: number; url: string; urlVar: string; conf: string }>;
+  files: InitFile[];
+  changed: boolean;
+  notes: string[];
+  up: UpResult | null;
+}
+
+/** Interactive only on a terminal, never with --yes, --json or in CI (a flag for every question). */
+export function isInteractive(o: InitOptions, ctx: RunContext): boolean {
+  const ci = ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false';
+  return ctx.stdinIsTTY && !o.yes && !o.json && !ci;
+}
+
+export async function init(options: InitOptions, ctx: RunContext): Promise<InitResult> {
+  // Lazy: yaml, execa and the prompt library load only when init runs.
+  const { resolveSettings } = await import('../../scaffold/settings.js');
+  const { planInit } = await import('../../scaffold/plan.js');
+  const { checkProjectDir, needsWrite, writeChanges } = await import('../../scaffold/write.js');
+  const { unifiedDiff } = await import('../../scaffold/diff.js');
+  const { redact, maskUrlText } = await import('../../redis/secrets.js');
+  const { parseTimeout } = await import('../../redis/target.js');
+
+  const dir = resolve(ctx.cwd, options.dir ?? '.');
+  const timeoutMs = parseTimeout(options.timeout);
+  resolveSettings(options); // bad flags fail before any question is asked
+  const interactive = isInteractive(options, ctx);
+  let answers = options;
+  if (interactive) {
+    const { askMissing } = await import('./ask.js');
+    answers = { ...options, ...(await askMissing(options)) };
+  }
+  const settings = resolveSettings(answers);
+  if (answers.up && settings.services.length === 0) {
+    throw new CliError(`--up needs a local service, and --provider ${settings.provider} has none`, 'add --with-local to also write a local service for development');
+  }
+  const dryRun = options.dryRun === true;
+  checkProjectDir(dir, !dryRun);
+  const plan = planInit(settings, dir, options.force === true);
+
+  if (plan.conflicts.length > 0) {
+    for (const c of plan.conflicts) process.stderr.write(redact(unifiedDiff(c.current, c.planned, c.file)));
+    const first = plan.conflicts[0];
+    throw new CliError(
+      `${first?.file}: ${first?.file.endsWith('.conf') ? 'the config of' : 'service'} ${first?.service} exists with different settings (diff above)`,
+      'nothing was written; re-run with --force to replace it, or choose another --service',
+    );
+  }
+  const changes = plan.files.filter(needsWrite);
+  if (!dryRun && changes.length > 0) writeChanges(changes);
+
+  let up: UpResult | null = null;
+  if (answers.up && !dryRun) {
+    const { bringUp } = await import('../../scaffold/up.js');
+    let confirm: ((m: string) => Promise<boolean>) | undefined;
+    if (interactive) {
+      const { askConfirm } = await import('../../ui/prompt.js');
+      confirm = (m) => askConfirm(m, true);
+    }
+    up = await bringUp(plan, { env: ctx.env, timeoutMs, healthMs: 120_000, confirm });
+  }
+  const mask = (u: string): string => maskUrlText(redact(u));
+  return {
+    dir,
+    dryRun,
+    provider: settings.provider,
+    use: settings.use,
+    profile: settings.profile,
+    image: settings.image,
+    envFile: plan.envFile,
+    services: plan.services.map((s) => ({ name: s.name, role: s.role, port: s.port, url: mask(s.url), urlVar: s.urlVar, conf: s.conf })),
+    files: plan.files.map((f) => ({
+      path: f.path,
+      action: f.before === null ? 'create' : needsWrite(f) ? 'update' : 'unchanged',
+      summary: f.before !== null && f.before === f.after && needsWrite(f) ? `mode set to ${f.mode.toString(8)}` : f.summary,
+      diff: dryRun ? redact(unifiedDiff(f.before, f.after, f.path)) || undefined : undefined,
+    })),
+    changed: changes.length > 0,
+    notes: plan.notes.map(redact),
+    up,
+  };
+}
+
+export function registerInit(program: Command, ctx: RunContext): void {
+  program
+    .command('init')
+    .description('add a secure Redis service (compose, redis.conf, .env) to this project, or the env entries for Upstash/ElastiCache')
+    .argument('[dir]', 'project directory', '.')
+    .option('--provider <name>', 'local | upstash | elasticache (default: local)')
+    .option('--with-local', 'with a remote provider, also add a local service for development')
+    .option('--use <use>', 'cache | queue | both (default: cache)')
+    .option('--profile <profile>', 'dev | prod: maxmemory and persistence defaults (default: dev)')
+    .option('--service <name>', 'compose service name (default: redis; with --use both: <name>-cache, <name>-queue)')
+    .option('--port <n>', 'host port on 127.0.0.1 (default: 6379; --use both: queue on port + 1)')
+    .option('--image <ref>', 'image, pinned (default: redis:8.2-alpine; "valkey" means valkey/valkey:8-alpine)')
+    .option('--maxmemory <size>', 'e.g. 256mb, 1gb (default: 256mb dev, 1gb prod)')
+    .option('--no-password', 'no password (default: generate one into .env)')
+    .option('--compose <file>', 'compose file (default: the existing one, else compose.yaml)')
+    .option('--env-file <file>', 'env file (default: .env)')
+    .option('--dry-run', 'print the changes as unified diffs, write nothing')
+    .option('--force', 'replace an existing service (or config) that has other settings')
+    .option('--up', 'then start it (docker compose up -d, or redis-server) and run doctor')
+    .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
+    .option('--timeout <ms>', 'bound for each network step of the doctor run after --up', '5000')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--no-color', 'disable colour')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npx redis-ops init
+  $ npx redis-ops init --yes --use queue --profile prod
+  $ npx redis-ops init ./api --use both --port 6380 --dry-run
+  $ npx redis-ops init --provider upstash --with-local --use queue
+  $ npx redis-ops init --image valkey --up`,
+    )
+    .action(async (dir: string, opts: InitOptions, cmd: Command) => {
+      configureColor({ color: opts.color, json: opts.json });
+      // --no-password defaults to true; only a given flag should skip the question.
+      const password = cmd.getOptionValueSource('password') === 'cli' ? opts.password : undefined;
+      const result = await init({ ...opts, dir, password }, ctx);
+      const { renderInit, toInitJson } = await import('./render.js');
+      if (opts.json) writeJson(toInitJson(result));
+      else writeStdout(renderInit(result));
+      process.exitCode = result.up && !result.up.ok ? 1 : 0;
+    });
+}
+

@@ -1,0 +1,352 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson } from '../helpers/cli.js';
+import { lintCompose } from '../helpers/compose-lint.js';
+
+const project = (): string => mkdtempSync(join(tmpdir(), 'redis-ops-init-'));
+const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
+const env = (dir: string, file = '.env'): Record<string, string> => parseEnv(read(dir, file)) as Record<string, string>;
+const compose = (dir: string, file = 'compose.yaml'): any => parse(read(dir, file));
+/** Every file under dir with its content: to prove that nothing was written. */
+const snapshot = (dir: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name)] = readFileSync(join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+};
+
+const userCompose = `# Our app. Keep this comment.
+name: shop
+
+services:
+  # the web app
+  web:
+    build: .
+    ports:
+      - "127.0.0.1:3000:3000" # only local
+    depends_on:
+      - db
+
+  db:
+    image: postgres:16-alpine
+    volumes:
+      - db-data:/var/lib/postgresql/data # data survives restarts
+
+volumes:
+  db-data: {}
+`;
+
+describe('init: a fresh project', () => {
+  it('writes a valid compose service, redis.conf, .env (0600), .env.example and .gitignore', async () => {
+    const dir = project();
+    const { json, run } = await runJson(['init', dir]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(json.files.map((f: { path: string; action: string }) => `${f.action} ${f.path}`)).toEqual([
+      'create compose.yaml', 'create redis/redis.conf', 'create .env', 'create .env.example', 'create .gitignore',
+    ]);
+    expect(json.changed).toBe(true);
+    expect(json.services).toEqual([{ name: 'redis', role: 'cache', port: 6379, url: 'redis://default:***@127.0.0.1:6379', urlVar: 'REDIS_URL', conf: 'redis/redis.conf' }]);
+
+    expect(lintCompose(join(dir, 'compose.yaml'))).toEqual([]);
+    const text = read(dir, 'compose.yaml');
+    expect(text).not.toMatch(/^version:/m);
+    const svc = compose(dir).services.redis;
+    expect(svc.image).toBe('redis:8.2-alpine');
+    expect(svc.ports).toEqual(['127.0.0.1:${REDIS_PORT:-6379}:6379']);
+    expect(svc.volumes).toEqual(['redis-data:/data', './redis/redis.conf:/usr/local/etc/redis/redis.conf:ro']);
+    expect(svc.command).toEqual(['redis-server', '/usr/local/etc/redis/redis.conf', '--requirepass', '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}']);
+    expect(svc.environment).toEqual({ REDISCLI_AUTH: '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}' });
+    expect(svc.healthcheck).toEqual({ test: ['CMD-SHELL', 'redis-cli -e ping | grep -q PONG'], interval: '10s', timeout: '3s', retries: 5, start_period: '10s' });
+    expect(compose(dir).volumes).toEqual({ 'redis-data': {} });
+
+    const conf = read(dir, 'redis/redis.conf');
+    expect(conf).toMatch(/^maxmemory 256mb$/m);
+    expect(conf).toMatch(/^maxmemory-policy allkeys-lru$/m);
+    expect(conf).toMatch(/^appendonly no$/m);
+
+    const vars = env(dir);
+    expect(Object.keys(vars)).toEqual(['REDIS_PASSWORD', 'REDIS_PORT', 'REDIS_URL']);
+    expect(vars.REDIS_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6379`);
+    expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
+    const example = env(dir, '.env.example');
+    expect(example).toEqual({ REDIS_PASSWORD: 'change-me', REDIS_PORT: '6379', REDIS_URL: 'redis://default:change-me@127.0.0.1:6379' });
+    expect(read(dir, '.gitignore')).toBe('.env\n');
+    // The password lives in .env and nowhere else.
+    expect(run.stdout).not.toContain(vars.REDIS_PASSWORD);
+    expect(read(dir, 'compose.yaml') + read(dir, '.env.example') + read(dir, 'redis/redis.conf')).not.toContain(vars.REDIS_PASSWORD);
+  });
+
+  it('prints what it wrote, with the password masked', async () => {
+    const dir = project();
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('+ compose.yaml      service redis added');
+    expect(run.stdout).toContain('redis (cache)  redis://default:***@127.0.0.1:6379  REDIS_URL in .env');
+    expect(run.stdout).toContain('next: docker compose up -d redis   then: npx redis-ops doctor');
+    expect(run.stdout).not.toContain(env(dir).REDIS_PASSWORD);
+  });
+
+  it('a second run changes nothing and says so', async () => {
+    const dir = project();
+    await runCli(['init', dir, '--use', 'queue']);
+    const before = snapshot(dir);
+    const run = await runCli(['init', dir, '--use', 'queue']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('✔ nothing changed: compose.yaml, redis/redis.conf, .env, .env.example, .gitignore already up to date');
+    expect(snapshot(dir)).toEqual(before);
+    const { json } = await runJson(['init', dir, '--use', 'queue']);
+    expect(json.changed).toBe(false);
+    expect(json.files.every((f: { action: string }) => f.action === 'unchanged')).toBe(true);
+  });
+});
+
+describe('init: an existing project', () => {
+  it('merges into a compose file full of comments and other services, keeping them all', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), userCompose);
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(0);
+    const text = read(dir, 'compose.yaml');
+    // Every line the user wrote is still there, in the same order.
+    let at = 0;
+    for (const line of userCompose.trimEnd().split('\n')) {
+      const found = text.indexOf(line, at);
+      expect(found, `line kept: ${line}`).toBeGreaterThanOrEqual(at);
+      at = found + line.length;
+    }
+    const doc = compose(dir);
+    expect(Object.keys(doc.services)).toEqual(['web', 'db', 'redis']);
+    expect(doc.services.web).toEqual(parse(userCompose).services.web);
+    expect(Object.keys(doc.volumes)).toEqual(['db-data', 'redis-data']);
+    expect(lintCompose(join(dir, 'compose.yaml'), { userFile: true })).toEqual([]);
+  });
+
+  it('finds docker-compose.yml when that is what the project has', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  web:\n    image: node:20-alpine\n');
+    const { json } = await runJson(['init', dir]);
+    expect(json.files[0]).toMatchObject({ path: 'docker-compose.yml', action: 'update' });
+    expect(Object.keys(compose(dir, 'docker-compose.yml').services)).toEqual(['web', 'redis']);
+  });
+
+  it('keeps the values already in .env and adds only what is missing', async () => {
+    const dir = project();
+    const userEnv = '# mine\nAPP_SECRET="keep me"\nREDIS_PASSWORD=my-own-password\n';
+    writeFileSync(join(dir, '.env'), userEnv, { mode: 0o644 });
+    writeFileSync(join(dir, '.gitignore'), 'node_modules\n.env*\n');
+    const run = await runCli(['init', dir, '--port', '6390']);
+    expect(run.exitCode).toBe(0);
+    const text = read(dir, '.env');
+    expect(text.startsWith(userEnv)).toBe(true);
+    expect(env(dir)).toEqual({ APP_SECRET: 'keep me', REDIS_PASSWORD: 'my-own-password', REDIS_PORT: '6390', REDIS_URL: 'redis://default:my-own-password@127.0.0.1:6390' });
+    expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(read(dir, '.gitignore')).toBe('node_modules\n.env*\n');
+    expect(run.stdout).not.toContain('my-own-password');
+  });
+
+  it('an existing service with other settings: exit 2 with the diff, nothing written', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  redis:\n    image: redis:6\n    ports:\n      - "6379:6379"\n');
+    const before = snapshot(dir);
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--- a/compose.yaml');
+    expect(run.stderr).toContain('-  image: redis:6');
+    expect(run.stderr).toContain('+  image: redis:8.2-alpine');
+    expect(run.stderr).toContain('✖ compose.yaml: service redis exists with different settings (diff above)');
+    expect(run.stderr).toContain('  hint: nothing was written; re-run with --force to replace it, or choose another --service');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('--force replaces it, and keeps the rest of the file', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), '# top\nservices:\n  redis: # our cache\n    image: redis:6\n  web:\n    image: node:20-alpine\n');
+    const run = await runCli(['init', dir, '--force']);
+    expect(run.exitCode).toBe(0);
+    const text = read(dir, 'compose.yaml');
+    expect(text).toContain('# top');
+    expect(compose(dir).services.redis.image).toBe('redis:8.2-alpine');
+    expect(Object.keys(compose(dir).services)).toEqual(['redis', 'web']);
+    expect(lintCompose(join(dir, 'compose.yaml'), { userFile: true })).toEqual([]);
+    const again = await runCli(['init', dir]);
+    expect(again.stdout).toContain('nothing changed');
+  });
+});
+
+describe('init: --use, --profile, --image, providers', () => {
+  it('--use both: two services, REDIS_URL for the cache, REDIS_QUEUE_URL for the queues', async () => {
+    const dir = project();
+    const run = await runCli(['init', dir, '--use', 'both', '--profile', 'prod', '--port', '6400']);
+    expect(run.exitCode).toBe(0);
+    expect(lintCompose(join(dir, 'compose.yaml'))).toEqual([]);
+    const doc = compose(dir);
+    expect(Object.keys(doc.services)).toEqual(['redis-cache', 'redis-queue']);
+    expect(doc.services['redis-queue'].ports).toEqual(['127.0.0.1:${REDIS_QUEUE_PORT:-6401}:6379']);
+    const vars = env(dir);
+    expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6400`);
+    expect(vars.REDIS_QUEUE_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6401`);
+    const cache = read(dir, 'redis/redis-cache.conf');
+    const queue = read(dir, 'redis/redis-queue.conf');
+    expect(cache).toMatch(/^maxmemory 1gb$/m);
+    expect(cache).toMatch(/^maxmemory-policy allkeys-lru$/m);
+    expect(queue).toMatch(/^maxmemory-policy noeviction$/m);
+    expect(queue).toMatch(/^appendonly yes$/m);
+    expect(queue).toMatch(/^appendfsync everysec$/m);
+    expect(queue).toMatch(/^save 3600 1 300 100 60 10000$/m);
+    expect(run.stdout).toContain('vm.overcommit_memory=1');
+  });
+
+  it('--image valkey, --no-password, --maxmemory, --service, custom --compose and --env-file', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'deploy'));
+    // Node 20 itself reads a script's --env-file argument and exits 9 when the file does not
+    // exist yet (nodejs/node#54232): the README says to create it first.
+    writeFileSync(join(dir, '.env.local'), '');
+    const run = await runCli(['init', '--image', 'valkey', '--no-password', '--maxmemory', '64MB', '--service', 'kv', '--compose', 'deploy/compose.yaml', '--env-file', '.env.local'], { cwd: dir });
+    expect(run.exitCode).toBe(0);
+    expect(lintCompose(join(dir, 'deploy/compose.yaml'))).toEqual([]);
+    const svc = compose(dir, 'deploy/compose.yaml').services.kv;
+    expect(svc.image).toBe('valkey/valkey:8-alpine');
+    expect(svc.command).toEqual(['valkey-server', '/usr/local/etc/valkey/valkey.conf']);
+    expect(svc.environment).toBeUndefined();
+    expect(svc.volumes).toContain('../redis/kv.conf:/usr/local/etc/valkey/valkey.conf:ro');
+    expect(svc.healthcheck.test).toEqual(['CMD-SHELL', 'valkey-cli -e ping | grep -q PONG']);
+    expect(read(dir, 'redis/kv.conf')).toMatch(/^maxmemory 64mb$/m);
+    expect(read(dir, 'redis/kv.conf')).toMatch(/^protected-mode no$/m);
+    expect(env(dir, '.env.local')).toEqual({ REDIS_PORT: '6379', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(read(dir, '.gitignore')).toBe('.env.local\n');
+    expect(run.stdout).toContain('no password');
+  });
+
+  it('--provider upstash writes the TLS URL shape and the REST variables, no compose file', async () => {
+    const dir = project();
+    const { json, run } = await runJson(['init', dir, '--provider', 'upstash', '--use', 'queue']);
+    expect(run.exitCode).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['.env', '.env.example', '.gitignore']);
+    expect(env(dir)).toEqual({
+      REDIS_URL: 'rediss://default:YOUR_UPSTASH_PASSWORD@YOUR-DATABASE.upstash.io:6379',
+      UPSTASH_REDIS_REST_URL: 'https://YOUR-DATABASE.upstash.io',
+      UPSTASH_REDIS_REST_TOKEN: 'YOUR_UPSTASH_REST_TOKEN',
+    });
+    expect(json.services).toEqual([]);
+    expect(json.notes.join('\n')).toContain('fixed plan');
+  });
+
+  it('--provider elasticache writes the rediss:// URL with an RBAC user', async () => {
+    const dir = project();
+    const run = await runCli(['init', dir, '--provider', 'elasticache', '--use', 'both']);
+    expect(run.exitCode).toBe(0);
+    const vars = env(dir);
+    expect(vars.REDIS_URL).toMatch(/^rediss:\/\/YOUR_RBAC_USER:YOUR_PASSWORD@master\..*\.cache\.amazonaws\.com:6379$/);
+    expect(vars.REDIS_QUEUE_URL).toBe(vars.REDIS_URL);
+    expect(run.stdout).toContain('noeviction');
+  });
+
+  it('--provider upstash --with-local: a local service for development, the Upstash shape in .env.example', async () => {
+    const dir = project();
+    const run = await runCli(['init', dir, '--provider', 'upstash', '--with-local']);
+    expect(run.exitCode).toBe(0);
+    expect(lintCompose(join(dir, 'compose.yaml'))).toEqual([]);
+    const vars = env(dir);
+    expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6379`);
+    expect(vars.UPSTASH_REDIS_REST_TOKEN).toBe('YOUR_UPSTASH_REST_TOKEN');
+    const example = read(dir, '.env.example');
+    expect(example).toContain('# production (upstash); for development: redis://default:change-me@127.0.0.1:6379\nREDIS_URL=rediss://default:YOUR_UPSTASH_PASSWORD@YOUR-DATABASE.upstash.io:6379');
+  });
+});
+
+describe('init --dry-run', () => {
+  it('prints a unified diff per file and writes nothing', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), userCompose);
+    writeFileSync(join(dir, '.env'), 'A=1\n');
+    const before = snapshot(dir);
+    const run = await runCli(['init', dir, '--dry-run']);
+    expect(run.exitCode).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    expect(run.stdout).toContain('--- a/compose.yaml\n+++ b/compose.yaml\n@@ ');
+    expect(run.stdout).toContain('+  redis:');
+    expect(run.stdout).toContain('--- /dev/null\n+++ b/redis/redis.conf\n@@ -0,0 +1,');
+    expect(run.stdout).toContain('--- a/.env\n+++ b/.env\n');
+    expect(run.stdout).toContain('+REDIS_PASSWORD=***');
+    expect(run.stdout).toMatch(/\+REDIS_URL=redis:\/\/default:\*\*\*@127\.0\.0\.1:6379/);
+    expect(run.stdout).toContain('dry run: nothing written (5 files would change)');
+  });
+
+  it('--json carries the diffs', async () => {
+    const dir = project();
+    const { json } = await runJson(['init', dir, '--dry-run']);
+    expect(json.dryRun).toBe(true);
+    expect(json.files[0].diff).toMatch(/^--- \/dev\/null\n\+\+\+ b\/compose.yaml\n/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('init: bad input (exit 2, one line and a hint, nothing written)', () => {
+  const bad: Array<[string, string[], string]> = [
+    ['port', ['--port', '70000'], '✖ invalid --port: 70000'],
+    ['port word', ['--port', 'abc'], '✖ invalid --port: abc'],
+    ['size', ['--maxmemory', 'lots'], '✖ invalid --maxmemory: lots'],
+    ['provider', ['--provider', 'azure'], '✖ unknown --provider "azure"'],
+    ['use', ['--use', 'sessions'], '✖ unknown --use "sessions"'],
+    ['profile', ['--profile', 'staging'], '✖ unknown --profile "staging"'],
+    ['service', ['--service', 'my redis'], '✖ invalid --service: my redis'],
+    ['image', ['--image', 'Redis Latest'], '✖ invalid --image: Redis Latest'],
+    ['--up without a local service', ['--provider', 'upstash', '--up'], '✖ --up needs a local service'],
+  ];
+  for (const [name, args, message] of bad) {
+    it(name, async () => {
+      const dir = project();
+      const run = await runCli(['init', dir, ...args]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toBe('');
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toContain(message);
+      expect(lines[1]).toMatch(/^ {2}hint: /);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  }
+
+  it('a compose file that is not valid YAML', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: "unterminated\n');
+    const before = snapshot(dir);
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^✖ compose.yaml is not valid YAML/);
+    expect(run.stderr).toContain('hint: fix the file, or point --compose at another file');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a directory that does not exist', async () => {
+    const dir = join(project(), 'nope');
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(`✖ directory does not exist: ${dir}\n  hint: create it first, or pass the project directory: redis-ops init <dir>`);
+  });
+
+  it('a directory that is not writable', async () => {
+    // /proc refuses new files even to root, unlike a chmod 0555 folder.
+    const run = await runCli(['init', '/proc']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^✖ cannot write in \/proc: \w+\n {2}hint: /);
+  });
+});
+
+describe('init without a terminal', () => {
+  it('does not wait for answers on a closed stdin: it takes the defaults', async () => {
+    const dir = project();
+    const run = await runCli(['init', dir], { input: '', timeoutMs: 15_000 });
+    expect(run.exitCode).toBe(0);
+    expect(compose(dir).services.redis.image).toBe('redis:8.2-alpine');
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { init } from '../../src/commands/init/index.js';
+import { renderInit, toInitJson } from '../../src/commands/init/render.js';
+import type { RunContext } from '../../src/commands/connection.js';
+import { askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
+
+vi.mock('../../src/ui/prompt.js', () => ({ askSelect: vi.fn(), askInput: vi.fn(), askConfirm: vi.fn() }));
+
+const select = vi.mocked(askSelect);
+const input = vi.mocked(askInput);
+const confirm = vi.mocked(askConfirm);
+
+const ctx = (cwd: string, tty = true): RunContext => ({ cwd, env: {}, stdinIsTTY: tty, stdoutIsTTY: false, stderrIsTTY: false });
+const project = (): string => mkdtempSync(join(tmpdir(), 'redis-ops-init-ask-'));
+
+beforeEach(() => {
+  select.mockReset();
+  input.mockReset();
+  confirm.mockReset();
+});
+
+describe('init on a terminal asks what the flags did not say', () => {
+  it('every question, answered', async () => {
+    select.mockResolvedValueOnce('local').mockResolvedValueOnce('queue').mockResolvedValueOnce('prod');
+    input.mockResolvedValueOnce('jobs').mockResolvedValueOnce('6500').mockResolvedValueOnce('2gb');
+    confirm.mockResolvedValueOnce(true).mockResolvedValueOnce(false); // password, start now
+    const dir = project();
+    const r = await init({}, ctx(dir));
+    expect(select.mock.calls.map((c) => c[0])).toEqual(['Where does Redis run in production?', 'What is it for?', 'Profile?']);
+    expect(input.mock.calls.map((c) => [c[0], c[1]?.default])).toEqual([['Compose service name:', 'redis'], ['Port on 127.0.0.1:', '6379'], ['maxmemory:', '1gb']]);
+    expect(confirm.mock.calls.map((c) => c[0])).toEqual(['Generate a strong password (kept in .env)?', 'Start it now?']);
+    expect(r).toMatchObject({ use: 'queue', profile: 'prod', up: null });
+    expect(r.services).toEqual([{ name: 'jobs', role: 'queue', port: 6500, url: 'redis://default:***@127.0.0.1:6500', urlVar: 'REDIS_URL', conf: 'redis/jobs.conf' }]);
+    expect(readFileSync(join(dir, 'redis/jobs.conf'), 'utf8')).toMatch(/^maxmemory 2gb$/m);
+    expect(parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')).services.jobs.ports).toEqual(['127.0.0.1:${REDIS_PORT:-6500}:6379']);
+  });
+
+  it('the prompts validate like the flags', async () => {
+    select.mockResolvedValue('local');
+    input.mockResolvedValue('x');
+    confirm.mockResolvedValue(false);
+    select.mockResolvedValueOnce('local').mockResolvedValueOnce('cache').mockResolvedValueOnce('dev');
+    input.mockResolvedValueOnce('redis').mockResolvedValueOnce('6379').mockResolvedValueOnce('256mb');
+    await init({}, ctx(project()));
+    const validate = (i: number) => input.mock.calls[i]?.[1]?.validate;
+    expect(validate(0)?.('my redis')).toBe('invalid --service: my redis');
+    expect(validate(1)?.('99999')).toBe('invalid --port: 99999');
+    expect(validate(1)?.('6380')).toBe(true);
+    expect(validate(2)?.('lots')).toBe('invalid --maxmemory: lots');
+  });
+
+  it('a remote provider asks about a local service, and given flags are not asked again', async () => {
+    select.mockResolvedValueOnce('upstash');
+    confirm.mockResolvedValueOnce(false); // with-local
+    const r = await init({ use: 'cache', profile: 'dev' }, ctx(project()));
+    expect(select).toHaveBeenCalledTimes(1);
+    expect(confirm.mock.calls.map((c) => c[0])).toEqual(['Also add a local Redis service for development?']);
+    expect(input).not.toHaveBeenCalled();
+    expect(r.services).toEqual([]);
+  });
+
+  it('--yes, --json and no terminal ask nothing', async () => {
+    await init({ yes: true }, ctx(project()));
+    await init({ json: true }, ctx(project()));
+    await init({}, ctx(project(), false));
+    expect(select).not.toHaveBeenCalled();
+    expect(input).not.toHaveBeenCalled();
+    expect(confirm).not.toHaveBeenCalled();
+  });
+
+  it('a bad flag fails before any question', async () => {
+    await expect(init({ port: 'x' }, ctx(project()))).rejects.toThrow('invalid --port: x');
+    expect(select).not.toHaveBeenCalled();
+  });
+});
+
+describe('render', () => {
+  it('JSON shape: no diffs unless --dry-run, password masked', async () => {
+    const dir = project();
+    const r = await init({ yes: true }, ctx(dir));
+    const json = toInitJson(r) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['dir', 'dryRun', 'provider', 'use', 'profile', 'image', 'services', 'files', 'changed', 'notes', 'up']);
+    expect((json.files as object[])[0]).toEqual({ path: 'compose.yaml', action: 'create', summary: 'service redis added' });
+    const password = /REDIS_PASSWORD=(.*)/.exec(readFileSync(join(dir, '.env'), 'utf8'))?.[1] ?? '';
+    expect(password.length).toBe(32);
+    expect(JSON.stringify(json)).not.toContain(password);
+    expect(renderInit(r)).not.toContain(password);
+
+    const dry = await init({ yes: true, dryRun: true, use: 'queue' }, ctx(project()));
+    const files = (toInitJson(dry) as { files: Array<{ path: string; diff?: string }> }).files;
+    expect(files.find((f) => f.path === '.env')?.diff).toContain('+REDIS_URL=redis://default:***@127.0.0.1:6379');
+    expect(renderInit(dry)).toMatch(/dry run: nothing written \(\d files would change\)$/);
+  });
+});
