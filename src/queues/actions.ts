@@ -33,7 +33,7 @@ const cleanFields: Record<Exclude<CleanState, 'completed' | 'failed'>, string[]>
 export async function countCleanable(client: Redis | Cluster, queue: DiscoveredQueue, state: CleanState, cutoff: number): Promise<number> {
   const k = (s: string): string => `${queue.base}:${s}`;
   if (state === 'completed' || state === 'failed') return Number(await client.zcount(k(state), '-inf', String(cutoff)));
-  const ids = state === 'waiting' ? await client.lrange(k('wait'), 0, -1) : await client.zrange(k(state), 0, -1);
+  const ids = state === 'waiting' ? await client.lrange(k('wait'), 0, -1) : await client.zrange(k(state), '0', '-1');
   if (ids.length === 0) return 0;
   const fields = cleanFields[state];
   const p = client.pipeline();
