@@ -47,6 +47,21 @@ async function withConnection<T>(flags: QueuesFlags, ctx: RunContext, run: (conn
   }
 }
 
+/**
+ * A subcommand's flags, plus any the user put before the subcommand name
+ * (`queues --url X show email`): those are parsed by the parent (positional options).
+ */
+function mergedFlags<T>(cmd: Command): T {
+  const own = cmd.opts() as Record<string, unknown>;
+  const parent = cmd.parent;
+  if (!parent) return own as T;
+  const merged = { ...own };
+  for (const [key, value] of Object.entries(parent.opts())) {
+    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli') merged[key] = value;
+  }
+  return merged as T;
+}
+
 function commonOptions(cmd: Command): Command {
   return addConnectionOptions(cmd).option('--prefix <prefix>', 'only queues under this prefix (repeatable; may contain ":")', collect, []);
 }
@@ -56,7 +71,8 @@ function registerAction(queues: Command, ctx: RunContext, name: 'retry' | 'promo
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
   cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
-  cmd.action(async (queueName: string, flags: ActionFlags) => {
+  cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
+    const flags = mergedFlags<ActionFlags>(self);
     const state = name === 'retry' ? parseChoice(flags.state ?? 'failed', '--state', retryStates) : name === 'clean' ? parseChoice(flags.state, '--state', cleanStates) : undefined;
     const graceMs = name === 'clean' && flags.grace !== undefined ? parseDuration(flags.grace) : undefined;
     const result = await withConnection(flags, ctx, async (conn, target) => {
@@ -81,6 +97,8 @@ export function registerQueues(program: Command, ctx: RunContext): void {
   const queues = commonOptions(program.command('queues').description('find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)'))
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
     .option('--max-waiting-age <seconds>', 'exit 1 when a queue\'s oldest waiting job is older than this')
+    // Flags after a subcommand's name belong to the subcommand, never to this parent.
+    .enablePositionalOptions()
     .addHelpText('after', `
 Examples:
   $ redis-ops queues
@@ -106,7 +124,8 @@ Examples:
     .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.exitOverride().showHelpAfterError('(run with --help for usage)');
-  show.action(async (queueName: string, flags: ShowFlags) => {
+  show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
+    const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
     const jobs = parseChoice(flags.jobs, '--jobs', jobStateNames);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
