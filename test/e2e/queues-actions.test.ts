@@ -131,6 +131,7 @@ describe('queues where EVAL and CLIENT LIST are denied', () => {
     expect(run.exitCode).toBe(0);
     expect(json.eval).toBe('denied');
     expect(json.workersFrom).toBe('stalled-check');
+    expect(json.countsFrom).toBe('pipeline');
     const row = json.queues.find((q: { key: string }) => q.key === 'bull:email');
     expect(row.counts).toEqual(await countsOf(conn(acl), email));
     expect(row.workers).toBeNull();

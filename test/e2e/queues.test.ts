@@ -75,6 +75,7 @@ describe('queues: the overview', () => {
     expect(email.oldestWaitingAgeMs).toBeLessThanOrEqual(Date.now() - (oldest?.timestamp ?? 0));
     expect(json.workersFrom).toBe('client-list');
     expect(json.eval).toBe('allowed');
+    expect(json.countsFrom).toBe('lua');
   });
 
   it('shows a paused queue under a prefix with ":" and flags it', async () => {
@@ -92,7 +93,7 @@ describe('queues: the overview', () => {
     expect(run.stdout).toMatch(/⚠\s+bull\s+email\s+3\s+1\s+1\s+2\s+0\s+3\s+3\s+no\s+1\s+\S+\s+6\.7\.0/);
     expect(run.stdout).toContain('⚠ bull:email: 3 failed');
     expect(run.stdout).toContain('⚠ myapp:jobs:reports: paused');
-    expect(run.stdout).toContain('4 queues; counts from pipelined LLEN/ZCARD');
+    expect(run.stdout).toContain('4 queues; counts from one read-only script per queue, pipelined');
   });
 
   it('--prefix limits the search and pins the split', async () => {

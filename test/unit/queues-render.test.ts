@@ -9,12 +9,12 @@ import type { ShowResult } from '../../src/commands/queues/show.js';
 const counts = { waiting: 3, active: 0, delayed: 1, prioritized: 0, 'waiting-children': 0, completed: 10, failed: 2 };
 const email: QueueRow = { base: 'bull:email', prefix: 'bull', name: 'email', version: 'bullmq:6.7.0', split: 'name-rule', counts, paused: false, oldestWaitingAgeMs: 5321, stalledCheck: true, error: null, workers: 1, attention: ['2 failed'] };
 const reports: QueueRow = { ...email, base: 'myapp:jobs:reports', prefix: 'myapp:jobs', name: 'reports', counts: { ...counts, failed: 0 }, workers: 0, paused: true, attention: ['paused'], oldestWaitingAgeMs: null };
-const result: QueuesResult = { target: 'redis://127.0.0.1:6390', cluster: false, queues: [email, reports], workersKnown: true, scripting: { allowed: true, error: null }, violations: [] };
+const result: QueuesResult = { target: 'redis://127.0.0.1:6390', cluster: false, queues: [email, reports], workersKnown: true, scripting: { allowed: true, error: null }, countsFrom: 'lua', violations: [] };
 
 describe('queues --json', () => {
   it('has the documented shape', () => {
     expect(toQueuesJson(result)).toEqual({
-      target: 'redis://127.0.0.1:6390', cluster: false, eval: 'allowed', countsFrom: 'pipeline', workersFrom: 'client-list',
+      target: 'redis://127.0.0.1:6390', cluster: false, eval: 'allowed', countsFrom: 'lua', workersFrom: 'client-list',
       queues: [
         { prefix: 'bull', name: 'email', key: 'bull:email', version: 'bullmq:6.7.0', paused: false, counts, workers: 1, stalledCheck: true, oldestWaitingAgeMs: 5321, attention: ['2 failed'], error: null },
         expect.objectContaining({ prefix: 'myapp:jobs', name: 'reports', paused: true }),
@@ -33,14 +33,15 @@ describe('queues table', () => {
     expect(lines[3]).toMatch(/^⚠\s+bull\s+email\s+3\s+0\s+1\s+0\s+0\s+10\s+2\s+no\s+1\s+5s\s+6\.7\.0$/);
     expect(lines[4]).toMatch(/^⚠\s+myapp:jobs\s+reports\s.*\syes\s+0\s+-\s+6\.7\.0$/);
     expect(text).toContain('⚠ bull:email: 2 failed');
-    expect(text).toContain('2 queues; counts from pipelined LLEN/ZCARD');
+    expect(text).toContain('2 queues; counts from one read-only script per queue, pipelined');
   });
 
   it('says when EVAL or CLIENT LIST is denied, and names gate violations', () => {
-    const text = renderQueues({ ...result, workersKnown: false, scripting: { allowed: false, error: 'NOPERM' }, queues: [{ ...email, workers: null }], violations: [{ queue: 'bull:email', rule: 'max-failed', value: 2, limit: 0 }] });
+    const text = renderQueues({ ...result, workersKnown: false, scripting: { allowed: false, error: 'NOPERM' }, countsFrom: 'pipeline', queues: [{ ...email, workers: null }], violations: [{ queue: 'bull:email', rule: 'max-failed', value: 2, limit: 0 }] });
     expect(text).toMatch(/no\s+alive\?\s+5s/);
     expect(text).toContain('CLIENT LIST is denied');
-    expect(text).toContain('EVAL is denied for this user');
+    expect(text).toContain('EVAL is denied for this user: counts come from pipelined LLEN/ZCARD');
+    expect(text).toContain('1 queue; counts from pipelined LLEN/ZCARD');
     expect(text).toContain('✖ bull:email: 2 failed jobs, more than --max-failed 0');
   });
 

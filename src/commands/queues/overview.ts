@@ -1,5 +1,6 @@
 import { probeScripting, type ScriptingAccess } from '../../queues/access.js';
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
+import { readQueueStatesLua } from '../../queues/counts-lua.js';
 import { findQueues } from '../../queues/load.js';
 import type { SplitSource } from '../../queues/split.js';
 import { workersOf } from '../../queues/workers.js';
@@ -41,6 +42,8 @@ export interface QueuesResult {
   /** False when CLIENT LIST is denied: workers are null and liveness comes from stalled-check. */
   workersKnown: boolean;
   scripting: ScriptingAccess;
+  /** How the counts were read: one read-only script per queue, or plain commands (EVAL denied). */
+  countsFrom: 'lua' | 'pipeline';
   violations: Violation[];
 }
 
@@ -73,12 +76,13 @@ export function checkGates(rows: QueueRow[], opts: Pick<QueuesOptions, 'maxFaile
 
 export async function listQueues(conn: Connection, target: string, opts: QueuesOptions): Promise<QueuesResult> {
   const [{ queues, clients }, scripting] = await Promise.all([findQueues(conn, opts.prefixes), probeScripting(conn.client, opts.timeoutMs)]);
-  const states = await readQueueStates(conn, queues, opts.timeoutMs, opts.now);
+  // Both ways are exact; the script is one command per queue instead of a dozen.
+  const states = scripting.allowed ? await readQueueStatesLua(conn, queues, opts.timeoutMs, opts.now) : await readQueueStates(conn, queues, opts.timeoutMs, opts.now);
   const rows = queues.map((q, i): QueueRow => {
     const state = states[i] as QueueState;
     const workers = workersOf(clients, q.prefix, q.name);
     const row = { base: q.base, prefix: q.prefix, name: q.name, version: q.version, split: q.split, ...state, workers: workers === null ? null : workers.length };
     return { ...row, attention: attentionOf(row) };
   });
-  return { target, cluster: conn.isCluster, queues: rows, workersKnown: clients.available, scripting, violations: checkGates(rows, opts) };
+  return { target, cluster: conn.isCluster, queues: rows, workersKnown: clients.available, scripting, countsFrom: scripting.allowed ? 'lua' : 'pipeline', violations: checkGates(rows, opts) };
 }

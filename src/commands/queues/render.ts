@@ -9,7 +9,7 @@ export function toQueuesJson(r: QueuesResult): object {
     target: r.target,
     cluster: r.cluster,
     eval: r.scripting.allowed ? 'allowed' : 'denied',
-    countsFrom: 'pipeline',
+    countsFrom: r.countsFrom,
     workersFrom: r.workersKnown ? 'client-list' : 'stalled-check',
     queues: r.queues.map((q) => ({
       prefix: q.prefix,
@@ -79,9 +79,10 @@ export function renderQueues(r: QueuesResult): string {
     if (flagged.length > 0) lines.push('');
     for (const q of flagged) lines.push(c.yellow(`${symbols.warn} ${q.base}: ${q.attention.join('; ')}`));
   }
-  lines.push('', `${plural(r.queues.length, 'queue')}; counts from pipelined LLEN/ZCARD`);
+  const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
+  lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
   if (!r.workersKnown) lines.push(`CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`);
-  if (!r.scripting.allowed) lines.push('EVAL is denied for this user: counts still exact (no Lua needed); retry, promote, clean, pause and resume are unavailable');
+  if (!r.scripting.allowed) lines.push('EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable');
   for (const v of r.violations) lines.push(c.red(`${symbols.fail} ${describeViolation(v)}`));
   return lines.join('\n');
 }
