@@ -70,8 +70,8 @@ async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<strin
  * `*:id` matches any counter named "id" (`user:42:id`, `session:id`), so a base counts as a
  * queue only when its id holds an integer and one of its state keys exists with BullMQ's type.
  */
-async function findByIdKey(node: Redis, known: Set<string>, opts: DiscoverOptions): Promise<string[]> {
-  const bases = (await scanKeys(node, 'id', 'string', opts)).map((k) => k.slice(0, -':id'.length)).filter((b) => !known.has(b));
+async function findByIdKey(node: Redis, idKeys: string[], known: Set<string>): Promise<string[]> {
+  const bases = idKeys.map((k) => k.slice(0, -':id'.length)).filter((b) => !known.has(b));
   if (bases.length === 0) return [];
   const pipeline = node.pipeline();
   for (const base of bases) {
@@ -91,8 +91,9 @@ async function findByIdKey(node: Redis, known: Set<string>, opts: DiscoverOption
 export async function discoverQueues(primaries: Redis[], opts: DiscoverOptions = {}): Promise<DiscoveredQueue[]> {
   const perNode = await Promise.all(
     primaries.map(async (node, index) => {
-      const byMeta = await findByMeta(node, opts);
-      const byId = await findByIdKey(node, new Set(byMeta.keys()), opts);
+      // Both passes at once: their round trips overlap.
+      const [byMeta, idKeys] = await Promise.all([findByMeta(node, opts), scanKeys(node, 'id', 'string', opts)]);
+      const byId = await findByIdKey(node, idKeys, new Set(byMeta.keys()));
       const rows: Array<{ base: string; version: string | null; node: number }> = [];
       for (const [base, version] of byMeta) rows.push({ base, version, node: index });
       for (const base of byId) rows.push({ base, version: null, node: index });
