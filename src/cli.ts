@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor/index.js';
 import { registerInit } from './commands/init/index.js';
+import { registerQueues } from './commands/queues/index.js';
 import { defaultContext, type RunContext } from './commands/connection.js';
 import { CliError, ExitCode } from './errors.js';
 import { redact } from './redis/secrets.js';
@@ -20,6 +21,7 @@ export function buildProgram(ctx: RunContext = defaultContext()): Command {
   program.configureOutput({ outputError: (str, write) => write(redact(str)) });
   registerDoctor(program, ctx);
   registerInit(program, ctx);
+  registerQueues(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.');
   return program;

@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
-import { scanNode } from '../redis/scan.js';
+import { escapeGlob, scanNode } from '../redis/scan.js';
+import { splitBases, type SplitSource } from './split.js';
+
+export { splitBase } from './split.js';
 
 /**
  * BullMQ has no API to list queues, so we find them in the keyspace (field-notes §6):
- * `<prefix>:<name>:meta` hashes whose `version` starts with "bullmq". The base key
- * `<prefix>:<name>` is exact; how it splits into prefix and name is a best guess unless the
- * caller names the prefixes, because both may contain ':'.
+ * `<prefix>:<name>:meta` hashes whose `version` starts with "bullmq", plus `<base>:id`
+ * counters of queues without meta (old Bull, or meta lost) once their state keys confirm them.
+ * The base `<prefix>:<name>` is exact; how it splits is decided in split.ts.
  */
 export interface DiscoveredQueue {
   /** `<prefix>:<name>`: every key of the queue starts with this plus ':'. */
@@ -16,60 +19,93 @@ export interface DiscoveredQueue {
   version: string | null;
   /** Index of the primary the queue lives on. */
   node: number;
+  /** How prefix and name were told apart: --prefix, a worker's client name, BullMQ's naming rule, or a guess. */
+  split: SplitSource;
 }
 
 export interface DiscoverOptions {
   /** Known prefixes (--prefix); when given, only queues under them are returned. */
   prefixes?: string[];
   count?: number;
+  /** Client names seen in CLIENT LIST (workers name their connections `<prefix>:<base64(name)>`). */
+  clientNames?: string[];
 }
 
-export function splitBase(base: string, prefixes?: string[]): { prefix: string; name: string } | undefined {
-  if (prefixes && prefixes.length > 0) {
-    // Longest prefix first, so "myapp:jobs" wins over "myapp".
-    for (const p of [...prefixes].sort((a, b) => b.length - a.length)) {
-      if (base.startsWith(`${p}:`) && base.length > p.length + 1) return { prefix: p, name: base.slice(p.length + 1) };
-    }
-    return undefined;
+/** Keys that every queue that ever held a job has at least one of. */
+const stateKeys: Array<[suffix: string, type: string]> = [
+  ['wait', 'list'], ['active', 'list'], ['paused', 'list'], ['completed', 'zset'], ['failed', 'zset'],
+  ['delayed', 'zset'], ['prioritized', 'zset'], ['waiting-children', 'zset'], ['events', 'stream'],
+];
+
+function matchFor(suffix: string, prefixes?: string[]): string | Buffer {
+  // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
+  if (prefixes?.length === 1) return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from(`*:${suffix}`)]);
+  return `*:${suffix}`;
+}
+
+async function scanKeys(node: Redis, suffix: string, type: string, opts: DiscoverOptions): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const batch of scanNode(node, { match: matchFor(suffix, opts.prefixes), type, count: opts.count ?? 1000 })) {
+    for (const key of batch) keys.push(key.toString('utf8'));
   }
-  // Without a hint the first segment is the prefix; a {hash tag} counts as one segment.
-  const m = /^(\{[^}]*\}|[^:]*):(.+)$/.exec(base);
-  return m ? { prefix: m[1] as string, name: m[2] as string } : undefined;
+  return keys;
+}
+
+/** Bases with a meta hash written by BullMQ, and their versions. */
+async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<string, string>> {
+  const metaKeys = await scanKeys(node, 'meta', 'hash', opts);
+  const found = new Map<string, string>();
+  if (metaKeys.length === 0) return found;
+  const pipeline = node.pipeline();
+  for (const key of metaKeys) pipeline.hget(key, 'version');
+  const versions = (await pipeline.exec()) ?? [];
+  metaKeys.forEach((key, i) => {
+    const version = versions[i]?.[1];
+    if (typeof version === 'string' && version.startsWith('bullmq')) found.set(key.slice(0, -':meta'.length), version);
+  });
+  return found;
+}
+
+/**
+ * `*:id` matches any counter named "id" (`user:42:id`, `session:id`), so a base counts as a
+ * queue only when its id holds an integer and one of its state keys exists with BullMQ's type.
+ */
+async function findByIdKey(node: Redis, idKeys: string[], known: Set<string>): Promise<string[]> {
+  const bases = idKeys.map((k) => k.slice(0, -':id'.length)).filter((b) => !known.has(b));
+  if (bases.length === 0) return [];
+  const pipeline = node.pipeline();
+  for (const base of bases) {
+    pipeline.get(`${base}:id`);
+    for (const [suffix] of stateKeys) pipeline.type(`${base}:${suffix}`);
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const per = stateKeys.length + 1;
+  return bases.filter((_, i) => {
+    const id = replies[i * per]?.[1];
+    if (typeof id !== 'string' || !/^\d+$/.test(id)) return false;
+    // On a cluster a key of an untagged base may live on another node: that reply is an error, not a match.
+    return stateKeys.some(([, type], j) => replies[i * per + 1 + j]?.[1] === type);
+  });
 }
 
 export async function discoverQueues(primaries: Redis[], opts: DiscoverOptions = {}): Promise<DiscoveredQueue[]> {
-  const found: DiscoveredQueue[] = [];
-  await Promise.all(
+  const perNode = await Promise.all(
     primaries.map(async (node, index) => {
-      const metaKeys: string[] = [];
-      for await (const batch of scanNode(node, { match: '*:meta', type: 'hash', count: opts.count ?? 1000 })) {
-        for (const key of batch) metaKeys.push(key.toString('utf8'));
-      }
-      const pipeline = node.pipeline();
-      for (const key of metaKeys) pipeline.hget(key, 'version');
-      const versions = metaKeys.length ? ((await pipeline.exec()) ?? []) : [];
-      const bases = new Set<string>();
-      metaKeys.forEach((key, i) => {
-        const version = versions[i]?.[1];
-        if (typeof version !== 'string' || !version.startsWith('bullmq')) return;
-        const base = key.slice(0, -':meta'.length);
-        const split = splitBase(base, opts.prefixes);
-        if (!split) return;
-        bases.add(base);
-        found.push({ base, ...split, version, node: index });
-      });
-      // Queues without meta (created by old versions, or meta lost): their id counter.
-      for await (const batch of scanNode(node, { match: '*:id', type: 'string', count: opts.count ?? 1000 })) {
-        for (const key of batch) {
-          const base = key.toString('utf8').slice(0, -':id'.length);
-          if (bases.has(base)) continue;
-          const split = splitBase(base, opts.prefixes);
-          if (!split) continue;
-          bases.add(base);
-          found.push({ base, ...split, version: null, node: index });
-        }
-      }
+      // Both passes at once: their round trips overlap.
+      const [byMeta, idKeys] = await Promise.all([findByMeta(node, opts), scanKeys(node, 'id', 'string', opts)]);
+      const byId = await findByIdKey(node, idKeys, new Set(byMeta.keys()));
+      const rows: Array<{ base: string; version: string | null; node: number }> = [];
+      for (const [base, version] of byMeta) rows.push({ base, version, node: index });
+      for (const base of byId) rows.push({ base, version: null, node: index });
+      return rows;
     }),
   );
+  const rows = perNode.flat();
+  const splits = splitBases(rows, { prefixes: opts.prefixes, clientNames: opts.clientNames });
+  const found: DiscoveredQueue[] = [];
+  rows.forEach((row, i) => {
+    const split = splits[i];
+    if (split) found.push({ ...row, ...split });
+  });
   return found.sort((a, b) => a.base.localeCompare(b.base));
 }

@@ -1,3 +1,4 @@
+import type { DiscoveredQueue } from '../../src/queues/discover.js';
 import type { Facts } from '../../src/doctor/facts.js';
 import type { InfoRecord } from '../../src/redis/info.js';
 
@@ -46,7 +47,7 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
   };
 }
 
-export const queue = (base: string): { base: string; prefix: string; name: string; version: string; node: number } => {
+export const queue = (base: string): DiscoveredQueue => {
   const [prefix, ...name] = base.split(':');
-  return { base, prefix: prefix ?? '', name: name.join(':'), version: 'bullmq:6.7.0', node: 0 };
+  return { base, prefix: prefix ?? '', name: name.join(':'), version: 'bullmq:6.7.0', node: 0, split: 'guess' };
 };

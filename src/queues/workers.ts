@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Workers from CLIENT LIST: BullMQ names each worker connection `<prefix>:<base64(name)>`
+ * (or `...:w:<workerName>`). CLIENT may be denied (ACL, GCP Memorystore): then the caller falls
+ * back to the queue's `stalled-check` key (field-notes §6).
+ */
+export interface ClientEntry {
+  name: string;
+  addr: string;
+  ageSeconds: number;
+  idleSeconds: number;
+}
+
+export interface ClientLists {
+  /** False when CLIENT LIST was refused; perNode is then empty. */
+  available: boolean;
+  /** Why it was refused (the server's words). */
+  error?: string;
+  perNode: ClientEntry[][];
+}
+
+export function parseClientList(text: string): ClientEntry[] {
+  const out: ClientEntry[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const fields = new Map<string, string>();
+    // name= is the only field that could hold spaces, and Redis forbids spaces in client names.
+    for (const kv of line.split(' ')) {
+      const i = kv.indexOf('=');
+      if (i > 0) fields.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    const name = fields.get('name') ?? '';
+    if (!name) continue;
+    out.push({ name, addr: fields.get('addr') ?? '', ageSeconds: Number(fields.get('age') ?? 0), idleSeconds: Number(fields.get('idle') ?? 0) });
+  }
+  return out;
+}
+
+export async function readClientLists(primaries: Redis[]): Promise<ClientLists> {
+  try {
+    const lists = await Promise.all(primaries.map((node) => node.call('CLIENT', 'LIST') as Promise<string | Buffer>));
+    return { available: true, perNode: lists.map((l) => parseClientList(String(l))) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/NOPERM|unknown command|unknown subcommand|not allowed|CLIENT/i.test(message)) return { available: false, error: message, perNode: [] };
+    throw err;
+  }
+}
+
+export function clientNameOf(prefix: string, name: string): string {
+  return `${prefix}:${Buffer.from(name).toString('base64')}`;
+}
+
+/** The same match as BullMQ's Queue.getWorkers(). */
+export function isWorkerOf(clientName: string, prefix: string, name: string): boolean {
+  const stem = clientNameOf(prefix, name);
+  return clientName === stem || clientName.startsWith(`${stem}:w:`);
+}
+
+/**
+ * A queue's workers: on a cluster every worker shows up on each node it talks to, so (as
+ * BullMQ does) the node with the most matching connections is the answer, not the sum.
+ */
+export function workersOf(lists: ClientLists, prefix: string, name: string): ClientEntry[] | null {
+  if (!lists.available) return null;
+  let best: ClientEntry[] = [];
+  for (const entries of lists.perNode) {
+    const mine = entries.filter((e) => isWorkerOf(e.name, prefix, name));
+    if (mine.length > best.length) best = mine;
+  }
+  return best;
+}
+
+export function allClientNames(lists: ClientLists): string[] {
+  return lists.perNode.flatMap((entries) => entries.map((e) => e.name));
+}

@@ -1,0 +1,64 @@
+import { Queue } from 'bullmq';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runJson } from '../helpers/cli.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+
+let cluster: TestCluster;
+let client: Cluster;
+// Hash tags keep each queue's keys in one slot; these three tags hash to slots 105, 8507 and
+// 13018, one on each primary of a 3-node cluster (0-5460, 5461-10922, 10923-16383).
+const refs = [
+  { name: '{orders}', prefix: 'bull' },
+  { name: '{payments}', prefix: 'bull' },
+  { name: 'sms', prefix: '{sms}:jobs' },
+];
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  client = cluster.client();
+  for (const [i, ref] of refs.entries()) {
+    const q = new Queue(ref.name, { connection: client, prefix: ref.prefix });
+    await q.addBulk(Array.from({ length: i + 1 }, () => ({ name: 'j', data: {} })));
+    await q.add('later', {}, { delay: 60_000 });
+    if (i === 2) await q.pause();
+    await q.close();
+  }
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('queues on a 3-primary cluster', () => {
+  it('finds hash-tagged queues on every primary with counts equal to getJobCounts()', async () => {
+    const { json, run } = await runJson(['queues', '--url', cluster.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json.cluster).toBe(true);
+    expect(json.queues.map((q: { key: string }) => q.key).sort()).toEqual(['bull:{orders}', 'bull:{payments}', '{sms}:jobs:sms']);
+    for (const ref of refs) {
+      const row = json.queues.find((q: { prefix: string; name: string }) => q.prefix === ref.prefix && q.name === ref.name);
+      const q = new Queue(ref.name, { connection: client, prefix: ref.prefix, skipMetasUpdate: true, skipVersionCheck: true });
+      expect(row.counts).toEqual(await q.getJobCounts());
+      expect(row.paused).toBe(await q.isPaused());
+      await q.close();
+    }
+    // Each primary holds one of the queues.
+    for (const node of cluster.nodes) {
+      const c = node.client();
+      const keys = (await c.call('SCAN', '0', 'MATCH', '*:meta', 'COUNT', '1000')) as [string, string[]];
+      expect(keys[1]).toHaveLength(1);
+    }
+  });
+
+  it('show and an action work through the cluster client', async () => {
+    const { json } = await runJson(['queues', 'show', 'sms', '--url', cluster.url]);
+    expect(json.queue.key).toBe('{sms}:jobs:sms');
+    expect(json.paused).toBe(true);
+    const run = await runCli(['queues', 'promote', '{orders}', '--yes', '--url', cluster.url]);
+    expect(run.exitCode).toBe(0);
+    const q = new Queue('{orders}', { connection: client, skipMetasUpdate: true, skipVersionCheck: true });
+    expect((await q.getJobCounts('delayed', 'waiting'))).toEqual({ delayed: 0, waiting: 2 });
+    await q.close();
+  });
+});
