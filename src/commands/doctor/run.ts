@@ -64,7 +64,7 @@ async function serverChecks(ladder: LadderOutcome, target: Target, opts: DoctorR
   let countsWhy: string | null = facts.queuesUnavailable;
   if (needsQueueCounts(gate) && facts.queues) {
     try {
-      counts = await countQueues(conn.client, facts.queues);
+      counts = await countQueues(conn, facts.queues, target.timeoutMs);
     } catch (err) {
       countsWhy = redact(errorText(err));
     }
