@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { KeyStore } from './key-store.js';
+import { packKeys, unpackKeys, type KeyPack, type KeyStore } from './key-store.js';
+import { sendPacked } from './resp.js';
 import { scanNode } from './scan.js';
 
 /**
@@ -44,8 +45,8 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
       const result: NodeDeletion = { deleted: 0, error: null };
       const unlink = createUnlinker(node, opts.cluster);
       const window = new Set<Promise<void>>();
-      const send = async (keys: Buffer[]): Promise<void> => {
-        await pace(keys.length);
+      const send = async (keys: KeyPack): Promise<void> => {
+        await pace(keys.lengths.length);
         if (signal.aborted) return;
         const p: Promise<void> = unlink(keys).then(
           (n) => {
@@ -63,7 +64,7 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
       };
 
       const store = stores[index] as KeyStore;
-      for (const keys of store.batches(chunkSize)) {
+      for (const keys of store.packs(chunkSize)) {
         if (signal.aborted) break;
         await send(keys);
       }
@@ -72,7 +73,7 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
           if (signal.aborted) break;
           try {
             for await (const batch of scanNode(node, { match, count: opts.count, type: opts.type, signal })) {
-              for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize) await send(batch.slice(i, i + chunkSize));
+              for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize) await send(packKeys(batch.slice(i, i + chunkSize)));
               if (signal.aborted) break;
             }
           } catch (err) {
@@ -88,12 +89,12 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
 }
 
 /** UNLINK where it exists, DEL on servers older than 4.0 (the first "unknown command" switches). */
-function createUnlinker(node: Redis, cluster: boolean): (keys: Buffer[]) => Promise<number> {
+function createUnlinker(node: Redis, cluster: boolean): (keys: KeyPack) => Promise<number> {
   let command = 'UNLINK';
-  const once = async (keys: Buffer[]): Promise<number> => {
-    if (!cluster) return Number(await node.callBuffer(command, ...keys));
+  const once = async (keys: KeyPack): Promise<number> => {
+    if (!cluster) return Number(await sendPacked(node, command, keys.data, keys.lengths));
     const pipeline = node.pipeline();
-    for (const key of keys) pipeline.call(command, key);
+    for (const key of unpackKeys(keys)) pipeline.call(command, key);
     let n = 0;
     for (const [err, reply] of (await pipeline.exec()) ?? []) {
       if (err) throw err;

@@ -4,8 +4,30 @@
  * from the parser costs ~140 bytes (and pins socket chunks); this costs the key's bytes + 4.
  * A budget bounds the memory: past it the store stops keeping keys and says it is incomplete.
  */
+/** Names end to end and their lengths. */
+export interface KeyPack {
+  data: Buffer;
+  lengths: Uint32Array;
+}
+
+export function packKeys(keys: Buffer[]): KeyPack {
+  const lengths = new Uint32Array(keys.length);
+  keys.forEach((k, i) => (lengths[i] = k.length));
+  return { data: Buffer.concat(keys), lengths };
+}
+
+export function unpackKeys(pack: KeyPack): Buffer[] {
+  const keys: Buffer[] = [];
+  let offset = 0;
+  for (const len of pack.lengths) {
+    keys.push(pack.data.subarray(offset, offset + len));
+    offset += len;
+  }
+  return keys;
+}
+
 export class KeyStore {
-  private readonly blocks: Array<{ data: Buffer; lengths: Uint32Array }> = [];
+  private readonly blocks: KeyPack[] = [];
   private used = 0;
   private kept = 0;
   private overflowed = false;
@@ -21,9 +43,7 @@ export class KeyStore {
       this.overflowed = true;
       return false;
     }
-    const lengths = new Uint32Array(keys.length);
-    keys.forEach((k, i) => (lengths[i] = k.length));
-    this.blocks.push({ data: Buffer.concat(keys), lengths });
+    this.blocks.push(packKeys(keys));
     this.used += bytes;
     this.kept += keys.length;
     return true;
@@ -38,21 +58,18 @@ export class KeyStore {
     return this.kept;
   }
 
-  /** The kept keys again, in batches of at most `size` (views into the blocks, no copies). */
-  *batches(size: number): Generator<Buffer[]> {
-    let out: Buffer[] = [];
+  /** The kept keys as packs of at most `size` names (views, no copies): what encodeCommand takes. */
+  *packs(size: number): Generator<KeyPack> {
     for (const { data, lengths } of this.blocks) {
       let offset = 0;
-      for (const len of lengths) {
-        out.push(data.subarray(offset, offset + len));
-        offset += len;
-        if (out.length >= size) {
-          yield out;
-          out = [];
-        }
+      for (let i = 0; i < lengths.length; i += size) {
+        const part = lengths.subarray(i, i + size);
+        let bytes = 0;
+        for (const len of part) bytes += len;
+        yield { data: data.subarray(offset, offset + bytes), lengths: part };
+        offset += bytes;
       }
     }
-    if (out.length > 0) yield out;
   }
 
   clear(): void {

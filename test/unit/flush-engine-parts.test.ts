@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../src/redis/delete.js';
-import { KeyStore } from '../../src/redis/key-store.js';
+import { encodeCommand } from '../../src/redis/resp.js';
+import { KeyStore, packKeys, unpackKeys } from '../../src/redis/key-store.js';
 
 describe('KeyStore', () => {
   const keys = (n: number, prefix = 'k'): Buffer[] => Array.from({ length: n }, (_, i) => Buffer.from(`${prefix}${i}`));
@@ -10,9 +11,10 @@ describe('KeyStore', () => {
     const odd = [Buffer.from([0xff, 0x00, 0x0a]), Buffer.from('with space'), Buffer.alloc(0), Buffer.from('ü"\'')];
     store.add(keys(5));
     store.add(odd);
-    const batches = [...store.batches(4)];
-    expect(batches.map((b) => b.length)).toEqual([4, 4, 1]);
-    expect(batches.flat()).toEqual([...keys(5), ...odd]);
+    const packs = [...store.packs(4)];
+    // A pack never spans two SCAN batches: 5 → 4 + 1, then 4 → 4.
+    expect(packs.map((p) => p.lengths.length)).toEqual([4, 1, 4]);
+    expect(packs.flatMap(unpackKeys)).toEqual([...keys(5), ...odd]);
     expect(store.size).toBe(9);
     expect(store.complete).toBe(true);
   });
@@ -23,7 +25,14 @@ describe('KeyStore', () => {
     expect(store.add(keys(4, 'long-'))).toBe(false);
     expect(store.add(keys(1))).toBe(false); // never resumes: the rest comes from a second SCAN
     expect(store.complete).toBe(false);
-    expect([...store.batches(10)].flat().map(String)).toEqual(['k0', 'k1', 'k2']);
+    expect([...store.packs(10)].flatMap(unpackKeys).map(String)).toEqual(['k0', 'k1', 'k2']);
+  });
+});
+
+describe('encodeCommand', () => {
+  it('writes RESP for a command over packed binary keys', () => {
+    const pack = packKeys([Buffer.from('a b'), Buffer.alloc(0), Buffer.from([0xff, 0x0d, 0x0a])]);
+    expect(encodeCommand('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe('*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n');
   });
 });
 

@@ -24,7 +24,8 @@ export function toFlushJson(r: FlushResult): object {
   };
 }
 
-const num = (n: number): string => n.toLocaleString('en-US');
+// Thousands separators by hand: toLocaleString loads ICU data (~50 ms) for one line of output.
+const num = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const plural = (n: number, word: string): string => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
 const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
