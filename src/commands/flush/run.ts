@@ -75,15 +75,16 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   if (!opts.dryRun && !opts.yes && !opts.interactive) {
     throw new CliError('refusing to delete without confirmation: there is no terminal to ask on', 'check with --dry-run first, then pass --yes to delete without a prompt');
   }
-  const started = performance.now();
+  // durationMs leaves out the time spent at the prompt: it measures our work, not the reader.
+  const clock = { started: performance.now() };
   const conn = await openConnection(opts.target);
   const interrupt = new AbortController();
   const release = onInterrupt(() => interrupt.abort());
   const labels = conn.primaries().map((n) => `${n.options.host}:${n.options.port}`);
   const progress = startProgress(labels, opts.progress);
   try {
-    const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels);
-    result.durationMs = Math.round(performance.now() - started);
+    const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels, clock);
+    result.durationMs = Math.round(performance.now() - clock.started);
     return result;
   } finally {
     progress.stop();
@@ -92,7 +93,7 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   }
 }
 
-async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, signal: AbortSignal, progress: Progress, labels: string[]): Promise<FlushResult> {
+async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, signal: AbortSignal, progress: Progress, labels: string[], clock: { started: number }): Promise<FlushResult> {
   const primaries = conn.primaries();
   const exact = !plan.raw && !opts.type;
   const guarded = (): Promise<string[]> => (exact ? queuesAbovePrefixes(conn.client, plan.prefixes) : queuesByDiscovery(primaries, plan.patterns, opts.count));
@@ -129,7 +130,9 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
   if (!opts.yes) {
     progress.pause();
     const confirm = opts.confirm ?? askTyped;
+    const asked = performance.now();
     if (!(await confirm(renderSurvey(result), plan.confirmText))) throw new CancelledError('confirmation did not match: nothing was deleted');
+    clock.started += performance.now() - asked;
   }
 
   progress.phase('deleting');
