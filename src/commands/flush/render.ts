@@ -1,0 +1,81 @@
+import { color, symbols } from '../../ui/colors.js';
+import type { FlushResult } from './run.js';
+
+/** The documented JSON shape (README "flush --json"). */
+export function toFlushJson(r: FlushResult): object {
+  return {
+    target: r.target,
+    prefixes: r.prefixes,
+    // One pattern in the common case; null when several prefixes gave several (see patterns).
+    pattern: r.patterns.length === 1 ? r.patterns[0] : null,
+    patterns: r.patterns,
+    type: r.type,
+    dryRun: r.dryRun,
+    status: r.status,
+    matched: r.matched,
+    deleted: r.deleted,
+    nodes: r.nodes.length,
+    perNode: r.nodes.map((n) => ({ node: n.node, matched: n.matched, deleted: n.deleted })),
+    durationMs: r.durationMs,
+    sample: r.sample,
+    queues: r.queues,
+    maxKeys: r.maxKeys,
+    error: r.error,
+  };
+}
+
+// Thousands separators by hand: toLocaleString loads ICU data (~50 ms) for one line of output.
+const num = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, word: string): string => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+/** What would be deleted: shown for --dry-run and before the typed confirmation. */
+export function renderSurvey(r: FlushResult): string {
+  const c = color();
+  const lines = [`${c.bold(plural(r.matched, 'key'))} match ${r.patterns.join(', ')}${r.type ? ` (type ${r.type})` : ''} on ${plural(r.nodes.length, 'node')} of ${r.target}`];
+  if (r.nodes.length > 1) for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.matched).padStart(12)}`);
+  if (r.sample.length > 0) {
+    lines.push(`sample (${r.sample.length}):`);
+    for (const key of r.sample) lines.push(`  ${key}`);
+  }
+  if (r.queues.length > 0) lines.push(c.yellow(`${symbols.warn} these reach BullMQ queues: ${r.queues.join(', ')} (refused without --include-queues)`));
+  return lines.join('\n');
+}
+
+export function renderFlush(r: FlushResult): string {
+  const c = color();
+  if (r.status === 'dry-run') return `${renderSurvey(r)}\n${c.dim('dry run: nothing was deleted')}`;
+  if (r.status === 'max-keys') {
+    return `${c.red(symbols.fail)} more than ${plural(r.maxKeys ?? 0, 'key')} match ${r.patterns.join(', ')} (--max-keys): nothing was deleted`;
+  }
+  const lines: string[] = [];
+  const took = `in ${seconds(r.durationMs)}`;
+  if (r.status === 'done') {
+    lines.push(`${c.green(symbols.pass)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} on ${plural(r.nodes.length, 'node')} ${took}`);
+  } else {
+    const why = r.status === 'interrupted' ? 'interrupted' : `connection lost (${r.error ?? 'unknown error'})`;
+    lines.push(`${c.yellow(symbols.warn)} ${why}: deleted ${num(r.deleted)} of ${plural(r.matched, 'matching key')} ${took}; run the same command again to finish`);
+  }
+  if (r.nodes.length > 1) for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.deleted).padStart(12)} of ${num(n.matched)}`);
+  if (r.deleted < r.matched && r.status === 'done') lines.push(c.dim(`  ${num(r.matched - r.deleted)} matched keys were already gone (expired or deleted meanwhile)`));
+  return lines.join('\n');
+}
+
+export interface ProgressState {
+  phase: 'counting' | 'deleting';
+  labels: string[];
+  scanned: number[];
+  deleted: number[];
+  startedMs: number;
+  nowMs: number;
+}
+
+export function progressLine(s: ProgressState): string {
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const elapsed = Math.max(1, s.nowMs - s.startedMs) / 1000;
+  const counts = s.phase === 'counting' ? s.scanned : s.deleted;
+  const total = sum(counts);
+  const head = s.phase === 'counting' ? `counting: ${num(total)} keys match` : `deleting: ${num(total)} of ${num(sum(s.scanned))}`;
+  const perNode = s.labels.length > 1 ? ` · ${s.labels.map((l, i) => `${l} ${num(counts[i] ?? 0)}`).join(' · ')}` : '';
+  return `${head} · ${num(Math.round(total / elapsed))} keys/s${perNode}`;
+}

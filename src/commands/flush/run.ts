@@ -1,0 +1,185 @@
+import { CancelledError, CliError, ExitCode } from '../../errors.js';
+import { openConnection, type Connection } from '../../redis/connect.js';
+import { deleteKeys } from '../../redis/delete.js';
+import { errorText, explainError } from '../../redis/hints.js';
+import { redact } from '../../redis/secrets.js';
+import { displayKey } from '../../redis/scan.js';
+import { surveyKeys, type Survey } from '../../redis/survey.js';
+import type { Target } from '../../redis/target.js';
+import { onInterrupt } from '../../ui/signals.js';
+import { isQueueCandidate, queuesAbovePrefixes, queuesByDiscovery, queuesFromCandidates } from './guard.js';
+import { planFlush, type FlushPlan } from './plan.js';
+import { startProgress, type Progress } from './progress.js';
+import { renderSurvey } from './render.js';
+
+/** The flow of `flush`: plan, count (and guard), confirm, delete, report. */
+export interface FlushOptions {
+  target: Target;
+  prefixes: string[];
+  pattern?: string;
+  dryRun: boolean;
+  yes: boolean;
+  includeQueues: boolean;
+  maxKeys?: number;
+  type?: string;
+  count: number;
+  rate?: number;
+  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
+  interactive: boolean;
+  /** Show progress on stderr (a terminal). */
+  progress: boolean;
+  /** Memory for names kept between the counting and the deleting pass. */
+  retainBytes?: number;
+  /** Ask the user to type `expected`; injectable for tests. */
+  confirm?: (summary: string, expected: string) => Promise<boolean>;
+}
+
+export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'max-keys';
+
+export interface NodeReport {
+  node: string;
+  matched: number;
+  deleted: number;
+}
+
+export interface FlushResult {
+  target: string;
+  prefixes: string[];
+  patterns: string[];
+  type: string | null;
+  dryRun: boolean;
+  status: FlushStatus;
+  matched: number;
+  deleted: number;
+  nodes: NodeReport[];
+  durationMs: number;
+  sample: string[];
+  /** BullMQ queues the prefixes reach (refused unless --include-queues). */
+  queues: string[];
+  maxKeys: number | null;
+  /** Why the run stopped early (connection lost), already redacted. */
+  error: string | null;
+}
+
+export const defaultRetainBytes = 256 * 1024 * 1024;
+/** Keys per UNLINK and batches in flight per node: chosen with the bench (README, Benchmarks). */
+const batchSize = 1000;
+const inFlight = 4;
+
+export function exitCodeFor(status: FlushStatus): number {
+  return { done: 0, 'dry-run': 0, 'max-keys': ExitCode.failed, interrupted: ExitCode.cancelled, 'connection-lost': ExitCode.usage }[status];
+}
+
+export async function flush(opts: FlushOptions): Promise<FlushResult> {
+  const plan = planFlush(opts.prefixes, opts.pattern);
+  if (!opts.dryRun && !opts.yes && !opts.interactive) {
+    throw new CliError('refusing to delete without confirmation: there is no terminal to ask on', 'check with --dry-run first, then pass --yes to delete without a prompt');
+  }
+  // durationMs leaves out the time spent at the prompt: it measures our work, not the reader.
+  const clock = { started: performance.now() };
+  const conn = await openConnection(opts.target);
+  const interrupt = new AbortController();
+  const release = onInterrupt(() => interrupt.abort());
+  const labels = conn.primaries().map((n) => `${n.options.host}:${n.options.port}`);
+  const progress = startProgress(labels, opts.progress);
+  try {
+    const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels, clock);
+    result.durationMs = Math.round(performance.now() - clock.started);
+    return result;
+  } finally {
+    progress.stop();
+    release();
+    await conn.close();
+  }
+}
+
+async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, signal: AbortSignal, progress: Progress, labels: string[], clock: { started: number }): Promise<FlushResult> {
+  const primaries = conn.primaries();
+  const exact = !plan.raw && !opts.type;
+  const guarded = (): Promise<string[]> => (exact ? queuesAbovePrefixes(conn.client, plan.prefixes) : queuesByDiscovery(primaries, plan.patterns, opts.count));
+  const queues = new Set(await step('looking for BullMQ queues', guarded));
+  const refuse = (): CliError =>
+    new CliError(
+      `refusing to delete BullMQ queue keys: ${[...queues].slice(0, 10).join(', ')}${queues.size > 10 ? ` and ${queues.size - 10} more` : ''}`,
+      'use a narrower prefix, or pass --include-queues to delete those queues too',
+    );
+  if (queues.size > 0 && !opts.includeQueues && !opts.dryRun) throw refuse();
+
+  progress.phase('counting');
+  const survey = await step('counting keys', () =>
+    surveyKeys(primaries, {
+      patterns: plan.patterns,
+      count: opts.count,
+      type: opts.type,
+      signal,
+      retainBytes: opts.dryRun ? 0 : (opts.retainBytes ?? defaultRetainBytes),
+      maxKeys: opts.maxKeys,
+      sampleSize: 10,
+      isCandidate: exact ? isQueueCandidate : undefined,
+      onBatch: (node, n) => progress.scanned(node, n),
+    }),
+  );
+  for (const base of await step('checking BullMQ queues', () => queuesFromCandidates(conn.client, survey.candidates))) queues.add(base);
+
+  const result = baseResult(opts, plan, survey, labels, [...queues].sort());
+  if (signal.aborted) return { ...result, status: 'interrupted' };
+  if (survey.exceeded) return { ...result, status: 'max-keys' };
+  if (queues.size > 0 && !opts.includeQueues && !opts.dryRun) throw refuse();
+  if (opts.dryRun || survey.matched === 0) return { ...result, status: opts.dryRun ? 'dry-run' : 'done' };
+
+  if (!opts.yes) {
+    progress.pause();
+    const confirm = opts.confirm ?? askTyped;
+    const asked = performance.now();
+    if (!(await confirm(renderSurvey(result), plan.confirmText))) throw new CancelledError('confirmation did not match: nothing was deleted');
+    clock.started += performance.now() - asked;
+  }
+
+  progress.phase('deleting');
+  const deletions = await deleteKeys(
+    primaries,
+    survey.nodes.map((n) => n.store),
+    { cluster: conn.isCluster, patterns: plan.patterns, count: opts.count, type: opts.type, batchSize, inFlight, rate: opts.rate, signal, onDeleted: (node, n) => progress.deleted(node, n) },
+  );
+  deletions.forEach((d, i) => ((result.nodes[i] as NodeReport).deleted = d.deleted));
+  result.deleted = deletions.reduce((sum, d) => sum + d.deleted, 0);
+  const failure = deletions.find((d) => d.error)?.error;
+  if (failure) return { ...result, status: 'connection-lost', error: redact(errorText(failure)) };
+  return { ...result, status: signal.aborted ? 'interrupted' : 'done' };
+}
+
+function baseResult(opts: FlushOptions, plan: FlushPlan, survey: Survey, labels: string[], queues: string[]): FlushResult {
+  return {
+    target: opts.target.display,
+    prefixes: plan.prefixes,
+    patterns: plan.patterns.map(displayKey),
+    type: opts.type ?? null,
+    dryRun: opts.dryRun,
+    status: 'done',
+    matched: survey.matched,
+    deleted: 0,
+    nodes: survey.nodes.map((n, i) => ({ node: labels[i] ?? `node ${i}`, matched: n.matched, deleted: 0 })),
+    durationMs: 0,
+    sample: survey.sample.map(displayKey),
+    queues,
+    maxKeys: opts.maxKeys ?? null,
+    error: null,
+  };
+}
+
+/** Before anything is deleted a lost connection is a plain connection error: nothing happened. */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(redact(`${what} failed: ${errorText(err)}; nothing was deleted`), explainError(err).hint, ExitCode.usage);
+  }
+}
+
+async function askTyped(summary: string, expected: string): Promise<boolean> {
+  process.stderr.write(`${summary}\n\n`);
+  const { askInput } = await import('../../ui/prompt.js');
+  const answer = await askInput(`Type ${JSON.stringify(expected)} to delete these keys:`);
+  return answer === expected;
+}

@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import { KeyStore } from './key-store.js';
+import { scanNode } from './scan.js';
+
+/**
+ * The counting pass of `flush`: SCAN every primary in parallel with each pattern, count the
+ * matches per node, keep a sample, keep the names (within a memory budget) so the deleting
+ * pass need not scan again, and set aside keys a guard wants to look at. SCAN costs the server
+ * about 1 s per million keys in the database whatever matches (field-notes §7), so a second
+ * full pass would double the run time on a big server; keeping the names avoids it.
+ */
+export interface SurveyOptions {
+  patterns: Buffer[];
+  count: number;
+  type?: string;
+  signal?: AbortSignal;
+  /** Memory for names kept between passes; 0 keeps none (a dry run). */
+  retainBytes: number;
+  /** Stop as soon as more than this many keys matched (nothing is deleted then). */
+  maxKeys?: number;
+  sampleSize: number;
+  /** Keys a guard wants to look at (e.g. `*:meta`), collected whatever the budget. */
+  isCandidate?: (key: Buffer) => boolean;
+  onBatch?: (node: number, keys: number) => void;
+}
+
+export interface NodeSurvey {
+  matched: number;
+  store: KeyStore;
+}
+
+export interface Survey {
+  nodes: NodeSurvey[];
+  matched: number;
+  sample: Buffer[];
+  candidates: Buffer[];
+  /** More than maxKeys matched: the pass stopped early. */
+  exceeded: boolean;
+}
+
+export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promise<Survey> {
+  const survey: Survey = {
+    nodes: primaries.map(() => ({ matched: 0, store: new KeyStore(Math.floor(opts.retainBytes / primaries.length)) })),
+    matched: 0,
+    sample: [],
+    candidates: [],
+    exceeded: false,
+  };
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  await Promise.all(
+    primaries.map(async (node, index) => {
+      const mine = survey.nodes[index] as NodeSurvey;
+      try {
+        await surveyNode(node, index, mine);
+      } catch (err) {
+        stop.abort(); // one node failed: the others stop too, the caller reports the error
+        throw err;
+      }
+    }),
+  );
+  if (survey.exceeded) for (const n of survey.nodes) n.store.clear();
+  return survey;
+
+  async function surveyNode(node: Redis, index: number, mine: NodeSurvey): Promise<void> {
+    for (const match of opts.patterns) {
+      for await (const keys of scanNode(node, { match, count: opts.count, type: opts.type, signal })) {
+        if (signal.aborted) break;
+        mine.matched += keys.length;
+        survey.matched += keys.length;
+        mine.store.add(keys);
+        for (const k of keys) {
+          if (survey.sample.length < opts.sampleSize) survey.sample.push(Buffer.from(k));
+          if (opts.isCandidate?.(k)) survey.candidates.push(Buffer.from(k));
+        }
+        opts.onBatch?.(index, keys.length);
+        if (opts.maxKeys !== undefined && survey.matched > opts.maxKeys) {
+          survey.exceeded = true;
+          stop.abort();
+        }
+      }
+      if (signal.aborted) return;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, runJson } from '../helpers/cli.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+
+/** The BullMQ guard, against queues made by BullMQ itself. */
+let server: RedisServer;
+let all: string[];
+
+async function allKeys(): Promise<string[]> {
+  const c = server.client();
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await c.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out.sort();
+}
+
+beforeAll(async () => {
+  server = await startRedis();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  // Fresh data each time: queues made by BullMQ, an old queue known by its id only, and
+  // keys that look queue-ish but are not queues.
+  const c = server.client();
+  const existingKeys = await allKeys();
+  if (existingKeys.length) await c.del(...existingKeys);
+  for (const name of ['emails', 'reports']) {
+    const q = new Queue(name, { connection: { host: '127.0.0.1', port: server.port } });
+    await q.add('send', { to: 'x' });
+    await q.close();
+  }
+  await c.set('bull:legacy:id', '7');
+  await c.hset('bull:notes:meta', 'owner', 'me'); // a hash called meta, not BullMQ's
+  await c.set('bull:notes:1', 'x');
+  await c.set('cache:1', 'x');
+  all = await allKeys();
+});
+
+const refused = (queues: string): RegExp => new RegExp(`^✖ refusing to delete BullMQ queue keys: ${queues}\\n {2}hint: use a narrower prefix, or pass --include-queues`);
+
+describe('flush: the BullMQ queue guard', () => {
+  it('refuses a prefix that covers queues, naming them, and deletes nothing', async () => {
+    const run = await runCli(['flush', 'bull:', '--yes', '--url', server.url]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(refused('bull:emails, bull:legacy, bull:reports'));
+    expect(await allKeys()).toEqual(all);
+  });
+
+  it('refuses a prefix inside a queue, and one that cuts a queue name short', async () => {
+    for (const [prefix, queue] of [['bull:emails:completed', 'bull:emails'], ['bull:emails:', 'bull:emails'], ['bull:rep', 'bull:reports'], ['bull:legacy:', 'bull:legacy']]) {
+      const run = await runCli(['flush', prefix as string, '--yes', '--url', server.url]);
+      expect(run.exitCode, prefix).toBe(2);
+      expect(run.stderr).toMatch(refused(queue as string));
+    }
+    expect(await allKeys()).toEqual(all);
+  });
+
+  it('refuses a raw pattern or a --type flush that reaches a queue', async () => {
+    for (const args of [['--pattern', 'bull:*:wait'], ['--pattern', '*:events'], ['bull:', '--type', 'hash']]) {
+      const run = await runCli(['flush', ...args, '--yes', '--url', server.url]);
+      expect(run.exitCode, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^✖ refusing to delete BullMQ queue keys: bull:emails/);
+    }
+    expect(await allKeys()).toEqual(all);
+  });
+
+  it('lets through prefixes beside the queues', async () => {
+    const { json, run } = await runJson(['flush', 'bull:notes:', 'bull:emailsx', 'cache:', '--yes', '--url', server.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json).toMatchObject({ deleted: 3, queues: [] });
+    expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:notes:') && !k.startsWith('cache:')));
+  });
+
+  it('a dry run names the queues it would refuse', async () => {
+    const { json, run } = await runJson(['flush', 'bull:', '--dry-run', '--url', server.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json.queues).toEqual(['bull:emails', 'bull:legacy', 'bull:reports']);
+    expect(await allKeys()).toEqual(all);
+  });
+
+  it('--include-queues deletes them', async () => {
+    const { json, run } = await runJson(['flush', 'bull:emails', '--include-queues', '--yes', '--url', server.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json.queues).toEqual(['bull:emails']);
+    expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:emails:')));
+  });
+});

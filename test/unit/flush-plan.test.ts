@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { basesAbovePrefix, coversQueue, dropCovered, planFlush } from '../../src/commands/flush/plan.js';
+import { isQueueCandidate } from '../../src/commands/flush/guard.js';
+import { globCouldMatchPrefix, globMatches, globMatchesEverything } from '../../src/redis/glob.js';
+import { CliError } from '../../src/errors.js';
+
+const usage = (fn: () => unknown): CliError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error('no error thrown');
+};
+
+describe('planFlush', () => {
+  it('escapes glob characters of a literal prefix', () => {
+    const plan = planFlush(['cache:page:[v1]:'], undefined);
+    expect(plan.patterns.map(String)).toEqual(['cache:page:\\[v1\\]:*']);
+    expect(plan.raw).toBe(false);
+    expect(plan.confirmText).toBe('cache:page:[v1]:');
+  });
+
+  it('escapes * ? and backslash too', () => {
+    expect(String(planFlush(['a*b?c\\d'], undefined).patterns[0])).toBe('a\\*b\\?c\\\\d*');
+  });
+
+  it('takes a raw pattern as is', () => {
+    const plan = planFlush([], 'cache:*:html');
+    expect(plan.patterns.map(String)).toEqual(['cache:*:html']);
+    expect(plan.raw).toBe(true);
+  });
+
+  it('refuses an empty prefix, no prefix, an empty pattern, match-everything patterns and both forms', () => {
+    expect(usage(() => planFlush([''], undefined)).message).toBe('an empty prefix matches every key');
+    expect(usage(() => planFlush(['cache:', ''], undefined)).exitCode).toBe(2);
+    expect(usage(() => planFlush([], undefined)).message).toBe('no prefix given');
+    expect(usage(() => planFlush([], '')).message).toBe('the pattern is empty');
+    for (const p of ['*', '**', '?*', '*?', '*?*']) expect(usage(() => planFlush([], p)).message).toContain('matches every key');
+    expect(usage(() => planFlush(['a:'], 'b*')).message).toBe('give either prefixes or --pattern, not both');
+  });
+
+  it('drops prefixes another prefix covers, and duplicates', () => {
+    expect(dropCovered(['cache:page:', 'cache:', 'session:', 'cache:'])).toEqual(['cache:', 'session:']);
+    expect(planFlush(['cache:a', 'cache:'], undefined).confirmText).toBe('cache:');
+  });
+});
+
+describe('glob reader (Redis stringmatchlen semantics)', () => {
+  it('matches like the server', () => {
+    expect(globMatches('cache:page:\\[v1\\]:*', 'cache:page:[v1]:x')).toBe(true);
+    expect(globMatches('cache:page:[v1]:*', 'cache:page:v:x')).toBe(true);
+    expect(globMatches('cache:page:[v1]:*', 'cache:page:[v1]:x')).toBe(false);
+    expect(globMatches('h?llo', 'hello')).toBe(true);
+    expect(globMatches('h[^e]llo', 'hello')).toBe(false);
+    expect(globMatches('h[a-b]llo', 'hbllo')).toBe(true);
+    expect(globMatches('h[b-a]llo', 'hallo')).toBe(true);
+    expect(globMatches('a\\*', 'a*')).toBe(true);
+    expect(globMatches('a\\*', 'ab')).toBe(false);
+    expect(globMatches(Buffer.from([0xff, 0x2a]), Buffer.from([0xff, 0x00, 0x01]))).toBe(true);
+  });
+
+  it('tells whether a pattern can reach keys under a prefix', () => {
+    expect(globCouldMatchPrefix('bull:*', 'bull:q:')).toBe(true);
+    expect(globCouldMatchPrefix('bu*', 'bull:q:')).toBe(true);
+    expect(globCouldMatchPrefix('bull:q:wait*', 'bull:q:')).toBe(true);
+    expect(globCouldMatchPrefix('*:lock', 'bull:q:')).toBe(true);
+    expect(globCouldMatchPrefix('bull:qq*', 'bull:q:')).toBe(false);
+    expect(globCouldMatchPrefix('cache:*', 'bull:q:')).toBe(false);
+    expect(globCouldMatchPrefix('bull:[pq]:*', 'bull:q:')).toBe(true);
+    expect(globCouldMatchPrefix('bull:[^q]:*', 'bull:q:')).toBe(false);
+  });
+
+  it('knows the patterns that match everything', () => {
+    expect(globMatchesEverything('*')).toBe(true);
+    expect(globMatchesEverything('??*')).toBe(true);
+    expect(globMatchesEverything('???')).toBe(false);
+    expect(globMatchesEverything('a*')).toBe(false);
+    expect(globMatchesEverything('\\*')).toBe(false);
+  });
+});
+
+describe('queue coverage', () => {
+  const patterns = (...prefixes: string[]): Buffer[] => planFlush(prefixes, undefined).patterns;
+
+  it('a prefix covers a queue from above and from below, not beside', () => {
+    expect(coversQueue(patterns('bull:'), 'bull:emails')).toBe(true);
+    expect(coversQueue(patterns('bull:em'), 'bull:emails')).toBe(true);
+    expect(coversQueue(patterns('bull:emails'), 'bull:emails')).toBe(true);
+    expect(coversQueue(patterns('bull:emails:completed'), 'bull:emails')).toBe(true);
+    expect(coversQueue(patterns('bull:emailsx'), 'bull:emails')).toBe(false);
+    expect(coversQueue(patterns('cache:'), 'bull:emails')).toBe(false);
+    expect(coversQueue([Buffer.from('*:lock')], 'bull:emails')).toBe(true);
+  });
+
+  it('lists the bases a prefix lies inside', () => {
+    expect(basesAbovePrefix('bull:q:completed')).toEqual(['bull', 'bull:q']);
+    expect(basesAbovePrefix('bull:q:')).toEqual(['bull', 'bull:q']);
+    expect(basesAbovePrefix('cache')).toEqual([]);
+    expect(basesAbovePrefix(':x')).toEqual([]);
+  });
+
+  it('picks :meta and :id keys as candidates, byte-wise', () => {
+    expect(isQueueCandidate(Buffer.from('bull:q:meta'))).toBe(true);
+    expect(isQueueCandidate(Buffer.from('bull:q:id'))).toBe(true);
+    expect(isQueueCandidate(Buffer.from('bull:q:metadata'))).toBe(false);
+    expect(isQueueCandidate(Buffer.from('bull:q:uid'))).toBe(false);
+    expect(isQueueCandidate(Buffer.from('id'))).toBe(false);
+    expect(isQueueCandidate(Buffer.from([0xff, 0x3a, 0x69, 0x64]))).toBe(true);
+  });
+});
