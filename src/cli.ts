@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor/index.js';
+import { registerStats } from './commands/stats/index.js';
 import { defaultContext, type RunContext } from './commands/connection.js';
 import { CliError, ExitCode } from './errors.js';
 import { redact } from './redis/secrets.js';
@@ -18,6 +19,7 @@ export function buildProgram(ctx: RunContext = defaultContext()): Command {
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(redact(str)) });
   registerDoctor(program, ctx);
+  registerStats(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.');
   return program;
