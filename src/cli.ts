@@ -4,6 +4,7 @@ import { registerDoctor } from './commands/doctor/index.js';
 import { registerInit } from './commands/init/index.js';
 import { registerQueues } from './commands/queues/index.js';
 import { registerFlush } from './commands/flush/index.js';
+import { registerStats } from './commands/stats/index.js';
 import { defaultContext, type RunContext } from './commands/connection.js';
 import { CliError, ExitCode } from './errors.js';
 import { redact } from './redis/secrets.js';
@@ -24,6 +25,7 @@ export function buildProgram(ctx: RunContext = defaultContext()): Command {
   registerInit(program, ctx);
   registerQueues(program, ctx);
   registerFlush(program, ctx);
+  registerStats(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.');
   return program;

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { bin, startScratchRedis, timeCommand } from '../lib.mjs';
+
+// 1M keys in three namespaces (strings, strings with TTL, hashes), loaded with redis-cli --pipe;
+// then `stats --keys` vs `redis-cli --memkeys` and `--bigkeys` on the same data, one run each.
+const total = 1_000_000;
+
+function cmd(...args) {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
+
+async function load(port) {
+  const p = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli --pipe exited ${code}`)))));
+  let buf = '';
+  for (let i = 0; i < total; i++) {
+    const ns = i % 3;
+    if (ns === 0) buf += cmd('SET', `cache:page:${i}`, 'x'.repeat(40));
+    else if (ns === 1) buf += cmd('SET', `session:${i}`, 'y'.repeat(20), 'EX', '3600');
+    else buf += cmd('HSET', `user:${i}`, 'name', `n${i}`, 'email', `e${i}@example.com`);
+    if (buf.length > 1 << 20) {
+      if (!p.stdin.write(buf)) await new Promise((r) => p.stdin.once('drain', r));
+      buf = '';
+    }
+  }
+  p.stdin.end(buf);
+  await done;
+}
+
+export default {
+  name: 'keys',
+  description: `stats --keys vs redis-cli --memkeys / --bigkeys on ${total / 1e6}M keys in 3 namespaces`,
+  async run() {
+    const server = await startScratchRedis();
+    try {
+      await load(server.port);
+      const dbsize = Number(server.cli('dbsize').stdout.trim());
+      if (dbsize !== total) throw new Error(`loaded ${dbsize} keys, wanted ${total}`);
+      const ours = timeCommand(['node', bin, 'stats', '--url', server.url, '--keys', '--json']);
+      const json = JSON.parse(ours.stdout);
+      if (json.scanned !== total || json.namespaces.length !== 3 || json.namespaces.some((n) => n.bytes === null)) throw new Error('stats --keys did not report all three namespaces with memory');
+      const memkeys = timeCommand(['redis-cli', '-p', String(server.port), '--memkeys']);
+      const bigkeys = timeCommand(['redis-cli', '-p', String(server.port), '--bigkeys']);
+      const ratio = memkeys.ms / ours.ms;
+      const perNs = json.namespaces.map((n) => `${n.prefix} ${n.keys} keys ${(n.bytes / 2 ** 20).toFixed(1)} MiB`).join(', ');
+      return [
+        { ours: 'stats --keys', oursMs: ours.ms, theirs: 'redis-cli --memkeys', theirsMs: memkeys.ms, ratio, target: '≥ 3× faster', met: ratio >= 3, extra: perNs },
+        { ours: 'stats --keys', oursMs: ours.ms, theirs: 'redis-cli --bigkeys', theirsMs: bigkeys.ms, ratio: bigkeys.ms / ours.ms, target: 'for reference', met: true },
+      ];
+    } finally {
+      await server.stop();
+    }
+  },
+};

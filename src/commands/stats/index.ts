@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import type { ConnectionFlags } from '../../redis/target.js';
+import { configureColor } from '../../ui/colors.js';
+import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import { parseStatsFlags, type StatsFlags } from './options.js';
+
+export interface StatsOptions extends ConnectionFlags, StatsFlags {
+  json?: boolean;
+  color?: boolean;
+}
+
+export function registerStats(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command('stats')
+    .description('INFO turned into answers: memory, hit ratio, evictions, traffic, keyspace; live rates; namespace breakdown')
+    .option('--watch [seconds]', 'one row per interval, measured over that interval (default 1 s)')
+    .option('--count <n>', 'with --watch: stop after n rows')
+    .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types')
+    .option('--delimiter <c>', 'with --keys: prefix delimiter (default ":")')
+    .option('--depth <n>', 'with --keys: delimiters per prefix (default 1: cache:*, session:*)')
+    .option('--match <glob>', 'with --keys: only keys matching this SCAN MATCH glob')
+    .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
+    .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ redis-ops stats
+  $ redis-ops stats --url rediss://default:$TOKEN@eu1-x.upstash.io:6379 --json
+  $ redis-ops stats --watch 2 --count 30
+  $ redis-ops stats --watch --json > rates.ndjson
+  $ redis-ops stats --keys --depth 2 --top 20
+  $ redis-ops stats --keys --match 'cache:*' --sample 100000`,
+    );
+  addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
+    configureColor({ color: opts.color, json: opts.json });
+    const mode = parseStatsFlags(opts);
+    const { target } = targetFromFlags(opts, ctx);
+    // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
+    const { runStats } = await import('./run.js');
+    process.exitCode = await runStats(target, mode, { json: Boolean(opts.json), progress: ctx.stderrIsTTY && !opts.json });
+  });
+}

@@ -1,0 +1,134 @@
+import type { Redis } from 'ioredis';
+import { globMatches } from '../../redis/glob.js';
+import { errorText } from '../../redis/hints.js';
+import { sizeKeys } from '../../redis/key-sizes.js';
+import { RespPipe, type Arg } from '../../redis/resp-pipe.js';
+import { defaultScanCount, scanNode } from '../../redis/scan.js';
+import { redact } from '../../redis/secrets.js';
+import { withTimeout } from '../../redis/timeout.js';
+import { mergeNamespaces, NamespaceTally, rankNamespaces, type BigKey, type Namespace } from './namespaces.js';
+import { nodeAddress, type NodeFailure } from './snapshot.js';
+
+/** `stats --keys`: SCAN every primary in parallel, size each batch in one round trip. */
+export interface KeysOptions {
+  delimiter: string;
+  depth: number;
+  match?: string;
+  top: number;
+  /** Scan at most this many keys in all, then scale the figures to DBSIZE. */
+  sample?: number;
+  timeoutMs: number;
+  /** Called after every sized batch with the running total of keys scanned. */
+  onProgress?: (scanned: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface KeysResult {
+  scanned: number;
+  estimated: boolean;
+  memoryKnown: boolean;
+  namespaces: Namespace[];
+  totalNamespaces: number;
+  biggest: BigKey[];
+  failed: NodeFailure[];
+}
+
+/** Sizing batches in flight per node: enough to keep the server busy while we parse. */
+const inFlight = 4;
+
+interface NodeScan {
+  tally: NamespaceTally;
+  scale: number;
+  memoryKnown: boolean;
+}
+
+export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Promise<KeysResult> {
+  let scanned = 0;
+  const bump = (n: number): void => {
+    scanned += n;
+    opts.onProgress?.(scanned);
+  };
+  // DBSIZE first when sampling, so the sample is split across nodes by their share of keys.
+  let limits: Array<number | undefined> = primaries.map(() => undefined);
+  let sizes: number[] = [];
+  if (opts.sample !== undefined) {
+    sizes = await Promise.all(primaries.map((n) => withTimeout(n.dbsize(), opts.timeoutMs, `DBSIZE on ${nodeAddress(n)}`)));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    limits = sizes.map((s) => (total === 0 ? 0 : Math.ceil(((opts.sample as number) * s) / total)));
+  }
+  const settled = await Promise.allSettled(primaries.map((node, i) => scanOne(node, opts, limits[i], sizes[i], bump)));
+  const done: NodeScan[] = [];
+  const failed: NodeFailure[] = [];
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') done.push(s.value);
+    else failed.push({ address: nodeAddress(primaries[i] as Redis), error: redact(errorText(s.reason)) });
+  });
+  const all = rankNamespaces(mergeNamespaces(done.map((d) => d.tally.namespaces(d.scale))));
+  const biggest = done
+    .flatMap((d) => d.tally.biggest())
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, opts.top);
+  return {
+    scanned: done.reduce((s, d) => s + d.tally.visited, 0),
+    estimated: done.some((d) => d.scale !== 1),
+    memoryKnown: done.every((d) => d.memoryKnown),
+    namespaces: all.slice(0, opts.top),
+    totalNamespaces: all.length,
+    biggest,
+    failed,
+  };
+}
+
+async function scanOne(node: Redis, opts: KeysOptions, limit: number | undefined, dbsize: number | undefined, bump: (n: number) => void): Promise<NodeScan> {
+  const tally = new NamespaceTally(Buffer.from(opts.delimiter, 'utf8'), opts.depth, opts.top);
+  if (limit === 0) return { tally, scale: 1, memoryKnown: true };
+  // Two raw connections: one for the SCAN chain, one for the sizing batches (see resp-pipe.ts).
+  const [scanPipe, sizePipe] = await Promise.all([RespPipe.openLike(node, opts.timeoutMs), RespPipe.openLike(node, opts.timeoutMs)]);
+  try {
+    // scanNode only calls callBuffer; this lets the shared scanner drive the raw connection.
+    const scanClient = {
+      callBuffer: async (...args: Arg[]) => {
+        const [reply] = await scanPipe.send([args]);
+        if (reply instanceof Error) throw reply;
+        return reply;
+      },
+    } as unknown as Redis;
+    const pattern = opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8');
+    // Sampling must see every key SCAN visits to scale by DBSIZE, so it filters here instead.
+    const serverMatch = limit === undefined ? pattern : undefined;
+    let withMemory = true;
+    let memoryKnown = true;
+    const pending: Array<Promise<void>> = [];
+    for await (let batch of scanNode(scanClient, { match: serverMatch, count: defaultScanCount, signal: opts.signal })) {
+      if (limit !== undefined) {
+        if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
+        tally.visited += batch.length;
+        if (pattern) batch = batch.filter((k) => globMatches(pattern, k));
+      } else {
+        tally.visited += batch.length;
+      }
+      const keys = batch;
+      const sized = sizeKeys(sizePipe, keys, withMemory).then((sizes) => {
+        if (sizes.memoryBlocked) {
+          // MEMORY USAGE refused (ACL, provider): counts still come, memory is unknown.
+          withMemory = false;
+          memoryKnown = false;
+        }
+        if (!withMemory) sizes.bytes.fill(null);
+        tally.add(keys, sizes);
+        bump(keys.length);
+      });
+      // Awaited in order below; the catch only keeps an early failure from being 'unhandled'.
+      sized.catch(() => undefined);
+      pending.push(sized);
+      if (pending.length >= inFlight) await pending.shift();
+      if (limit !== undefined && tally.visited >= limit) break;
+    }
+    await Promise.all(pending);
+    const scale = limit !== undefined && dbsize !== undefined && tally.visited > 0 && tally.visited < dbsize ? dbsize / tally.visited : 1;
+    return { tally, scale, memoryKnown };
+  } finally {
+    scanPipe.close();
+    sizePipe.close();
+  }
+}

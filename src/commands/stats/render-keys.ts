@@ -1,0 +1,44 @@
+import { displayKey } from '../../redis/scan.js';
+import { color } from '../../ui/colors.js';
+import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
+import type { KeysResult } from './keys.js';
+import { gridTable } from './table.js';
+
+/** The documented JSON shape (README "stats --keys --json"); binary names shown escaped. */
+export function toKeysJson(r: KeysResult): object {
+  return {
+    scanned: r.scanned,
+    estimated: r.estimated,
+    memoryKnown: r.memoryKnown,
+    namespaces: r.namespaces.map((n) => ({ prefix: displayKey(n.prefix), keys: n.keys, bytes: n.bytes, noTtlKeys: n.noTtlKeys, types: n.types })),
+    totalNamespaces: r.totalNamespaces,
+    biggest: r.biggest.map((b) => ({ key: displayKey(b.key), type: b.type, bytes: b.bytes })),
+    failedNodes: r.failed,
+  };
+}
+
+export function renderKeys(r: KeysResult, target: string): string {
+  const c = color();
+  const est = r.estimated ? '~' : '';
+  const head = `${c.bold('redis-ops stats --keys')}  ${target}`;
+  const note = r.estimated ? `sampled ${formatCount(r.scanned)} keys; figures marked ~ are estimates scaled to DBSIZE` : `scanned ${formatCount(r.scanned)} keys`;
+  const out = [head, '', note];
+  if (!r.memoryKnown) out.push(c.yellow('MEMORY USAGE is not allowed here: memory is unknown, counts are exact'));
+  const rows = r.namespaces.map((n) => [
+    n.prefix.length === 0 ? c.dim('(no prefix)') : `${displayKey(n.prefix)}*`,
+    `${est}${formatCount(n.keys)}`,
+    n.bytes === null ? 'unknown' : `${est}${formatBytes(n.bytes)}`,
+    formatPercent(n.keys === 0 ? null : n.noTtlKeys / n.keys, '-'),
+    Object.entries(n.types)
+      .map(([t, k]) => `${t} ${est}${formatCount(k)}`)
+      .join(', '),
+  ]);
+  out.push('', gridTable(['namespace', 'keys', 'memory', 'no TTL', 'types'], rows, ['left', 'right', 'right', 'right', 'left']));
+  if (r.totalNamespaces > r.namespaces.length) out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
+  if (r.biggest.length > 0) {
+    out.push('', c.bold('biggest keys'));
+    out.push(gridTable(['key', 'type', 'memory'], r.biggest.map((b) => [displayKey(b.key), b.type, formatBytes(b.bytes)]), ['left', 'left', 'right']));
+  }
+  for (const f of r.failed) out.push(c.red(`node ${f.address} failed: ${f.error}`));
+  return out.join('\n');
+}

@@ -1,0 +1,92 @@
+import { CliError, ExitCode } from '../../errors.js';
+import { openConnection, type Connection } from '../../redis/connect.js';
+import { redact } from '../../redis/secrets.js';
+import type { Target } from '../../redis/target.js';
+import { formatCount } from '../../ui/format.js';
+import { printError, printProgress, writeJson, writeStdout } from '../../ui/output.js';
+import { onInterrupt } from '../../ui/signals.js';
+import { scanNamespaces, type KeysResult } from './keys.js';
+import type { StatsMode } from './options.js';
+import { renderKeys, toKeysJson } from './render-keys.js';
+import { renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
+import { renderStats, toStatsJson } from './render.js';
+import { collectStats, readNodes, type NodeFailure, type StatsResult } from './snapshot.js';
+import { watchStats } from './watch.js';
+
+/** The implementation behind `stats`, loaded lazily by index.ts so --help stays fast. */
+export interface RunOptions {
+  json: boolean;
+  /** Show progress on stderr (only when stderr is a terminal). */
+  progress: boolean;
+}
+
+export async function snapshotStats(conn: Connection, target: Target): Promise<StatsResult> {
+  const readings = await readNodes(conn.primaries(), target.timeoutMs);
+  if (readings.nodes.length === 0) {
+    const f = readings.failed[0];
+    throw new CliError(`cannot read INFO from ${target.display}${f ? `: ${f.error}` : ''}`, 'run redis-ops doctor to see why', ExitCode.usage);
+  }
+  return collectStats(target, readings);
+}
+
+/** Failed nodes are named on stderr and make the exit code 2; the rest was printed. */
+function reportFailures(failed: NodeFailure[]): number {
+  for (const f of failed) printError(`node ${f.address} failed: ${f.error}`, 'the figures above leave this node out');
+  return failed.length > 0 ? ExitCode.usage : ExitCode.ok;
+}
+
+export async function runStats(target: Target, mode: StatsMode, opts: RunOptions): Promise<number> {
+  const conn = await openConnection(target);
+  try {
+    if (mode.kind === 'snapshot') {
+      const result = await snapshotStats(conn, target);
+      if (opts.json) writeJson(toStatsJson(result));
+      else writeStdout(renderStats(result));
+      return reportFailures(result.failed);
+    }
+    if (mode.kind === 'watch') {
+      const ac = new AbortController();
+      const release = onInterrupt(() => ac.abort());
+      try {
+        if (!opts.json) writeStdout(watchHeader());
+        await watchStats(conn.primaries(), {
+          intervalMs: mode.intervalMs,
+          count: mode.count,
+          timeoutMs: target.timeoutMs,
+          signal: ac.signal,
+          onRow: (row) => (opts.json ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`) : writeStdout(renderWatchRow(row))),
+        });
+      } finally {
+        release();
+      }
+      // Ctrl-C is how a watch normally ends: that is success.
+      return ExitCode.ok;
+    }
+    const result = await scanWithProgress(conn, target, mode, opts.progress);
+    if (opts.json) writeJson(toKeysJson(result));
+    else writeStdout(renderKeys(result, target.display));
+    return reportFailures(result.failed);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(redact(`stats failed on ${target.display}: ${err instanceof Error ? err.message : String(err)}`), 'run redis-ops doctor to check the connection', ExitCode.usage);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function scanWithProgress(conn: Connection, target: Target, mode: Extract<StatsMode, { kind: 'keys' }>, progress: boolean): Promise<KeysResult> {
+  const started = Date.now();
+  let shownAt = 0;
+  const show = (scanned: number): void => {
+    const now = Date.now();
+    if (now - shownAt < 200) return;
+    shownAt = now;
+    const rate = scanned / Math.max((now - started) / 1000, 0.001);
+    printProgress(`\rscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
+  };
+  try {
+    return await scanNamespaces(conn.primaries(), { ...mode, timeoutMs: target.timeoutMs, onProgress: progress ? show : undefined });
+  } finally {
+    if (progress && shownAt > 0) printProgress('\r\x1b[K');
+  }
+}

@@ -1,0 +1,70 @@
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath, runJson } from '../helpers/cli.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  const c = cluster.client();
+  for (let i = 0; i < 300; i++) await c.set(`cache:${i}`, 'v', 'EX', 600);
+  for (let i = 0; i < 150; i++) await c.hset(`user:${i}`, 'n', String(i));
+  for (let i = 0; i < 90; i++) await c.get(`cache:${i}`);
+  for (let i = 0; i < 30; i++) await c.get(`nope:${i}`);
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const num = (text: string, key: string): number => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+
+describe('stats on a 3-primary cluster', () => {
+  it('reads every primary; the totals equal the sum over the nodes', async () => {
+    const { json, run } = await runJson(['stats', '--url', cluster.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json.server.mode).toBe('cluster');
+    expect(json.nodes).toHaveLength(3);
+    const infos = await Promise.all(cluster.nodes.map((n) => n.client().info()));
+    const sum = (key: string): number => infos.reduce((s, i) => s + num(i, key), 0);
+    const keys = infos.reduce((s, i) => s + Number(/^db0:keys=(\d+)/m.exec(i)?.[1] ?? 0), 0);
+    expect(json.totals.keys).toBe(450);
+    expect(json.totals.keys).toBe(keys);
+    expect(json.totals.hits).toBe(sum('keyspace_hits'));
+    expect(json.totals.misses).toBe(sum('keyspace_misses'));
+    expect(json.totals.hitRatio).toBe(Math.round((json.totals.hits / (json.totals.hits + json.totals.misses)) * 10000) / 10000);
+    for (const field of ['keys', 'hits', 'misses', 'usedMemory', 'opsPerSec'] as const) {
+      expect(json.totals[field]).toBe(json.nodes.reduce((s: number, n: Record<string, number>) => s + (n[field] ?? 0), 0));
+    }
+  });
+
+  it('--keys scans every primary: exact counts per prefix', async () => {
+    const { json, run } = await runJson(['stats', '--url', cluster.url, '--keys']);
+    expect(run.exitCode).toBe(0);
+    expect(json.scanned).toBe(450);
+    const by = Object.fromEntries(json.namespaces.map((n: { prefix: string }) => [n.prefix, n]));
+    expect(by['cache:']).toMatchObject({ keys: 300, noTtlKeys: 0, types: { string: 300 } });
+    expect(by['user:']).toMatchObject({ keys: 150, noTtlKeys: 150, types: { hash: 150 } });
+  });
+
+  it('a node that stops answering mid-way: the rows so far stay, the node is named, exit 2', async () => {
+    const stuck = cluster.nodes[2];
+    if (!stuck) throw new Error('no node');
+    const admin = stuck.client();
+    await admin.ping();
+    const proc = execa('node', [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, extendEnv: false, reject: false, stdin: 'ignore' });
+    let paused = false;
+    proc.stdout?.on('data', () => {
+      if (paused) return;
+      paused = true;
+      // The node keeps its connections but answers nothing for 4 s: it fails inside the run.
+      void admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
+    });
+    const r = await proc;
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stdout).trim().split('\n').length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(String(r.stdout).split('\n')[0] as string)).toMatchObject({ keys: 450 });
+    expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);
+  });
+});
