@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { KeyStore } from './key-store.js';
+import { RespPipe } from './resp-pipe.js';
 import { scanNode } from './scan.js';
 
 /**
@@ -22,6 +23,8 @@ export interface SurveyOptions {
   /** Keys a guard wants to look at (e.g. `*:meta`), collected whatever the budget. */
   isCandidate?: (key: Buffer) => boolean;
   onBatch?: (node: number, keys: number) => void;
+  /** Bound for each network step (connect, a reply). */
+  timeoutMs?: number;
 }
 
 export interface NodeSurvey {
@@ -63,8 +66,19 @@ export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promi
   return survey;
 
   async function surveyNode(node: Redis, index: number, mine: NodeSurvey): Promise<void> {
+    // A raw pipe for the SCAN chain: through ioredis, parsing a million key names costs more
+    // client CPU than the server spends scanning them (see resp-pipe.ts).
+    const pipe = await RespPipe.openLike(node, opts.timeoutMs ?? 5000);
+    try {
+      await scanWith(pipe, index, mine);
+    } finally {
+      pipe.close();
+    }
+  }
+
+  async function scanWith(pipe: RespPipe, index: number, mine: NodeSurvey): Promise<void> {
     for (const match of opts.patterns) {
-      for await (const keys of scanNode(node, { match, count: opts.count, type: opts.type, signal })) {
+      for await (const keys of scanNode(pipe, { match, count: opts.count, type: opts.type, signal })) {
         if (signal.aborted) break;
         mine.matched += keys.length;
         survey.matched += keys.length;

@@ -1,16 +1,29 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 /**
- * The one place that decides about colour. chalk 5 ignores NO_COLOR by itself
- * (chalk/chalk#547), so we gate it here: NO_COLOR, --no-color, --json and non-TTY output.
+ * The one place that decides about colour. chalk 5 ignores NO_COLOR by itself (chalk/chalk#547),
+ * so we gate it here: NO_COLOR, --no-color, --json and non-TTY output. chalk is loaded only when
+ * colour is actually on: start-up of `--help`, pipes, CI and tests never pay for it.
  */
-let instance: ChalkInstance = new Chalk({ level: 0 });
 
-export function configureColor(opts: { color?: boolean; json?: boolean; stream?: NodeJS.WriteStream }): void {
+/** Stands in for chalk when colour is off: any style chain returns the text unchanged. */
+const plain: ChalkInstance = new Proxy(() => undefined, {
+  get: () => plain,
+  apply: (_t, _this, args: unknown[]) => args.join(' '),
+}) as unknown as ChalkInstance;
+
+let instance: ChalkInstance = plain;
+
+export async function configureColor(opts: { color?: boolean; json?: boolean; stream?: NodeJS.WriteStream }): Promise<void> {
   const stream = opts.stream ?? process.stdout;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   const enabled = opts.color !== false && !opts.json && !noColorEnv && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
-  instance = new Chalk({ level: enabled ? 1 : 0 });
+  if (!enabled) {
+    instance = plain;
+    return;
+  }
+  const { Chalk } = await import('chalk');
+  instance = new Chalk({ level: 1 });
 }
 
 export function color(): ChalkInstance {

@@ -11,7 +11,6 @@ import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
 import { parseDoctorFlags, type DoctorFlags } from './options.js';
-import { renderDoctor, toDoctorJson } from './render.js';
 import type { DoctorRunOptions } from './run.js';
 
 export type DoctorOptions = DoctorFlags;
@@ -73,7 +72,7 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
     .option('--max-waiting-age <seconds>', 'gate: the oldest waiting job at most this old')
     .action(async (opts: DoctorOptions) => {
       const settings = parseDoctorFlags(opts);
-      configureColor({ color: opts.color, json: settings.format !== 'text' });
+      await configureColor({ color: opts.color, json: settings.format !== 'text' });
       const { findConfigFile, loadConfigFile, targetUrl } = await import('../../doctor/config-file.js');
       const configPath = findConfigFile(ctx.cwd, opts.config);
       const config = configPath ? loadConfigFile(configPath) : undefined;
@@ -92,9 +91,9 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
         projectDir: projectDir(ctx.cwd, opts.project),
         projectForced: opts.project !== undefined,
       });
-      if (settings.format === 'json') writeJson(toDoctorJson(result));
+      if (settings.format === 'json') writeJson((await import('./render.js')).toDoctorJson(result));
       else if (settings.format === 'junit') writeStdout((await import('../../doctor/junit.js')).renderJunit({ target: result.target, checks: result.checks, failOn: result.failOn }));
-      else writeStdout(renderDoctor(result));
+      else writeStdout((await import('./render.js')).renderDoctor(result));
       process.exitCode = result.ok ? 0 : 1;
     });
 }

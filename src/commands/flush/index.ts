@@ -4,7 +4,6 @@ import type { ConnectionFlags } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import { renderFlush, toFlushJson } from './render.js';
 
 export interface FlushFlags extends ConnectionFlags {
   pattern?: string;
@@ -63,7 +62,7 @@ Exit codes: 0 done, 1 --max-keys exceeded (nothing deleted), 2 usage/connection 
 connection was lost mid-way (run again to finish), 130 interrupted (the report says what was deleted).`,
     );
   addConnectionOptions(cmd).action(async (prefixes: string[], opts: FlushFlags) => {
-    configureColor({ color: opts.color, json: opts.json });
+    await configureColor({ color: opts.color, json: opts.json });
     const count = parsePositiveInt(opts.count, '--count') ?? defaultFlushCount;
     const rate = parsePositiveInt(opts.rate, '--rate');
     const maxKeys = opts.maxKeys === undefined ? undefined : (opts.maxKeys === '0' ? 0 : parsePositiveInt(opts.maxKeys, '--max-keys'));
@@ -71,6 +70,7 @@ connection was lost mid-way (run again to finish), 130 interrupted (the report s
     const { target } = targetFromFlags(opts, ctx);
     // Lazy: ioredis and the engine load only when flush runs, so --help stays fast.
     const { flush, exitCodeFor } = await import('./run.js');
+    const { renderFlush, toFlushJson } = await import('./render.js');
     const result = await flush({
       target,
       prefixes,

@@ -117,6 +117,7 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
       sampleSize: 10,
       isCandidate: exact ? isQueueCandidate : undefined,
       onBatch: (node, n) => progress.scanned(node, n),
+      timeoutMs: opts.target.timeoutMs,
     }),
   );
   for (const base of await step('checking BullMQ queues', () => queuesFromCandidates(conn.client, survey.candidates))) queues.add(base);

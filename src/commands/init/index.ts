@@ -150,7 +150,7 @@ Examples:
   $ npx redis-ops init --image valkey --up`,
     )
     .action(async (dir: string, opts: InitOptions, cmd: Command) => {
-      configureColor({ color: opts.color, json: opts.json });
+      await configureColor({ color: opts.color, json: opts.json });
       // --no-password defaults to true; only a given flag should skip the question.
       const password = cmd.getOptionValueSource('password') === 'cli' ? opts.password : undefined;
       const result = await init({ ...opts, dir, password }, ctx);

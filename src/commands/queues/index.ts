@@ -5,8 +5,6 @@ import { configureColor } from '../../ui/colors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
 import { collect, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
-import { renderAction, renderQueues, toActionJson, toQueuesJson } from './render.js';
-import { renderShow, toShowJson } from './render-show.js';
 
 interface QueuesFlags extends ConnectionFlags {
   json?: boolean;
@@ -36,7 +34,7 @@ const jobStateNames = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-c
 
 /** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
 async function withConnection<T>(flags: QueuesFlags, ctx: RunContext, run: (conn: Connection, target: Target) => Promise<T>): Promise<T> {
-  configureColor({ color: flags.color, json: flags.json });
+  await configureColor({ color: flags.color, json: flags.json });
   const { target } = targetFromFlags(flags, ctx);
   const { openConnection } = await import('../../redis/connect.js');
   const conn = await openConnection(target);
@@ -87,6 +85,7 @@ function registerAction(queues: Command, ctx: RunContext, name: 'retry' | 'promo
         announce: (line) => printProgress(`${line}\n`),
       });
     });
+    const { renderAction, toActionJson } = await import('./render.js');
     if (flags.json) writeJson(toActionJson(result));
     else writeStdout(renderAction(result));
     process.exitCode = 0;
@@ -114,6 +113,7 @@ Examples:
       const { listQueues } = await import('./overview.js');
       return listQueues(conn, target.display, { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds, timeoutMs: target.timeoutMs });
     });
+    const { renderQueues, toQueuesJson } = await import('./render.js');
     if (flags.json) writeJson(toQueuesJson(result));
     else writeStdout(renderQueues(result));
     process.exitCode = result.violations.length > 0 ? 1 : 0;
@@ -133,6 +133,7 @@ Examples:
       const { showQueue } = await import('./show.js');
       return showQueue(conn, target.display, { name: queueName, prefixes: flags.prefix ?? [], limit: limit ?? 1000, jobs, jobsLimit: limit ?? 50, minutes, timeoutMs: target.timeoutMs });
     });
+    const { renderShow, toShowJson } = await import('./render-show.js');
     if (flags.json) writeJson(toShowJson(result));
     else writeStdout(renderShow(result));
     process.exitCode = 0;

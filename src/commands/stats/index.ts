@@ -33,7 +33,7 @@ Examples:
   $ redis-ops stats --keys --match 'cache:*' --sample 100000`,
     );
   addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
-    configureColor({ color: opts.color, json: opts.json });
+    await configureColor({ color: opts.color, json: opts.json });
     const mode = parseStatsFlags(opts);
     const { target } = targetFromFlags(opts, ctx);
     // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { globMatches } from '../../redis/glob.js';
 import { errorText } from '../../redis/hints.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
-import { RespPipe, type Arg } from '../../redis/resp-pipe.js';
+import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
 import { redact } from '../../redis/secrets.js';
 import { withTimeout } from '../../redis/timeout.js';
@@ -85,21 +85,13 @@ async function scanOne(node: Redis, opts: KeysOptions, limit: number | undefined
   // Two raw connections: one for the SCAN chain, one for the sizing batches (see resp-pipe.ts).
   const [scanPipe, sizePipe] = await Promise.all([RespPipe.openLike(node, opts.timeoutMs), RespPipe.openLike(node, opts.timeoutMs)]);
   try {
-    // scanNode only calls callBuffer; this lets the shared scanner drive the raw connection.
-    const scanClient = {
-      callBuffer: async (...args: Arg[]) => {
-        const [reply] = await scanPipe.send([args]);
-        if (reply instanceof Error) throw reply;
-        return reply;
-      },
-    } as unknown as Redis;
     const pattern = opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8');
     // Sampling must see every key SCAN visits to scale by DBSIZE, so it filters here instead.
     const serverMatch = limit === undefined ? pattern : undefined;
     let withMemory = true;
     let memoryKnown = true;
     const pending: Array<Promise<void>> = [];
-    for await (let batch of scanNode(scanClient, { match: serverMatch, count: defaultScanCount, signal: opts.signal })) {
+    for await (let batch of scanNode(scanPipe, { match: serverMatch, count: defaultScanCount, signal: opts.signal })) {
       if (limit !== undefined) {
         if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
         tally.visited += batch.length;
