@@ -119,7 +119,7 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
     async stop() {
       for (const c of clients) c.disconnect();
       live.delete(server);
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGKILL');
         await exited;
