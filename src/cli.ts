@@ -21,11 +21,11 @@ export function buildProgram(ctx: RunContext = defaultContext()): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(redact(str)) });
-  registerDoctor(program, ctx);
   registerInit(program, ctx);
+  registerDoctor(program, ctx);
+  registerStats(program, ctx);
   registerQueues(program, ctx);
   registerFlush(program, ctx);
-  registerStats(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.');
   return program;
