@@ -23,14 +23,14 @@ describe('the program', () => {
   it('--help lists the commands and the exit codes', async () => {
     const run = await runCli(['--help']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/doctor/);
+    for (const name of ['init', 'doctor', 'stats', 'queues', 'flush']) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(run.stdout).toMatch(/Exit codes: 0 ok, 1 .*, 2 .*, 130 cancelled/);
   });
 
-  it('each command has examples in its help', async () => {
-    const run = await runCli(['doctor', '--help']);
+  it.each(['init', 'doctor', 'stats', 'queues', 'flush'])('%s --help has examples', async (name) => {
+    const run = await runCli([name, '--help']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/Examples:\n\s+\$ redis-ops doctor/);
+    expect(run.stdout).toMatch(new RegExp(`Examples:\\n\\s+\\$ (npx )?redis-ops ${name}`));
   });
 
   it('an unknown flag or command is a usage error (exit 2)', async () => {
