@@ -7,7 +7,10 @@ import { join } from 'node:path';
  * left, so no server outlives the run even when a test file crashed before its afterAll.
  */
 export default function setup(): () => void {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-ops-pids-'));
+  // Every temp dir of this run (servers, certs, projects) goes under one root, removed at the end.
+  const root = mkdtempSync(join(tmpdir(), 'redis-ops-test-'));
+  process.env.TMPDIR = root;
+  const dir = mkdtempSync(join(root, 'pids-'));
   process.env.REDIS_OPS_TEST_PIDS = dir;
   return () => {
     for (const f of readdirSync(dir)) {
@@ -18,6 +21,6 @@ export default function setup(): () => void {
         // already gone
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   };
 }
