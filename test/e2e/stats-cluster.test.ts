@@ -68,3 +68,19 @@ describe('stats on a 3-primary cluster', () => {
     expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);
   });
 });
+
+describe('stats on a cluster with a stuck node', () => {
+  it('reports the other nodes, names the failed one, exit 2', async () => {
+    // CLIENT PAUSE ALL makes the third primary answer nothing for a while (a node stuck mid-way);
+    // the cluster itself was reached through the first.
+    const stuck = cluster.nodes[2];
+    if (!stuck) throw new Error('no third node');
+    // Last test of the file: the pause simply runs out before the cluster is stopped.
+    await stuck.client().call('CLIENT', 'PAUSE', '6000', 'ALL');
+    const { json, run } = await runJson(['stats', '--url', cluster.url, '--timeout', '1500']);
+    expect(run.exitCode).toBe(2);
+    expect(json.nodes.length).toBe(2);
+    expect(json.failedNodes).toEqual([expect.objectContaining({ address: `127.0.0.1:${stuck.port}` })]);
+    expect(run.stderr).toContain(`127.0.0.1:${stuck.port}`);
+  });
+});
