@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { packKeys, unpackKeys, type KeyPack, type KeyStore } from './key-store.js';
-import { sendPacked } from './resp.js';
+import { encodePacked, RespPipe, type Reply } from './resp-pipe.js';
 import { scanNode } from './scan.js';
 
 /**
@@ -25,6 +25,8 @@ export interface DeleteOptions {
   rate?: number;
   signal?: AbortSignal;
   onDeleted?: (node: number, deleted: number) => void;
+  /** Bound for each network step (connect, a reply). */
+  timeoutMs?: number;
 }
 
 export interface NodeDeletion {
@@ -43,7 +45,16 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
   return Promise.all(
     primaries.map(async (node, index) => {
       const result: NodeDeletion = { deleted: 0, error: null };
-      const unlink = createUnlinker(node, opts.cluster);
+      // A raw pipe per node (see resp-pipe.ts): batches go out as pre-encoded bytes.
+      let pipe: RespPipe;
+      try {
+        pipe = await RespPipe.openLike(node, opts.timeoutMs ?? 5000);
+      } catch (err) {
+        result.error = err instanceof Error ? err : new Error(String(err));
+        failed.abort();
+        return result;
+      }
+      const unlink = createUnlinker(pipe, opts.cluster);
       const window = new Set<Promise<void>>();
       const send = async (keys: KeyPack): Promise<void> => {
         await pace(keys.lengths.length);
@@ -72,7 +83,7 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
         for (const match of opts.patterns) {
           if (signal.aborted) break;
           try {
-            for await (const batch of scanNode(node, { match, count: opts.count, type: opts.type, signal })) {
+            for await (const batch of scanNode(pipe, { match, count: opts.count, type: opts.type, signal })) {
               for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize) await send(packKeys(batch.slice(i, i + chunkSize)));
               if (signal.aborted) break;
             }
@@ -83,24 +94,26 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
         }
       }
       await Promise.all(window);
+      pipe.close();
       return result;
     }),
   );
 }
 
 /** UNLINK where it exists, DEL on servers older than 4.0 (the first "unknown command" switches). */
-function createUnlinker(node: Redis, cluster: boolean): (keys: KeyPack) => Promise<number> {
+function createUnlinker(pipe: RespPipe, cluster: boolean): (keys: KeyPack) => Promise<number> {
   let command = 'UNLINK';
-  const once = async (keys: KeyPack): Promise<number> => {
-    if (!cluster) return Number(await sendPacked(node, command, keys.data, keys.lengths));
-    const pipeline = node.pipeline();
-    for (const key of unpackKeys(keys)) pipeline.call(command, key);
+  const count = (replies: Reply[]): number => {
     let n = 0;
-    for (const [err, reply] of (await pipeline.exec()) ?? []) {
-      if (err) throw err;
+    for (const reply of replies) {
+      if (reply instanceof Error) throw reply;
       n += Number(reply);
     }
     return n;
+  };
+  const once = async (keys: KeyPack): Promise<number> => {
+    if (!cluster) return count(await pipe.sendEncoded(encodePacked(command, keys.data, keys.lengths), 1));
+    return count(await pipe.send(unpackKeys(keys).map((key) => [command, key])));
   };
   return async (keys) => {
     try {

@@ -58,7 +58,7 @@ export class KeyStore {
     return this.kept;
   }
 
-  /** The kept keys as packs of at most `size` names (views, no copies): what encodeCommand takes. */
+  /** The kept keys as packs of at most `size` names (views, no copies): what encodePacked takes. */
   *packs(size: number): Generator<KeyPack> {
     for (const { data, lengths } of this.blocks) {
       let offset = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../src/redis/delete.js';
-import { encodeCommand } from '../../src/redis/resp.js';
+import { encodePacked } from '../../src/redis/resp-pipe.js';
 import { KeyStore, packKeys, unpackKeys } from '../../src/redis/key-store.js';
 
 describe('KeyStore', () => {
@@ -29,10 +29,10 @@ describe('KeyStore', () => {
   });
 });
 
-describe('encodeCommand', () => {
+describe('encodePacked', () => {
   it('writes RESP for a command over packed binary keys', () => {
     const pack = packKeys([Buffer.from('a b'), Buffer.alloc(0), Buffer.from([0xff, 0x0d, 0x0a])]);
-    expect(encodeCommand('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe('*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n');
+    expect(encodePacked('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe('*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n');
   });
 });
 

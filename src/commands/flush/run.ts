@@ -140,7 +140,7 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
   const deletions = await deleteKeys(
     primaries,
     survey.nodes.map((n) => n.store),
-    { cluster: conn.isCluster, patterns: plan.patterns, count: opts.count, type: opts.type, batchSize, inFlight, rate: opts.rate, signal, onDeleted: (node, n) => progress.deleted(node, n) },
+    { cluster: conn.isCluster, patterns: plan.patterns, count: opts.count, type: opts.type, batchSize, inFlight, rate: opts.rate, signal, onDeleted: (node, n) => progress.deleted(node, n), timeoutMs: opts.target.timeoutMs },
   );
   deletions.forEach((d, i) => ((result.nodes[i] as NodeReport).deleted = d.deleted));
   result.deleted = deletions.reduce((sum, d) => sum + d.deleted, 0);
