@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { registerDoctor } from './commands/doctor/index.js';
 import { registerInit } from './commands/init/index.js';
 import { registerQueues } from './commands/queues/index.js';
@@ -14,7 +15,7 @@ import { installSignalHandler } from './ui/signals.js';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Builds the program; cli.ts only wires commands, each command lives in src/commands/<name>/. */
-export function buildProgram(ctx: RunContext = defaultContext()): Command {
+export function buildProgram(ctx: RunContext = defaultContext()): CommandType {
   const program = new Command('redis-ops')
     .description('Operations CLI for Redis: diagnose connections, read stats, inspect BullMQ queues, flush namespaces, scaffold compose')
     .version(pkg.version, '-v, --version')

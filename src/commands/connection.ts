@@ -1,6 +1,7 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { Option } from '../commander.js';
 import { printWarning } from '../ui/output.js';
-import { loadEnv, resolveTarget, type ConnectionFlags, type Env, type Target } from '../redis/target.js';
+import type { ConnectionFlags, Env, Target } from '../redis/target.js';
 
 /** What every command gets from main(): inputs that tests can replace. */
 export interface RunContext {
@@ -39,7 +40,9 @@ export function addConnectionOptions(cmd: Command): Command {
 }
 
 /** Env (process + env file) and the target, from a command's parsed flags. */
-export function targetFromFlags(flags: ConnectionFlags, ctx: RunContext): { target: Target; env: Env } {
+export async function targetFromFlags(flags: ConnectionFlags, ctx: RunContext): Promise<{ target: Target; env: Env }> {
+  // Loaded here, not at start-up: --help never resolves a target.
+  const { loadEnv, resolveTarget } = await import('../redis/target.js');
   const env = loadEnv(ctx.env, ctx.cwd, flags.envFile);
   const target = resolveTarget(flags, env, ctx.cwd);
   if (target.tls && !target.tls.rejectUnauthorized) printWarning('TLS certificate verification is off (--insecure): the connection can be intercepted');

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { Option } from '../../commander.js';
 import { usageError } from '../../errors.js';
 import type { UseDecision } from '../../doctor/fitness.js';
 import type { CheckResult, Summary } from '../../doctor/types.js';
 import type { ServerFacts } from '../../redis/info.js';
 import type { Provider } from '../../redis/provider.js';
-import { loadEnv, type Target } from '../../redis/target.js';
+import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import { parseDoctorFlags, type DoctorFlags } from './options.js';
+import type { DoctorFlags } from './options.js';
 import type { DoctorRunOptions } from './run.js';
 
 export type DoctorOptions = DoctorFlags;
@@ -71,6 +72,7 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
     .option('--max-failed-jobs <n>', 'gate: failed BullMQ jobs over all queues at most n')
     .option('--max-waiting-age <seconds>', 'gate: the oldest waiting job at most this old')
     .action(async (opts: DoctorOptions) => {
+      const { parseDoctorFlags } = await import('./options.js');
       const settings = parseDoctorFlags(opts);
       await configureColor({ color: opts.color, json: settings.format !== 'text' });
       const { findConfigFile, loadConfigFile, targetUrl } = await import('../../doctor/config-file.js');
@@ -79,9 +81,9 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
       let flags: DoctorOptions = opts;
       if (opts.target !== undefined) {
         if (!config) throw usageError(`--target ${opts.target} needs a redis-ops.yaml`, 'create redis-ops.yaml with targets:, or pass --config <file>');
-        flags = { ...opts, url: targetUrl(config, opts.target, loadEnv(ctx.env, ctx.cwd, opts.envFile)) };
+        flags = { ...opts, url: targetUrl(config, opts.target, (await import('../../redis/target.js')).loadEnv(ctx.env, ctx.cwd, opts.envFile)) };
       }
-      const { target, env } = targetFromFlags(flags, ctx);
+      const { target, env } = await targetFromFlags(flags, ctx);
       const result = await doctor(target, {
         use: settings.use ?? config?.use,
         failOn: settings.failOn ?? config?.failOn,

@@ -67,7 +67,7 @@ connection was lost mid-way (run again to finish), 130 interrupted (the report s
     const rate = parsePositiveInt(opts.rate, '--rate');
     const maxKeys = opts.maxKeys === undefined ? undefined : (opts.maxKeys === '0' ? 0 : parsePositiveInt(opts.maxKeys, '--max-keys'));
     const type = parseType(opts.type);
-    const { target } = targetFromFlags(opts, ctx);
+    const { target } = await targetFromFlags(opts, ctx);
     // Lazy: ioredis and the engine load only when flush runs, so --help stays fast.
     const { flush, exitCodeFor } = await import('./run.js');
     const { renderFlush, toFlushJson } = await import('./render.js');

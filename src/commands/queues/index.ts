@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { Option } from '../../commander.js';
 import type { Connection } from '../../redis/connect.js';
 import type { ConnectionFlags, Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
@@ -35,7 +36,7 @@ const jobStateNames = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-c
 /** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
 async function withConnection<T>(flags: QueuesFlags, ctx: RunContext, run: (conn: Connection, target: Target) => Promise<T>): Promise<T> {
   await configureColor({ color: flags.color, json: flags.json });
-  const { target } = targetFromFlags(flags, ctx);
+  const { target } = await targetFromFlags(flags, ctx);
   const { openConnection } = await import('../../redis/connect.js');
   const conn = await openConnection(target);
   try {

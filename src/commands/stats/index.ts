@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ConnectionFlags } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import { parseStatsFlags, type StatsFlags } from './options.js';
+import type { StatsFlags } from './options.js';
 
 export interface StatsOptions extends ConnectionFlags, StatsFlags {
   json?: boolean;
@@ -34,8 +34,9 @@ Examples:
     );
   addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
     await configureColor({ color: opts.color, json: opts.json });
+    const { parseStatsFlags } = await import('./options.js');
     const mode = parseStatsFlags(opts);
-    const { target } = targetFromFlags(opts, ctx);
+    const { target } = await targetFromFlags(opts, ctx);
     // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
     process.exitCode = await runStats(target, mode, { json: Boolean(opts.json), progress: ctx.stderrIsTTY && !opts.json });
