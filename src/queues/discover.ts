@@ -1,3 +1,4 @@
+import type { AnyClient } from '../redis/connect.js';
 import type { Redis } from 'ioredis';
 import { escapeGlob, scanNode } from '../redis/scan.js';
 import { splitBases, type SplitSource } from './split.js';
@@ -64,6 +65,18 @@ async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<strin
     if (typeof version === 'string' && version.startsWith('bullmq')) found.set(key.slice(0, -':meta'.length), version);
   });
   return found;
+}
+
+/**
+ * The same rule for one base, through any client (a cluster client routes each key): an integer
+ * id and a state key of BullMQ's type. Used by flush's guard for the keys its own SCAN found.
+ */
+export async function isQueueByIdKey(client: AnyClient, base: Buffer): Promise<boolean> {
+  const key = (suffix: string): Buffer => Buffer.concat([base, Buffer.from(`:${suffix}`)]);
+  const id = await client.get(key('id'));
+  if (id === null || !/^\d+$/.test(id)) return false;
+  const types = await Promise.all(stateKeys.map(([suffix]) => client.type(key(suffix))));
+  return stateKeys.some(([, type], j) => types[j] === type);
 }
 
 /**

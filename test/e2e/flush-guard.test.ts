@@ -38,6 +38,8 @@ beforeEach(async () => {
     await q.close();
   }
   await c.set('bull:legacy:id', '7');
+  await c.lpush('bull:legacy:wait', '7'); // an old queue: its id counter and a wait list
+  await c.set('cache:user:id', '42'); // a counter named id, not a queue
   await c.hset('bull:notes:meta', 'owner', 'me'); // a hash called meta, not BullMQ's
   await c.set('bull:notes:1', 'x');
   await c.set('cache:1', 'x');
@@ -76,7 +78,7 @@ describe('flush: the BullMQ queue guard', () => {
   it('lets through prefixes beside the queues', async () => {
     const { json, run } = await runJson(['flush', 'bull:notes:', 'bull:emailsx', 'cache:', '--yes', '--url', server.url]);
     expect(run.exitCode).toBe(0);
-    expect(json).toMatchObject({ deleted: 3, queues: [] });
+    expect(json).toMatchObject({ deleted: 4, queues: [] });
     expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:notes:') && !k.startsWith('cache:')));
   });
 

@@ -1,3 +1,4 @@
+import { isQueueByIdKey } from '../../queues/discover.js';
 import type { AnyClient } from '../../redis/connect.js';
 import { displayKey } from '../../redis/scan.js';
 import type { Redis } from 'ioredis';
@@ -40,7 +41,8 @@ async function classify(client: AnyClient, key: Buffer): Promise<string | null> 
     const version = await client.hget(key, 'version').catch((err: Error) => (/WRONGTYPE/.test(err.message) ? null : Promise.reject(err)));
     return typeof version === 'string' && version.startsWith('bullmq') ? displayKey(base) : null;
   }
-  return (await client.type(key)) === 'string' ? displayKey(base) : null;
+  // Any counter may be called "id" (user:42:id): it takes a BullMQ state key beside it too.
+  return (await client.type(key)) === 'string' && (await isQueueByIdKey(client, base)) ? displayKey(base) : null;
 }
 
 /** Queues that contain a literal prefix (`bull:q:completed` lies inside queue `bull:q`). */
