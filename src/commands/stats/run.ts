@@ -82,7 +82,7 @@ async function scanWithProgress(conn: Connection, target: Target, mode: Extract<
     if (now - shownAt < 200) return;
     shownAt = now;
     const rate = scanned / Math.max((now - started) / 1000, 0.001);
-    printProgress(`\rscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
+    printProgress(`\r\x1b[Kscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
   };
   try {
     return await scanNamespaces(conn.primaries(), { ...mode, timeoutMs: target.timeoutMs, onProgress: progress ? show : undefined });
