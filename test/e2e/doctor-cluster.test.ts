@@ -2,13 +2,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { byId } from '../helpers/doctor.js';
 
-type Check = { id: string; status: string; message: string; hint: string | null };
-const byId = (checks: Check[], id: string): Check => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(',')}`);
-  return c;
-};
 
 let cluster: TestCluster;
 

@@ -7,13 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { type Check, byId } from '../helpers/doctor.js';
 
-type Check = { id: string; status: string; message: string; hint: string | null };
-const byId = (checks: Check[], id: string): Check => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(',')}`);
-  return c;
-};
 
 async function addJobs(server: RedisServer, name: string, n: number): Promise<void> {
   const q = new Queue(name, { connection: { host: '127.0.0.1', port: server.port } });

@@ -1,24 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { parseXml } from '../unit/xml.js';
+import { type Check, byId, project } from '../helpers/doctor.js';
 
-type Check = { id: string; status: string; message: string; hint: string | null };
-const byId = (checks: Check[], id: string): Check => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(',')}`);
-  return c;
-};
-const project = (files: Record<string, string>): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-ops-gate-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-};
 
 let plain: RedisServer; // defaults: noeviction, no maxmemory → warnings for a cache
 let queues: RedisServer; // BullMQ queues with an old waiting job and failed jobs, cache misses

@@ -7,13 +7,8 @@ import { runCli, runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { startRedis, startSilentListener, type RedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/ports.js';
+import { type Check, byId } from '../helpers/doctor.js';
 
-type Check = { id: string; status: string; message: string; hint: string | null };
-const byId = (checks: Check[], id: string): Check => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(',')}`);
-  return c;
-};
 
 const PASSWORD = 'pw-Sup3r-s3cret';
 let plain: RedisServer;

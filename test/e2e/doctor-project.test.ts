@@ -1,24 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { type Check, byId, project } from '../helpers/doctor.js';
 
-type Check = { id: string; status: string; message: string; hint: string | null };
-const byId = (checks: Check[], id: string): Check => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(',')}`);
-  return c;
-};
-const project = (files: Record<string, string>): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-ops-project-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-};
 
 const TOKEN = 'AXrest-Token-0123456789abcdef';
 let redis: RedisServer;
