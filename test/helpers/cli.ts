@@ -23,7 +23,8 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
   // Run the bin file itself, so its shebang is tested too.
   const r = await execa(binPath, args, {
     cwd: opts.cwd ?? emptyDir,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...opts.env },
+    // TMPDIR: what the CLI leaves in temp dirs goes under this run's root (global-setup).
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TMPDIR: tmpdir(), ...opts.env },
     extendEnv: false,
     reject: false,
     timeout: opts.timeoutMs ?? 30_000,
