@@ -55,6 +55,9 @@ export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}
     lazyConnect: true,
     enableOfflineQueue: false,
     clusterRetryStrategy: () => null,
+    // ioredis' ready check sends CLUSTER INFO to a random node: one stuck node would then fail
+    // the whole connection. Commands check the nodes themselves and name the one that fails.
+    enableReadyCheck: false,
     slotsRefreshTimeout: target.timeoutMs,
     // TLS clusters: verify against the configured host name, not the node IPs (field-notes §2).
     dnsLookup: (address, cb) => cb(null, address),
