@@ -55,7 +55,6 @@ export interface Facts {
 }
 
 export const forQueues = (use: Use): boolean => use === 'queue' || use === 'both';
-export const forCache = (use: Use): boolean => use === 'cache' || use === 'both';
 
 /** A setting from INFO first (works where CONFIG is blocked), then from CONFIG GET. */
 export function setting(facts: Facts, infoKey: string, configName: string): string | undefined {

@@ -56,11 +56,6 @@ export function replyNumber(r: Reply | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-export function replyString(r: Reply | undefined): string | null {
-  if (!r || r[0] || r[1] === null || r[1] === undefined) return null;
-  return Buffer.isBuffer(r[1]) ? r[1].toString('utf8') : String(r[1]);
-}
-
 export function replyArray(r: Reply | undefined): unknown[] {
   return r && !r[0] && Array.isArray(r[1]) ? r[1] : [];
 }

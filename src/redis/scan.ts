@@ -57,8 +57,6 @@ export async function* scanNode(node: Redis | RespPipe, opts: ScanOptions = {}):
   }
 }
 
-const globChars = /[*?[\]\\]/g;
-
 /** Escape MATCH glob syntax so a literal prefix means exactly those bytes. */
 export function escapeGlob(literal: string | Buffer): Buffer {
   const bytes = typeof literal === 'string' ? Buffer.from(literal, 'utf8') : literal;
@@ -74,10 +72,6 @@ export function escapeGlob(literal: string | Buffer): Buffer {
 /** The MATCH pattern for every key that starts with a literal prefix. */
 export function prefixPattern(prefix: string | Buffer): Buffer {
   return Buffer.concat([escapeGlob(prefix), Buffer.from('*')]);
-}
-
-export function escapeGlobText(literal: string): string {
-  return literal.replace(globChars, (c) => `\\${c}`);
 }
 
 /** Show a binary key safely: printable ASCII/UTF-8 as is, other bytes as \xNN. */

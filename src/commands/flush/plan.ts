@@ -1,6 +1,6 @@
 import { usageError } from '../../errors.js';
 import { globCouldMatchPrefix, globMatchesEverything } from '../../redis/glob.js';
-import { displayKey, prefixPattern } from '../../redis/scan.js';
+import { prefixPattern } from '../../redis/scan.js';
 
 /**
  * What `flush` will match, decided before any connection: literal prefixes become escaped
@@ -53,8 +53,4 @@ export function basesAbovePrefix(prefix: string): string[] {
   const bases: string[] = [];
   for (let i = prefix.indexOf(':'); i > 0; i = prefix.indexOf(':', i + 1)) bases.push(prefix.slice(0, i));
   return bases;
-}
-
-export function displayPattern(pattern: Buffer): string {
-  return displayKey(pattern);
 }
