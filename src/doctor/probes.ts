@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { Target } from '../redis/target.js';
-import { StepTimeoutError, withTimeout } from '../redis/timeout.js';
+import { withTimeout } from '../redis/timeout.js';
 
 /** Low-level network probes for the connection ladder; each one is bounded by the timeout. */
 
@@ -117,4 +117,3 @@ export async function handshakeTls(target: Target, ms: number): Promise<TlsFacts
   }
 }
 
-export { StepTimeoutError };
