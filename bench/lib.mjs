@@ -28,7 +28,18 @@ export async function startScratchRedis(config = []) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-ops-bench-'));
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'appendonly no', `logfile ${join(dir, 'redis.log')}`, ...config].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      'save ""',
+      'appendonly no',
+      `logfile ${join(dir, 'redis.log')}`,
+      ...config,
+    ].join('\n'),
+  );
   const proc = spawn('redis-server', [conf], { stdio: 'ignore' });
   const kill = () => proc.kill('SIGKILL');
   process.on('exit', kill);
@@ -44,7 +55,8 @@ export async function startScratchRedis(config = []) {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    cli: (...args) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+    cli: (...args) =>
+      spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }),
     async stop() {
       const exited = new Promise((r) => proc.once('exit', r));
       kill();

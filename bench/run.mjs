@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const files = readdirSync(join(here, 'scenarios')).filter((f) => f.endsWith('.mjs')).sort();
+const files = readdirSync(join(here, 'scenarios'))
+  .filter((f) => f.endsWith('.mjs'))
+  .sort();
 const scenarios = [];
 for (const f of files) scenarios.push((await import(join(here, 'scenarios', f))).default);
 
@@ -27,14 +29,27 @@ for (const s of chosen) {
   for (const r of Array.isArray(out) ? out : [out]) rows.push({ scenario: s.name, ...r });
 }
 
-const fmt = (ms) => (ms === null || ms === undefined ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const fmt = (ms) =>
+  ms === null || ms === undefined ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 const table = [['scenario', 'redis-ops', 'time', 'compared with', 'time', 'ratio', 'target', 'met']];
 for (const r of rows) {
-  table.push([r.scenario, r.ours, fmt(r.oursMs), r.theirs, fmt(r.theirsMs), r.ratio === null || r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`, r.target, r.met ? 'yes' : 'NO']);
+  table.push([
+    r.scenario,
+    r.ours,
+    fmt(r.oursMs),
+    r.theirs,
+    fmt(r.theirsMs),
+    r.ratio === null || r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`,
+    r.target,
+    r.met ? 'yes' : 'NO',
+  ]);
 }
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
 for (const row of table) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 for (const r of rows) if (r.extra) console.log(`${r.scenario}: ${r.extra}`);
 
-writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+writeFileSync(
+  join(here, 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+);
 process.stderr.write(`wrote bench/results.json\n`);

@@ -12,12 +12,16 @@ import { redact } from './redis/secrets.js';
 import { printError } from './ui/output.js';
 import { installSignalHandler } from './ui/signals.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Builds the program; cli.ts only wires commands, each command lives in src/commands/<name>/. */
 export function buildProgram(ctx: RunContext = defaultContext()): CommandType {
   const program = new Command('redis-ops')
-    .description('Operations CLI for Redis: diagnose connections, read stats, inspect BullMQ queues, flush namespaces, scaffold compose')
+    .description(
+      'Operations CLI for Redis: diagnose connections, read stats, inspect BullMQ queues, flush namespaces, scaffold compose',
+    )
     .version(pkg.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -28,7 +32,10 @@ export function buildProgram(ctx: RunContext = defaultContext()): CommandType {
   registerQueues(program, ctx);
   registerFlush(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
-  program.addHelpText('after', '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.');
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 a check failed, 2 usage/config/connection error, 130 cancelled.',
+  );
   return program;
 }
 

@@ -15,12 +15,24 @@ export default {
     const { spawn } = await import('node:child_process');
     const t0 = performance.now();
     const status = await new Promise((resolve) => {
-      const p = spawn(bin, ['doctor', '--url', `redis://127.0.0.1:${port}`, '--timeout', String(timeout), '--json'], { stdio: 'ignore' });
+      const p = spawn(
+        bin,
+        ['doctor', '--url', `redis://127.0.0.1:${port}`, '--timeout', String(timeout), '--json'],
+        { stdio: 'ignore' },
+      );
       p.on('exit', resolve);
     });
     const oursMs = performance.now() - t0;
     for (const s of sockets) s.destroy();
     srv.close();
-    return { ours: `doctor (exit ${status})`, oursMs, theirs: '--timeout', theirsMs: timeout, ratio: oursMs / timeout, target: `≤ ${timeout + 1000} ms`, met: oursMs <= timeout + 1000 };
+    return {
+      ours: `doctor (exit ${status})`,
+      oursMs,
+      theirs: '--timeout',
+      theirsMs: timeout,
+      ratio: oursMs / timeout,
+      target: `≤ ${timeout + 1000} ms`,
+      met: oursMs <= timeout + 1000,
+    };
   },
 };

@@ -53,7 +53,11 @@ function timeAsync(argv) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, stdout: out }) : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve({ ms: performance.now() - t0, stdout: out })
+        : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -68,7 +72,8 @@ async function runOurs(count) {
     const worstPing = await stop();
     const json = JSON.parse(stdout);
     const left = dbsize(server);
-    if (json.deleted !== N || left !== N) throw new Error(`redis-ops deleted ${json.deleted}, ${left} keys left (want ${N})`);
+    if (json.deleted !== N || left !== N)
+      throw new Error(`redis-ops deleted ${json.deleted}, ${left} keys left (want ${N})`);
     return { ms, worstPing };
   } finally {
     await server.stop();
@@ -79,7 +84,11 @@ async function runTheirs() {
   const server = await freshServer();
   try {
     const p = server.port;
-    const { ms } = timeCommand(['sh', '-c', `redis-cli -p ${p} --scan --pattern 'cache:*' | xargs redis-cli -p ${p} unlink > /dev/null`]);
+    const { ms } = timeCommand([
+      'sh',
+      '-c',
+      `redis-cli -p ${p} --scan --pattern 'cache:*' | xargs redis-cli -p ${p} unlink > /dev/null`,
+    ]);
     const left = dbsize(server);
     if (left !== N) throw new Error(`the xargs pipeline left ${left} keys (want ${N})`);
     return { ms };

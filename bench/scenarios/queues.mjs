@@ -32,13 +32,15 @@ async function fill(port) {
   const { Redis } = require('ioredis');
   const connection = new Redis({ port, maxRetriesPerRequest: null });
   const names = Array.from({ length: QUEUES }, (_, i) => `q${String(i).padStart(3, '0')}`);
-  await Promise.all(names.map(async (name, i) => {
-    const q = new Queue(name, { connection });
-    await q.addBulk(Array.from({ length: 8 + (i % 5) }, (_, j) => ({ name: 'job', data: { i, j } })));
-    await q.add('later', {}, { delay: 3_600_000 });
-    await q.add('urgent', {}, { priority: 1 + (i % 3) });
-    await q.close();
-  }));
+  await Promise.all(
+    names.map(async (name, i) => {
+      const q = new Queue(name, { connection });
+      await q.addBulk(Array.from({ length: 8 + (i % 5) }, (_, j) => ({ name: 'job', data: { i, j } })));
+      await q.add('later', {}, { delay: 3_600_000 });
+      await q.add('urgent', {}, { priority: 1 + (i % 3) });
+      await q.close();
+    }),
+  );
   connection.disconnect();
   return names;
 }

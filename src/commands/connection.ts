@@ -25,7 +25,10 @@ export function defaultContext(): RunContext {
 /** The connection flags shared by every command that talks to Redis. */
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('-u, --url <url>', 'redis:// or rediss:// URL (default: REDIS_URL, REDIS_HOST..., redis://127.0.0.1:6379)')
+    .option(
+      '-u, --url <url>',
+      'redis:// or rediss:// URL (default: REDIS_URL, REDIS_HOST..., redis://127.0.0.1:6379)',
+    )
     .option('--env-file <path>', 'read REDIS_* variables from this file (default: .env when present)')
     .option('--tls', 'force TLS')
     .option('--cacert <file>', 'CA certificate to verify the server with')
@@ -40,11 +43,15 @@ export function addConnectionOptions(cmd: Command): Command {
 }
 
 /** Env (process + env file) and the target, from a command's parsed flags. */
-export async function targetFromFlags(flags: ConnectionFlags, ctx: RunContext): Promise<{ target: Target; env: Env }> {
+export async function targetFromFlags(
+  flags: ConnectionFlags,
+  ctx: RunContext,
+): Promise<{ target: Target; env: Env }> {
   // Loaded here, not at start-up: --help never resolves a target.
   const { loadEnv, resolveTarget } = await import('../redis/target.js');
   const env = loadEnv(ctx.env, ctx.cwd, flags.envFile);
   const target = resolveTarget(flags, env, ctx.cwd);
-  if (target.tls && !target.tls.rejectUnauthorized) printWarning('TLS certificate verification is off (--insecure): the connection can be intercepted');
+  if (target.tls && !target.tls.rejectUnauthorized)
+    printWarning('TLS certificate verification is off (--insecure): the connection can be intercepted');
   return { target, env };
 }

@@ -9,11 +9,19 @@ export function checkHeadroom(facts: Facts): CheckResult {
   const connected = infoNumber(facts.info, 'connected_clients');
   const max = Number(setting(facts, 'maxclients', 'maxclients') ?? NaN);
   if (connected === undefined || !Number.isFinite(max) || max <= 0) {
-    return skip(id, `maxclients is unknown: INFO has no maxclients and ${facts.config.unavailable ?? 'CONFIG GET gave no answer'}`);
+    return skip(
+      id,
+      `maxclients is unknown: INFO has no maxclients and ${facts.config.unavailable ?? 'CONFIG GET gave no answer'}`,
+    );
   }
   const pct = (connected / max) * 100;
   const text = `${connected} of ${max} clients connected (${pct.toFixed(1)}%)`;
-  if (pct > 80) return warn(id, text, 'raise maxclients, or look for a connection leak (a new client per request instead of a shared one)');
+  if (pct > 80)
+    return warn(
+      id,
+      text,
+      'raise maxclients, or look for a connection leak (a new client per request instead of a shared one)',
+    );
   return pass(id, text);
 }
 
@@ -21,7 +29,12 @@ export function checkRejected(facts: Facts): CheckResult {
   const id = 'clients.rejected';
   const n = sumNodes(facts, 'rejected_connections');
   if (n === undefined) return skip(id, 'INFO stats has no rejected_connections');
-  if (n > 0) return warn(id, `${n} connection(s) were rejected (maxclients reached) since the last restart`, 'raise maxclients, or share one client per process instead of opening many');
+  if (n > 0)
+    return warn(
+      id,
+      `${n} connection(s) were rejected (maxclients reached) since the last restart`,
+      'raise maxclients, or share one client per process instead of opening many',
+    );
   return pass(id, 'no connection was rejected');
 }
 
@@ -34,7 +47,14 @@ export function checkSlowlog(facts: Facts): CheckResult {
   if (entries.length === 0) return pass(id, `no command ${limit} in the slow log`);
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.command, (counts.get(e.command) ?? 0) + 1);
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([cmd, n]) => `${cmd} ×${n}`);
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([cmd, n]) => `${cmd} ×${n}`);
   const worst = Math.max(...entries.map((e) => e.durationUs));
-  return warn(id, `${entries.length} slow log entries ${limit} (slowest ${(worst / 1000).toFixed(1)} ms): ${top.join(', ')}`, 'look at these commands: KEYS, big HGETALL/SMEMBERS/LRANGE and long Lua scripts block every client; SLOWLOG RESET after fixing');
+  return warn(
+    id,
+    `${entries.length} slow log entries ${limit} (slowest ${(worst / 1000).toFixed(1)} ms): ${top.join(', ')}`,
+    'look at these commands: KEYS, big HGETALL/SMEMBERS/LRANGE and long Lua scripts block every client; SLOWLOG RESET after fixing',
+  );
 }

@@ -16,7 +16,10 @@ const redisImage = /(^|\/)(redis|valkey|keydb|dragonfly|redis-stack[^/:]*)(:|$)/
 
 export function findRedisService(services: Record<string, Service>): string | undefined {
   const names = Object.keys(services);
-  return names.find((n) => redisImage.test(String(services[n]?.image ?? ''))) ?? names.find((n) => /^(redis|valkey|cache|queue-redis)$/.test(n));
+  return (
+    names.find((n) => redisImage.test(String(services[n]?.image ?? ''))) ??
+    names.find((n) => /^(redis|valkey|cache|queue-redis)$/.test(n))
+  );
 }
 
 /** Short syntax "[ip:]host:container" or long syntax { host_ip, published, target }. */
@@ -48,7 +51,10 @@ function envOf(service: Service): Record<string, string> {
 
 const localHost = /^(localhost|127\.0\.0\.1|::1)$/;
 
-export function analyseCompose(text: string, use: Use | undefined): { redis: string | undefined; findings: Finding[] } {
+export function analyseCompose(
+  text: string,
+  use: Use | undefined,
+): { redis: string | undefined; findings: Finding[] } {
   const doc = (parse(text) ?? {}) as { services?: Record<string, Service> };
   const services = doc.services ?? {};
   const redis = findRedisService(services);
@@ -57,25 +63,53 @@ export function analyseCompose(text: string, use: Use | undefined): { redis: str
   const svc = services[redis] as Service;
   for (const port of (svc.ports as unknown[] | undefined) ?? []) {
     const open = publishedOpenly(port);
-    if (open) findings.push({ status: 'warn', message: `service ${redis} publishes port "${open}" on every interface`, hint: 'bind it to loopback: "127.0.0.1:6379:6379" (the official image turns protected mode off)' });
+    if (open)
+      findings.push({
+        status: 'warn',
+        message: `service ${redis} publishes port "${open}" on every interface`,
+        hint: 'bind it to loopback: "127.0.0.1:6379:6379" (the official image turns protected mode off)',
+      });
   }
   const hc = svc.healthcheck as { test?: unknown; disable?: boolean } | undefined;
   const test = Array.isArray(hc?.test) ? hc.test.join(' ') : String(hc?.test ?? '');
   if (!hc || hc.disable || !test) {
-    findings.push({ status: 'warn', message: `service ${redis} has no health check`, hint: 'add healthcheck: test: ["CMD-SHELL", "redis-cli -e ping | grep -q PONG"]' });
-  } else if (/redis-cli/.test(test) && /\bping\b/i.test(test) && !/(^|\s)-e(\s|$)/.test(test) && !/grep/.test(test)) {
-    findings.push({ status: 'warn', message: `the health check of ${redis} ("${test}") passes on auth errors: redis-cli ping exits 0 on NOAUTH`, hint: 'use "redis-cli -e ping | grep -q PONG"' });
+    findings.push({
+      status: 'warn',
+      message: `service ${redis} has no health check`,
+      hint: 'add healthcheck: test: ["CMD-SHELL", "redis-cli -e ping | grep -q PONG"]',
+    });
+  } else if (
+    /redis-cli/.test(test) &&
+    /\bping\b/i.test(test) &&
+    !/(^|\s)-e(\s|$)/.test(test) &&
+    !/grep/.test(test)
+  ) {
+    findings.push({
+      status: 'warn',
+      message: `the health check of ${redis} ("${test}") passes on auth errors: redis-cli ping exits 0 on NOAUTH`,
+      hint: 'use "redis-cli -e ping | grep -q PONG"',
+    });
   }
   for (const [name, other] of Object.entries(services)) {
     if (name === redis || other?.network_mode === 'host') continue;
     const env = envOf(other ?? {});
-    const urlHost = env.REDIS_URL ? /^rediss?:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(env.REDIS_URL)?.[1] : undefined;
+    const urlHost = env.REDIS_URL
+      ? /^rediss?:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(env.REDIS_URL)?.[1]
+      : undefined;
     if ((env.REDIS_HOST && localHost.test(env.REDIS_HOST)) || (urlHost && localHost.test(urlHost))) {
-      findings.push({ status: 'fail', message: `service ${name} points Redis at localhost: inside compose that is the container itself`, hint: `use the service name: REDIS_HOST=${redis} (or redis://${redis}:6379)` });
+      findings.push({
+        status: 'fail',
+        message: `service ${name} points Redis at localhost: inside compose that is the container itself`,
+        hint: `use the service name: REDIS_HOST=${redis} (or redis://${redis}:6379)`,
+      });
     }
   }
   if (use && forQueues(use) && !svc.volumes) {
-    findings.push({ status: 'warn', message: `service ${redis} has no volume: queued jobs are lost when the container is recreated`, hint: 'mount a named volume on /data and turn on appendonly yes' });
+    findings.push({
+      status: 'warn',
+      message: `service ${redis} has no volume: queued jobs are lost when the container is recreated`,
+      hint: 'mount a named volume on /data and turn on appendonly yes',
+    });
   }
   return { redis, findings };
 }
@@ -86,10 +120,18 @@ export function checkCompose(file: string, text: string, use: Use | undefined): 
   try {
     result = analyseCompose(text, use);
   } catch (err) {
-    return fail(id, `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'fix the compose file (docker compose config shows the error)');
+    return fail(
+      id,
+      `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      'fix the compose file (docker compose config shows the error)',
+    );
   }
   if (!result.redis) return skip(id, `${file} has no Redis service`);
-  return fromFindings(id, result.findings, `${file}: service ${result.redis} is bound to loopback, health-checked, and reached by its service name`);
+  return fromFindings(
+    id,
+    result.findings,
+    `${file}: service ${result.redis} is bound to loopback, health-checked, and reached by its service name`,
+  );
 }
 
 /** Many findings, one check: the worst status wins, messages and hints are joined. */

@@ -61,44 +61,73 @@ export function parseConfig(text: string, path: string): OpsConfig {
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line ?? 1;
-    throw usageError(`${name} line ${line}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, 'fix the YAML syntax (indentation, quotes, colons)');
+    throw usageError(
+      `${name} line ${line}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+      'fix the YAML syntax (indentation, quotes, colons)',
+    );
   }
   const lineOf = (node: unknown): number => {
     const range = (node as Node | undefined)?.range;
     return range ? lines.linePos(range[0]).line : 1;
   };
-  const bad = (node: unknown, what: string, hint: string): Error => usageError(`${name} line ${lineOf(node)}: ${what}`, hint);
+  const bad = (node: unknown, what: string, hint: string): Error =>
+    usageError(`${name} line ${lineOf(node)}: ${what}`, hint);
 
   const out: OpsConfig = { path, gate: {}, targets: {} };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return out;
-  if (!isMap(root)) throw bad(root, 'the file must be a mapping (key: value)', 'see the redis-ops.yaml format in the README');
+  if (!isMap(root))
+    throw bad(root, 'the file must be a mapping (key: value)', 'see the redis-ops.yaml format in the README');
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value;
     const scalar = isScalar(value) ? value.value : undefined;
     if (key === 'use') {
-      if (!uses.includes(scalar as Use)) throw bad(value, `use must be cache, queue or both, not ${String(scalar)}`, 'use: cache | queue | both');
+      if (!uses.includes(scalar as Use))
+        throw bad(
+          value,
+          `use must be cache, queue or both, not ${String(scalar)}`,
+          'use: cache | queue | both',
+        );
       out.use = scalar as Use;
     } else if (key === 'failOn') {
-      if (scalar !== 'warn' && scalar !== 'fail') throw bad(value, `failOn must be warn or fail, not ${String(scalar)}`, 'failOn: warn | fail');
+      if (scalar !== 'warn' && scalar !== 'fail')
+        throw bad(value, `failOn must be warn or fail, not ${String(scalar)}`, 'failOn: warn | fail');
       out.failOn = scalar;
     } else if (key === 'gate') {
-      if (!isMap(value)) throw bad(value ?? pair.key, 'gate must be a mapping of thresholds', `gate keys: ${gateKeys.join(', ')}`);
+      if (!isMap(value))
+        throw bad(
+          value ?? pair.key,
+          'gate must be a mapping of thresholds',
+          `gate keys: ${gateKeys.join(', ')}`,
+        );
       for (const g of value.items) {
         const gk = isScalar(g.key) ? String(g.key.value) : '';
-        if (!(gateKeys as readonly string[]).includes(gk)) throw bad(g.key, `unknown gate threshold "${gk}"`, `gate keys: ${gateKeys.join(', ')}`);
+        if (!(gateKeys as readonly string[]).includes(gk))
+          throw bad(g.key, `unknown gate threshold "${gk}"`, `gate keys: ${gateKeys.join(', ')}`);
         const n = isScalar(g.value) ? g.value.value : undefined;
-        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw bad(g.value ?? g.key, `gate.${gk} must be a number ≥ 0`, 'e.g. maxMemoryPct: 90');
-        if (gk === 'minHitRatio' && n > 1) throw bad(g.value, 'gate.minHitRatio is a ratio from 0 to 1', 'e.g. minHitRatio: 0.8');
+        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+          throw bad(g.value ?? g.key, `gate.${gk} must be a number ≥ 0`, 'e.g. maxMemoryPct: 90');
+        if (gk === 'minHitRatio' && n > 1)
+          throw bad(g.value, 'gate.minHitRatio is a ratio from 0 to 1', 'e.g. minHitRatio: 0.8');
         out.gate[gk as keyof GateThresholds] = n;
       }
     } else if (key === 'targets') {
-      if (!isMap(value)) throw bad(value ?? pair.key, 'targets must be a mapping of names to { url }', 'targets:\n    prod: { url: "${PROD_REDIS_URL}" }');
+      if (!isMap(value))
+        throw bad(
+          value ?? pair.key,
+          'targets must be a mapping of names to { url }',
+          'targets:\n    prod: { url: "${PROD_REDIS_URL}" }',
+        );
       for (const t of value.items) {
         const tname = isScalar(t.key) ? String(t.key.value) : '';
         const url = isMap(t.value) ? t.value.get('url', true) : undefined;
-        if (!isScalar(url) || typeof url.value !== 'string' || url.value === '') throw bad(t.value ?? t.key, `target "${tname}" needs a url`, `targets:\n    ${tname}: { url: "redis://..." }`);
+        if (!isScalar(url) || typeof url.value !== 'string' || url.value === '')
+          throw bad(
+            t.value ?? t.key,
+            `target "${tname}" needs a url`,
+            `targets:\n    ${tname}: { url: "redis://..." }`,
+          );
         out.targets[tname] = { url: url.value, line: lineOf(url) };
       }
     } else {
@@ -110,19 +139,25 @@ export function parseConfig(text: string, path: string): OpsConfig {
 
 /** Expand ${VAR} and ${VAR:-default} from the resolved env; an unset variable is an error. */
 export function expandEnv(value: string, env: Env, where: string): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
-    const v = env[name];
-    if (v !== undefined && v !== '') return v;
-    if (fallback !== undefined) return fallback;
-    throw usageError(`${where}: ${name} is not set`, `set ${name} in the environment or in .env`);
-  });
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (fallback !== undefined) return fallback;
+      throw usageError(`${where}: ${name} is not set`, `set ${name} in the environment or in .env`);
+    },
+  );
 }
 
 export function targetUrl(config: OpsConfig, name: string, env: Env): string {
   const t = config.targets[name];
   if (!t) {
     const known = Object.keys(config.targets);
-    throw usageError(`no target "${name}" in ${basename(config.path)}`, known.length ? `known targets: ${known.join(', ')}` : 'add it under targets: in redis-ops.yaml');
+    throw usageError(
+      `no target "${name}" in ${basename(config.path)}`,
+      known.length ? `known targets: ${known.join(', ')}` : 'add it under targets: in redis-ops.yaml',
+    );
   }
   return expandEnv(t.url, env, `${basename(config.path)} line ${t.line}`);
 }

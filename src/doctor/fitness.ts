@@ -1,7 +1,14 @@
 import { checkHashTags, checkScripting, checkVersion } from './bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from './clients.js';
 import type { Facts, Use } from './facts.js';
-import { checkEvictions, checkFragmentation, checkMaxmemory, checkOom, checkPolicy, checkUsage } from './memory.js';
+import {
+  checkEvictions,
+  checkFragmentation,
+  checkMaxmemory,
+  checkOom,
+  checkPolicy,
+  checkUsage,
+} from './memory.js';
 import { checkPersistQueue, checkPersistStatus, checkReplication } from './persistence.js';
 import { checkAuth, checkProviderFit } from './security.js';
 import { skip, type CheckResult } from './types.js';
@@ -46,11 +53,18 @@ export interface UseDecision {
 
 export function describeUse(facts: Facts): UseDecision {
   if (facts.useSource === 'flag') return { value: facts.use, source: 'flag', reason: `--use ${facts.use}` };
-  if (facts.queues === null) return { value: facts.use, source: 'inferred', reason: `inferred ${facts.use}: queues could not be listed (${facts.queuesUnavailable ?? 'unknown'})` };
+  if (facts.queues === null)
+    return {
+      value: facts.use,
+      source: 'inferred',
+      reason: `inferred ${facts.use}: queues could not be listed (${facts.queuesUnavailable ?? 'unknown'})`,
+    };
   const n = facts.queues.length;
   return {
     value: facts.use,
     source: 'inferred',
-    reason: n ? `inferred queue: ${n} BullMQ queue${n > 1 ? 's' : ''} found (pass --use to override)` : 'inferred cache: no BullMQ queues found (pass --use to override)',
+    reason: n
+      ? `inferred queue: ${n} BullMQ queue${n > 1 ? 's' : ''} found (pass --use to override)`
+      : 'inferred cache: no BullMQ queues found (pass --use to override)',
   };
 }

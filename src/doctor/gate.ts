@@ -14,7 +14,8 @@ export interface GateThresholds {
 
 export const gateKeys = ['minHitRatio', 'maxMemoryPct', 'maxFailedJobs', 'maxWaitingAgeSeconds'] as const;
 
-export const needsQueueCounts = (g: GateThresholds): boolean => g.maxFailedJobs !== undefined || g.maxWaitingAgeSeconds !== undefined;
+export const needsQueueCounts = (g: GateThresholds): boolean =>
+  g.maxFailedJobs !== undefined || g.maxWaitingAgeSeconds !== undefined;
 
 export function gateIds(g: GateThresholds): string[] {
   return gateKeys.filter((k) => g[k] !== undefined).map((k) => `gate.${k}`);
@@ -24,11 +25,13 @@ export function checkHitRatio(min: number, facts: Facts): CheckResult {
   const id = 'gate.minHitRatio';
   const hits = sumNodes(facts, 'keyspace_hits');
   const misses = sumNodes(facts, 'keyspace_misses');
-  if (hits === undefined || misses === undefined) return skip(id, 'INFO stats has no keyspace_hits/keyspace_misses');
+  if (hits === undefined || misses === undefined)
+    return skip(id, 'INFO stats has no keyspace_hits/keyspace_misses');
   if (hits + misses === 0) return skip(id, 'no key lookups since the last restart: no hit ratio yet');
   const ratio = hits / (hits + misses);
   const text = `hit ratio ${ratio.toFixed(3)} (${hits} hits, ${misses} misses), minimum ${min}`;
-  if (ratio < min) return fail(id, text, 'the cache misses too often: check TTLs, key names and maxmemory (evictions)');
+  if (ratio < min)
+    return fail(id, text, 'the cache misses too often: check TTLs, key names and maxmemory (evictions)');
   return pass(id, text);
 }
 
@@ -40,7 +43,8 @@ export function checkMemoryPct(max: number, facts: Facts): CheckResult {
     // No maxmemory: measure against the machine's memory, which is what Redis would exhaust.
     const used = infoNumber(facts.info, 'used_memory');
     const total = infoNumber(facts.info, 'total_system_memory');
-    if (used === undefined || !total) return skip(id, 'no maxmemory and no total_system_memory to compare with');
+    if (used === undefined || !total)
+      return skip(id, 'no maxmemory and no total_system_memory to compare with');
     u = { used, max: total, pct: (used / total) * 100 };
     of = 'system memory (no maxmemory set)';
   }
@@ -63,7 +67,12 @@ export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: 
   if (!counts) return skip(id, `queue counts unavailable: ${why ?? 'unknown'}`);
   const total = counts.reduce((s, c) => s + c.failed, 0);
   const text = `${total} failed jobs in ${counts.length} queue(s), maximum ${max}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
-  if (total > max) return fail(id, text, 'look at the failure reasons (redis-ops queues), fix the cause, then retry or clean the failed jobs');
+  if (total > max)
+    return fail(
+      id,
+      text,
+      'look at the failure reasons (redis-ops queues), fix the cause, then retry or clean the failed jobs',
+    );
   return pass(id, text);
 }
 
@@ -73,15 +82,22 @@ export function checkWaitingAge(max: number, counts: QueueCounts[] | null, why: 
   const ages = counts.map((c) => c.oldestWaitingAgeSeconds ?? 0);
   const oldest = ages.length ? Math.max(...ages) : 0;
   const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds)}` : ''}`;
-  if (oldest > max) return fail(id, text, 'jobs wait too long: are workers running and keeping up? (redis-ops queues)');
+  if (oldest > max)
+    return fail(id, text, 'jobs wait too long: are workers running and keeping up? (redis-ops queues)');
   return pass(id, text);
 }
 
-export function runGate(g: GateThresholds, facts: Facts, counts: QueueCounts[] | null, countsWhy: string | null): CheckResult[] {
+export function runGate(
+  g: GateThresholds,
+  facts: Facts,
+  counts: QueueCounts[] | null,
+  countsWhy: string | null,
+): CheckResult[] {
   const out: CheckResult[] = [];
   if (g.minHitRatio !== undefined) out.push(checkHitRatio(g.minHitRatio, facts));
   if (g.maxMemoryPct !== undefined) out.push(checkMemoryPct(g.maxMemoryPct, facts));
   if (g.maxFailedJobs !== undefined) out.push(checkFailedJobs(g.maxFailedJobs, counts, countsWhy));
-  if (g.maxWaitingAgeSeconds !== undefined) out.push(checkWaitingAge(g.maxWaitingAgeSeconds, counts, countsWhy));
+  if (g.maxWaitingAgeSeconds !== undefined)
+    out.push(checkWaitingAge(g.maxWaitingAgeSeconds, counts, countsWhy));
   return out;
 }

@@ -13,14 +13,26 @@ import type { ConfigFacts, Facts, ScriptingFacts, SlowlogFacts, Use } from './fa
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
  * SCAN (through discoverQueues), ACL DRYRUN and a `return 1` EVAL; never KEYS, never a write.
  */
-export const configNames = ['maxmemory-policy', 'maxmemory', 'appendonly', 'appendfsync', 'maxclients', 'slowlog-log-slower-than', 'bind'];
+export const configNames = [
+  'maxmemory-policy',
+  'maxmemory',
+  'appendonly',
+  'appendfsync',
+  'maxclients',
+  'slowlog-log-slower-than',
+  'bind',
+];
 
 const reason = (err: unknown): string => redact(errorText(err));
 
 export async function readConfig(node: Redis, ms: number): Promise<ConfigFacts> {
   const values: Record<string, string> = {};
   try {
-    const answers = await withTimeout(Promise.all(configNames.map((n) => node.call('CONFIG', 'GET', n) as Promise<unknown>)), ms, 'CONFIG GET');
+    const answers = await withTimeout(
+      Promise.all(configNames.map((n) => node.call('CONFIG', 'GET', n) as Promise<unknown>)),
+      ms,
+      'CONFIG GET',
+    );
     for (const answer of answers) {
       // RESP2 gives [name, value]; RESP3 a map (ioredis may hand it over as an array or object).
       const pairs: unknown[] = Array.isArray(answer) ? answer : Object.entries(answer as object).flat();
@@ -28,17 +40,26 @@ export async function readConfig(node: Redis, ms: number): Promise<ConfigFacts> 
     }
   } catch (err) {
     const text = reason(err);
-    const why = /unknown command/i.test(text) ? 'CONFIG is blocked or renamed on this server' : /NOPERM/.test(text) ? 'this user may not run CONFIG' : 'CONFIG GET failed';
+    const why = /unknown command/i.test(text)
+      ? 'CONFIG is blocked or renamed on this server'
+      : /NOPERM/.test(text)
+        ? 'this user may not run CONFIG'
+        : 'CONFIG GET failed';
     return { values, unavailable: `${why} (${text})` };
   }
   // Upstash answers every CONFIG GET but notify-keyspace-events with an empty array.
-  if (Object.keys(values).length === 0) return { values, unavailable: 'CONFIG GET answers empty on this server' };
+  if (Object.keys(values).length === 0)
+    return { values, unavailable: 'CONFIG GET answers empty on this server' };
   return { values, unavailable: null };
 }
 
 export async function readSlowlog(nodes: Redis[], ms: number): Promise<SlowlogFacts> {
   try {
-    const logs = await withTimeout(Promise.all(nodes.map((n) => n.call('SLOWLOG', 'GET', '128') as Promise<unknown[]>)), ms, 'SLOWLOG GET');
+    const logs = await withTimeout(
+      Promise.all(nodes.map((n) => n.call('SLOWLOG', 'GET', '128') as Promise<unknown[]>)),
+      ms,
+      'SLOWLOG GET',
+    );
     const entries = logs.flat().map((raw) => {
       const e = raw as unknown[];
       const args = (e[3] as unknown[] | undefined) ?? [];
@@ -61,7 +82,9 @@ export async function probeScripting(node: Redis, username: string, ms: number):
   try {
     const denied: string[] = [];
     for (const cmd of bullmqCommands) {
-      const answer = String(await withTimeout(node.call('ACL', 'DRYRUN', username, ...cmd), ms, 'ACL DRYRUN'));
+      const answer = String(
+        await withTimeout(node.call('ACL', 'DRYRUN', username, ...cmd), ms, 'ACL DRYRUN'),
+      );
       if (answer !== 'OK') denied.push(cmd[0] as string);
     }
     return { denied, method: 'acl-dryrun', unavailable: null };
@@ -73,7 +96,8 @@ export async function probeScripting(node: Redis, username: string, ms: number):
     return { denied: [], method: 'eval', unavailable: null };
   } catch (err) {
     const text = reason(err);
-    if (/NOPERM|unknown command|disabled|not allowed/i.test(text)) return { denied: ['EVAL', 'EVALSHA'], method: 'eval', unavailable: null };
+    if (/NOPERM|unknown command|disabled|not allowed/i.test(text))
+      return { denied: ['EVAL', 'EVALSHA'], method: 'eval', unavailable: null };
     return { denied: [], method: 'eval', unavailable: `could not check scripting: ${text}` };
   }
 }

@@ -12,17 +12,20 @@ export interface JunitInput {
 }
 
 export function escapeXml(text: string): string {
-  return text
-    // Characters XML 1.0 cannot carry at all (control characters other than tab, LF, CR).
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // Characters XML 1.0 cannot carry at all (control characters other than tab, LF, CR).
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
-export const isFailure = (c: CheckResult, failOn: 'warn' | 'fail'): boolean => c.status === 'fail' || (failOn === 'warn' && c.status === 'warn');
+export const isFailure = (c: CheckResult, failOn: 'warn' | 'fail'): boolean =>
+  c.status === 'fail' || (failOn === 'warn' && c.status === 'warn');
 
 export function renderJunit(input: JunitInput): string {
   const { checks, failOn } = input;
@@ -30,17 +33,29 @@ export function renderJunit(input: JunitInput): string {
   const skipped = checks.filter((c) => c.status === 'skip').length;
   const suite = `redis-ops doctor ${input.target}`;
   const counts = `tests="${checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(input.timeSeconds ?? 0).toFixed(3)}"`;
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="redis-ops doctor" ${counts}>`, `  <testsuite name="${escapeXml(suite)}" ${counts}>`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="redis-ops doctor" ${counts}>`,
+    `  <testsuite name="${escapeXml(suite)}" ${counts}>`,
+  ];
   for (const c of checks) {
     const area = c.id.split('.')[0] ?? 'doctor';
     const open = `    <testcase classname="doctor.${escapeXml(area)}" name="${escapeXml(c.id)}"`;
     if (isFailure(c, failOn)) {
       const body = c.hint ? `hint: ${c.hint}` : '';
-      lines.push(`${open}>`, `      <failure type="${c.status}" message="${escapeXml(c.message)}">${escapeXml(body)}</failure>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <failure type="${c.status}" message="${escapeXml(c.message)}">${escapeXml(body)}</failure>`,
+        '    </testcase>',
+      );
     } else if (c.status === 'skip') {
       lines.push(`${open}>`, `      <skipped message="${escapeXml(c.message)}"/>`, '    </testcase>');
     } else if (c.status === 'warn') {
-      lines.push(`${open}>`, `      <system-out>${escapeXml(`warn: ${c.message}${c.hint ? `\nhint: ${c.hint}` : ''}`)}</system-out>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <system-out>${escapeXml(`warn: ${c.message}${c.hint ? `\nhint: ${c.hint}` : ''}`)}</system-out>`,
+        '    </testcase>',
+      );
     } else {
       lines.push(`${open}/>`);
     }

@@ -16,7 +16,17 @@ import { fail, pass, skip, warn, type CheckResult } from './types.js';
  * Protocol comes before the handshake because a TLS client on a plaintext port would
  * otherwise hang in the handshake: the sniff detects both mismatches without waiting.
  */
-export const ladderIds = ['conn.dns', 'conn.tcp', 'conn.protocol', 'conn.tls', 'conn.auth', 'conn.ping', 'server.info', 'server.provider', 'server.topology'] as const;
+export const ladderIds = [
+  'conn.dns',
+  'conn.tcp',
+  'conn.protocol',
+  'conn.tls',
+  'conn.auth',
+  'conn.ping',
+  'server.info',
+  'server.provider',
+  'server.topology',
+] as const;
 
 export interface LadderOutcome {
   checks: CheckResult[];
@@ -37,7 +47,14 @@ export const certWarnDays = 30;
 export async function runLadder(target: Target, now: Date = new Date()): Promise<LadderOutcome> {
   const checks: CheckResult[] = [];
   const timeout = target.timeoutMs;
-  const out: LadderOutcome = { checks, server: null, provider: providerFromHost(target.host) ?? 'generic', info: null, connection: null, reached: false };
+  const out: LadderOutcome = {
+    checks,
+    server: null,
+    provider: providerFromHost(target.host) ?? 'generic',
+    info: null,
+    connection: null,
+    reached: false,
+  };
   const ids = ladderIds.filter((id) => id !== 'conn.tls' || target.tls);
   const skipRest = (after: string): LadderOutcome => {
     for (const id of ids.slice(checks.length)) checks.push(skip(id, `not run: ${after} did not pass`));
@@ -54,7 +71,13 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
       address = addrs[0] ?? target.host;
       checks.push(pass('conn.dns', `${target.host} resolves to ${addrs.join(', ')}`));
     } catch (err) {
-      checks.push(fail('conn.dns', `${target.host} does not resolve: ${clean(err)}`, 'check the host name; inside docker compose use the service name (e.g. redis), not localhost'));
+      checks.push(
+        fail(
+          'conn.dns',
+          `${target.host} does not resolve: ${clean(err)}`,
+          'check the host name; inside docker compose use the service name (e.g. redis), not localhost',
+        ),
+      );
       return skipRest('conn.dns');
     }
   }
@@ -65,10 +88,13 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     checks.push(pass('conn.tcp', `TCP connection to ${target.host}:${target.port} opened in ${ms(took)} ms`));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const hint = e.code === 'ECONNREFUSED'
-      ? 'nothing is listening on that port: is Redis running, and on this port?'
-      : 'no answer: a firewall or security group drops the traffic, or the host is in a private network (ElastiCache has no public endpoint: run from inside its VPC)';
-    checks.push(fail('conn.tcp', `cannot open a TCP connection to ${target.host}:${target.port}: ${clean(err)}`, hint));
+    const hint =
+      e.code === 'ECONNREFUSED'
+        ? 'nothing is listening on that port: is Redis running, and on this port?'
+        : 'no answer: a firewall or security group drops the traffic, or the host is in a private network (ElastiCache has no public endpoint: run from inside its VPC)';
+    checks.push(
+      fail('conn.tcp', `cannot open a TCP connection to ${target.host}:${target.port}: ${clean(err)}`, hint),
+    );
     return skipRest('conn.tcp');
   }
 
@@ -77,18 +103,41 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     const sniff = await sniffProtocol(address, target.port, timeout);
     const wantTls = Boolean(target.tls);
     if (sniff.kind === 'silent') {
-      checks.push(fail('conn.protocol', `the server accepted the connection but sent nothing back within ${timeout} ms`, 'this port does not answer like Redis: check the port, or whether a proxy or firewall holds the connection'));
+      checks.push(
+        fail(
+          'conn.protocol',
+          `the server accepted the connection but sent nothing back within ${timeout} ms`,
+          'this port does not answer like Redis: check the port, or whether a proxy or firewall holds the connection',
+        ),
+      );
       return skipRest('conn.protocol');
     }
     if (sniff.kind === 'plaintext' && wantTls) {
-      checks.push(fail('conn.protocol', 'the server speaks plaintext on this port, but the client uses TLS (a TLS handshake here would hang)', 'use redis:// instead of rediss:// (and drop --tls)'));
+      checks.push(
+        fail(
+          'conn.protocol',
+          'the server speaks plaintext on this port, but the client uses TLS (a TLS handshake here would hang)',
+          'use redis:// instead of rediss:// (and drop --tls)',
+        ),
+      );
       return skipRest('conn.protocol');
     }
     if (sniff.kind === 'tls' && !wantTls) {
-      checks.push(fail('conn.protocol', 'the server expects TLS on this port, but the client speaks plaintext (it sees ECONNRESET or a hang)', 'use rediss:// instead of redis://'));
+      checks.push(
+        fail(
+          'conn.protocol',
+          'the server expects TLS on this port, but the client speaks plaintext (it sees ECONNRESET or a hang)',
+          'use rediss:// instead of redis://',
+        ),
+      );
       return skipRest('conn.protocol');
     }
-    checks.push(pass('conn.protocol', wantTls ? 'client and server both use TLS' : 'client and server both use plaintext RESP'));
+    checks.push(
+      pass(
+        'conn.protocol',
+        wantTls ? 'client and server both use TLS' : 'client and server both use plaintext RESP',
+      ),
+    );
   } catch (err) {
     checks.push(fail('conn.protocol', `protocol check failed: ${clean(err)}`, explainError(err).hint));
     return skipRest('conn.protocol');
@@ -99,13 +148,32 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     try {
       const facts = await handshakeTls(target, timeout);
       const until = facts.validTo ? facts.validTo.toISOString().slice(0, 10) : 'unknown';
-      const daysLeft = facts.validTo ? Math.floor((facts.validTo.getTime() - now.getTime()) / 86_400_000) : Infinity;
+      const daysLeft = facts.validTo
+        ? Math.floor((facts.validTo.getTime() - now.getTime()) / 86_400_000)
+        : Infinity;
       if (!target.tls.rejectUnauthorized) {
-        checks.push(warn('conn.tls', `${facts.protocol} handshake done, but verification is off (--insecure)${facts.authorizationError ? `: ${facts.authorizationError}` : ''}`, 'pass the CA with --cacert instead of --insecure'));
+        checks.push(
+          warn(
+            'conn.tls',
+            `${facts.protocol} handshake done, but verification is off (--insecure)${facts.authorizationError ? `: ${facts.authorizationError}` : ''}`,
+            'pass the CA with --cacert instead of --insecure',
+          ),
+        );
       } else if (daysLeft < certWarnDays) {
-        checks.push(warn('conn.tls', `${facts.protocol}, certificate for ${facts.subject} expires on ${until} (${daysLeft} days left)`, 'renew the server certificate before it expires'));
+        checks.push(
+          warn(
+            'conn.tls',
+            `${facts.protocol}, certificate for ${facts.subject} expires on ${until} (${daysLeft} days left)`,
+            'renew the server certificate before it expires',
+          ),
+        );
       } else {
-        checks.push(pass('conn.tls', `${facts.protocol}, certificate for ${facts.subject} verified, valid until ${until}`));
+        checks.push(
+          pass(
+            'conn.tls',
+            `${facts.protocol}, certificate for ${facts.subject} verified, valid until ${until}`,
+          ),
+        );
       }
     } catch (err) {
       const { hint } = explainError(err);
@@ -124,7 +192,12 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
     return skipRest('conn.auth');
   }
-  out.connection = { client, isCluster: false, primaries: () => [client], close: async () => void client.disconnect() };
+  out.connection = {
+    client,
+    isCluster: false,
+    primaries: () => [client],
+    close: async () => void client.disconnect(),
+  };
   const pings: number[] = [];
   try {
     const t0 = performance.now();
@@ -139,7 +212,12 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
       return skipRest('conn.auth');
     }
     // LOADING, MISCONF and friends are the server's state, not credentials: conn.ping says so.
-    checks.push(pass('conn.auth', target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed'));
+    checks.push(
+      pass(
+        'conn.auth',
+        target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed',
+      ),
+    );
     checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
     return skipRest('conn.ping');
   }
@@ -176,7 +254,13 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
   // server.provider
   out.provider = detectProvider(target.host, info);
   if (providerNeedsTls(out.provider, target.host) && !target.tls) {
-    checks.push(fail('server.provider', `${out.provider} requires TLS, but the target is plaintext`, 'use the rediss:// URL'));
+    checks.push(
+      fail(
+        'server.provider',
+        `${out.provider} requires TLS, but the target is plaintext`,
+        'use the rediss:// URL',
+      ),
+    );
   } else {
     checks.push(pass('server.provider', `provider: ${out.provider}`));
   }
@@ -187,26 +271,65 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
   return out;
 }
 
-async function checkTopology(target: Target, info: InfoRecord, client: Redis, out: LadderOutcome): Promise<CheckResult> {
+async function checkTopology(
+  target: Target,
+  info: InfoRecord,
+  client: Redis,
+  out: LadderOutcome,
+): Promise<CheckResult> {
   const isCluster = info.cluster_enabled === '1';
   if (!isCluster) {
-    if (target.forceCluster) return fail('server.topology', '--cluster was given, but the server is not in cluster mode', 'drop --cluster: use a standalone client');
+    if (target.forceCluster)
+      return fail(
+        'server.topology',
+        '--cluster was given, but the server is not in cluster mode',
+        'drop --cluster: use a standalone client',
+      );
     return pass('server.topology', 'standalone server, reached with a standalone client');
   }
   try {
-    const clusterInfo = parseInfo(String(await withTimeout(client.call('CLUSTER', 'INFO'), target.timeoutMs, 'CLUSTER INFO')));
+    const clusterInfo = parseInfo(
+      String(await withTimeout(client.call('CLUSTER', 'INFO'), target.timeoutMs, 'CLUSTER INFO')),
+    );
     const cluster = await connectCluster(target);
     const primaries = cluster.nodes('master');
-    const results = await Promise.allSettled(primaries.map((n) => withTimeout(n.ping(), target.timeoutMs, 'PING')));
-    const failed = results.map((r, i) => (r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null)).filter(Boolean);
+    const results = await Promise.allSettled(
+      primaries.map((n) => withTimeout(n.ping(), target.timeoutMs, 'PING')),
+    );
+    const failed = results
+      .map((r, i) =>
+        r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null,
+      )
+      .filter(Boolean);
     out.connection?.close();
-    out.connection = { client: cluster, isCluster: true, primaries: () => cluster.nodes('master'), close: async () => void cluster.disconnect() };
+    out.connection = {
+      client: cluster,
+      isCluster: true,
+      primaries: () => cluster.nodes('master'),
+      close: async () => void cluster.disconnect(),
+    };
     if (clusterInfo.cluster_state !== 'ok') {
-      return fail('server.topology', `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok`, 'some slots are not served: check the failed primaries');
+      return fail(
+        'server.topology',
+        `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok`,
+        'some slots are not served: check the failed primaries',
+      );
     }
-    if (failed.length) return fail('server.topology', `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}`, 'every primary must be reachable from here');
-    return pass('server.topology', `cluster of ${primaries.length} primaries, all reached with a cluster client (a standalone client would get MOVED)`);
+    if (failed.length)
+      return fail(
+        'server.topology',
+        `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}`,
+        'every primary must be reachable from here',
+      );
+    return pass(
+      'server.topology',
+      `cluster of ${primaries.length} primaries, all reached with a cluster client (a standalone client would get MOVED)`,
+    );
   } catch (err) {
-    return fail('server.topology', `this is a cluster node, but the cluster could not be reached as a cluster: ${clean(err)}`, 'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors');
+    return fail(
+      'server.topology',
+      `this is a cluster node, but the cluster could not be reached as a cluster: ${clean(err)}`,
+      'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors',
+    );
   }
 }

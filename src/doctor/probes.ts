@@ -36,7 +36,11 @@ export type SniffResult = 'plaintext' | 'tls' | 'silent';
  * PING in plaintext. A plaintext Redis answers in RESP (+PONG, -NOAUTH, -DENIED...); a TLS
  * server rejects the bytes and closes (or sends an alert). No answer within the time: silent.
  */
-export async function sniffProtocol(host: string, port: number, ms: number): Promise<{ kind: SniffResult; reply: string }> {
+export async function sniffProtocol(
+  host: string,
+  port: number,
+  ms: number,
+): Promise<{ kind: SniffResult; reply: string }> {
   const socket: Socket = netConnect({ host, port });
   let buf = Buffer.alloc(0);
   try {
@@ -56,7 +60,12 @@ export async function sniffProtocol(host: string, port: number, ms: number): Pro
           return finish({ kind: 'plaintext', reply: buf.toString('utf8').split('\r\n')[0] ?? '' });
         }
       });
-      socket.once('close', () => finish({ kind: buf.length && buf[0] !== 0x15 && buf[0] !== 0x16 ? 'plaintext' : 'tls', reply: buf.toString('utf8') }));
+      socket.once('close', () =>
+        finish({
+          kind: buf.length && buf[0] !== 0x15 && buf[0] !== 0x16 ? 'plaintext' : 'tls',
+          reply: buf.toString('utf8'),
+        }),
+      );
       socket.once('error', (err: NodeJS.ErrnoException) => {
         // A reset right after our bytes is how most TLS servers refuse plaintext.
         if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish({ kind: 'tls', reply: '' });
@@ -116,4 +125,3 @@ export async function handshakeTls(target: Target, ms: number): Promise<TlsFacts
     socket?.destroy();
   }
 }
-

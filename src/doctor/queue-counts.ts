@@ -14,12 +14,17 @@ export interface QueueCounts {
   oldestWaitingAgeSeconds: number | null;
 }
 
-export async function countQueues(conn: Connection, queues: DiscoveredQueue[], timeoutMs: number): Promise<QueueCounts[]> {
+export async function countQueues(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+): Promise<QueueCounts[]> {
   const states = await readQueueStates(conn, queues, timeoutMs);
   return states.map((s, i) => ({
     base: queues[i]?.base ?? '',
     waiting: s.counts?.waiting ?? 0,
     failed: s.counts?.failed ?? 0,
-    oldestWaitingAgeSeconds: s.oldestWaitingAgeMs === null ? null : Math.max(0, Math.round(s.oldestWaitingAgeMs / 1000)),
+    oldestWaitingAgeSeconds:
+      s.oldestWaitingAgeMs === null ? null : Math.max(0, Math.round(s.oldestWaitingAgeMs / 1000)),
   }));
 }

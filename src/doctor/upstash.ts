@@ -6,7 +6,8 @@ import { fail, pass, type CheckResult } from './types.js';
  * upstash.rest: the REST endpoint answers PONG to GET <url>/ping with the bearer token
  * (field-notes §4). The token is registered as a secret and never printed.
  */
-export const hasUpstashRest = (env: Env): boolean => Boolean(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN);
+export const hasUpstashRest = (env: Env): boolean =>
+  Boolean(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN);
 
 export async function checkUpstashRest(env: Env, timeoutMs: number): Promise<CheckResult> {
   const id = 'upstash.rest';
@@ -17,13 +18,24 @@ export async function checkUpstashRest(env: Env, timeoutMs: number): Promise<Che
   try {
     url = new URL(`${base}/ping`);
   } catch {
-    return fail(id, `UPSTASH_REDIS_REST_URL is not a URL: ${redact(base)}`, 'copy the REST URL (https://...upstash.io) from the Upstash console');
+    return fail(
+      id,
+      `UPSTASH_REDIS_REST_URL is not a URL: ${redact(base)}`,
+      'copy the REST URL (https://...upstash.io) from the Upstash console',
+    );
   }
   try {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const body = await res.text();
     if (res.status === 401 || res.status === 403) {
-      return fail(id, `${url.origin} refused the token (HTTP ${res.status})`, 'UPSTASH_REDIS_REST_TOKEN is wrong or revoked: copy the token from the Upstash console (the read-only token cannot run every command)');
+      return fail(
+        id,
+        `${url.origin} refused the token (HTTP ${res.status})`,
+        'UPSTASH_REDIS_REST_TOKEN is wrong or revoked: copy the token from the Upstash console (the read-only token cannot run every command)',
+      );
     }
     let result: unknown;
     try {
@@ -32,11 +44,21 @@ export async function checkUpstashRest(env: Env, timeoutMs: number): Promise<Che
       result = undefined;
     }
     if (res.ok && result === 'PONG') return pass(id, `${url.origin}/ping answered PONG`);
-    return fail(id, `${url.origin}/ping answered HTTP ${res.status}: ${redact(body.slice(0, 120))}`, 'check UPSTASH_REDIS_REST_URL: it is the https:// REST URL of the database');
+    return fail(
+      id,
+      `${url.origin}/ping answered HTTP ${res.status}: ${redact(body.slice(0, 120))}`,
+      'check UPSTASH_REDIS_REST_URL: it is the https:// REST URL of the database',
+    );
   } catch (err) {
     const e = err as Error;
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
     const cause = (e as { cause?: Error }).cause?.message;
-    return fail(id, timedOut ? `${url.origin} did not answer within ${timeoutMs} ms` : `cannot reach ${url.origin}: ${redact(cause ?? e.message)}`, 'check UPSTASH_REDIS_REST_URL and the network (a proxy or firewall may block it)');
+    return fail(
+      id,
+      timedOut
+        ? `${url.origin} did not answer within ${timeoutMs} ms`
+        : `cannot reach ${url.origin}: ${redact(cause ?? e.message)}`,
+      'check UPSTASH_REDIS_REST_URL and the network (a proxy or firewall may block it)',
+    );
   }
 }

@@ -18,7 +18,8 @@ export async function probeScripting(client: AnyClient, timeoutMs: number): Prom
     return { allowed: true, error: null };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (/NOPERM|unknown command|not allowed|NOSCRIPT|disabled/i.test(message)) return { allowed: false, error: message };
+    if (/NOPERM|unknown command|not allowed|NOSCRIPT|disabled/i.test(message))
+      return { allowed: false, error: message };
     throw err;
   }
 }

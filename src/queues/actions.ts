@@ -30,10 +30,17 @@ const cleanFields: Record<Exclude<CleanState, 'completed' | 'failed'>, string[]>
 };
 
 /** How many jobs `clean` would delete: exact for completed/failed, an upper bound elsewhere (locked or scheduler jobs are kept). */
-export async function countCleanable(client: Redis | Cluster, queue: DiscoveredQueue, state: CleanState, cutoff: number): Promise<number> {
+export async function countCleanable(
+  client: Redis | Cluster,
+  queue: DiscoveredQueue,
+  state: CleanState,
+  cutoff: number,
+): Promise<number> {
   const k = (s: string): string => `${queue.base}:${s}`;
-  if (state === 'completed' || state === 'failed') return Number(await client.zcount(k(state), '-inf', String(cutoff)));
-  const ids = state === 'waiting' ? await client.lrange(k('wait'), 0, -1) : await client.zrange(k(state), '0', '-1');
+  if (state === 'completed' || state === 'failed')
+    return Number(await client.zcount(k(state), '-inf', String(cutoff)));
+  const ids =
+    state === 'waiting' ? await client.lrange(k('wait'), 0, -1) : await client.zrange(k(state), '0', '-1');
   if (ids.length === 0) return 0;
   const fields = cleanFields[state];
   const p = client.pipeline();
@@ -46,7 +53,14 @@ export async function countCleanable(client: Redis | Cluster, queue: DiscoveredQ
   }).length;
 }
 
-export function planText(action: ActionName, queue: DiscoveredQueue, matched: number, counts: JobCounts, paused: boolean, opts: ActionOptions): string {
+export function planText(
+  action: ActionName,
+  queue: DiscoveredQueue,
+  matched: number,
+  counts: JobCounts,
+  paused: boolean,
+  opts: ActionOptions,
+): string {
   const jobs = (n: number): string => `${n} job${n === 1 ? '' : 's'}`;
   switch (action) {
     case 'retry':
@@ -56,26 +70,48 @@ export function planText(action: ActionName, queue: DiscoveredQueue, matched: nu
     case 'clean':
       return `delete ${matched === 0 ? 'no' : `up to ${jobs(matched)}`} in ${opts.state} of ${queue.base} older than ${Math.round((opts.graceMs ?? 0) / 1000)}s`;
     case 'pause':
-      return paused ? `${queue.base} is already paused` : `pause ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting stay until resume; ${counts.active} active finish)`;
+      return paused
+        ? `${queue.base} is already paused`
+        : `pause ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting stay until resume; ${counts.active} active finish)`;
     case 'resume':
-      return paused ? `resume ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting)` : `${queue.base} is not paused`;
+      return paused
+        ? `resume ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting)`
+        : `${queue.base} is not paused`;
   }
 }
 
 /** Run the action with BullMQ; returns how many jobs it moved or deleted (pause/resume: 1 or 0). */
-export async function runAction(conn: Connection, queue: DiscoveredQueue, action: ActionName, opts: ActionOptions, timeoutMs: number): Promise<number | null> {
+export async function runAction(
+  conn: Connection,
+  queue: DiscoveredQueue,
+  action: ActionName,
+  opts: ActionOptions,
+  timeoutMs: number,
+): Promise<number | null> {
   if (queue.name.includes(':')) {
-    throw new CliError(`BullMQ 6 cannot open queue "${queue.name}": its name contains ':'`, 'act on it with the BullMQ version that created it');
+    throw new CliError(
+      `BullMQ 6 cannot open queue "${queue.name}": its name contains ':'`,
+      'act on it with the BullMQ version that created it',
+    );
   }
   // Lazy: bullmq is heavy and only actions need it.
   const { Queue } = await import('bullmq');
-  const q = new Queue(queue.name, { connection: conn.client, prefix: queue.prefix, skipMetasUpdate: true, skipVersionCheck: true });
+  const q = new Queue(queue.name, {
+    connection: conn.client,
+    prefix: queue.prefix,
+    skipMetasUpdate: true,
+    skipVersionCheck: true,
+  });
   q.on('error', () => undefined);
   try {
     await withTimeout(q.waitUntilReady(), timeoutMs, 'BullMQ connection');
     switch (action) {
       case 'retry':
-        await q.retryJobs({ state: opts.state as RetryState, count: 1000, timestamp: opts.now ?? Date.now() });
+        await q.retryJobs({
+          state: opts.state as RetryState,
+          count: 1000,
+          timestamp: opts.now ?? Date.now(),
+        });
         return null;
       case 'promote':
         await q.promoteJobs({ count: 1000 });

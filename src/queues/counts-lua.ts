@@ -41,25 +41,62 @@ return { wn + pn, redis.call('LLEN', KEYS[3]), redis.call('ZCARD', KEYS[4]), red
   redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
 `;
 
-const keySuffixes = ['wait', 'paused', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed', 'meta', 'stalled-check'];
+const keySuffixes = [
+  'wait',
+  'paused',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+  'meta',
+  'stalled-check',
+];
 
 type WithScript = ChainableCommander & { redisOpsQueueState(...args: string[]): ChainableCommander };
 
-export async function readQueueStatesLua(conn: Connection, queues: DiscoveredQueue[], timeoutMs: number, now: () => number = Date.now): Promise<QueueState[]> {
+export async function readQueueStatesLua(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<QueueState[]> {
   // defineCommand makes ioredis send EVALSHA and load the script once (SCRIPT LOAD writes no key).
-  if (!('redisOpsQueueState' in conn.client)) conn.client.defineCommand('redisOpsQueueState', { numberOfKeys: keySuffixes.length, lua: script });
-  const replies = await pipelinePerItem(conn, queues, (p, q) => {
-    (p as WithScript).redisOpsQueueState(...keySuffixes.map((s) => `${q.base}:${s}`), `${q.base}:`);
-  }, timeoutMs);
+  if (!('redisOpsQueueState' in conn.client))
+    conn.client.defineCommand('redisOpsQueueState', { numberOfKeys: keySuffixes.length, lua: script });
+  const replies = await pipelinePerItem(
+    conn,
+    queues,
+    (p, q) => {
+      (p as WithScript).redisOpsQueueState(...keySuffixes.map((s) => `${q.base}:${s}`), `${q.base}:`);
+    },
+    timeoutMs,
+  );
   const t = now();
   return replies.map((r): QueueState => {
     const err = firstError(r);
     const v = replyArray(r[0]).map((x) => (x === null || x === undefined ? null : Number(x)));
-    if (err || v.length < 10) return { counts: null, paused: false, oldestWaitingAgeMs: null, stalledCheck: false, error: err?.message ?? 'unexpected reply' };
+    if (err || v.length < 10)
+      return {
+        counts: null,
+        paused: false,
+        oldestWaitingAgeMs: null,
+        stalledCheck: false,
+        error: err?.message ?? 'unexpected reply',
+      };
     const n = (i: number): number => v[i] ?? 0;
     const oldest = v[9] ?? null;
     return {
-      counts: { waiting: n(0), active: n(1), delayed: n(2), prioritized: n(3), 'waiting-children': n(4), completed: n(5), failed: n(6) },
+      counts: {
+        waiting: n(0),
+        active: n(1),
+        delayed: n(2),
+        prioritized: n(3),
+        'waiting-children': n(4),
+        completed: n(5),
+        failed: n(6),
+      },
       paused: n(7) === 1,
       stalledCheck: n(8) > 0,
       oldestWaitingAgeMs: oldest === null ? null : Math.max(t - oldest, 0),

@@ -39,7 +39,8 @@ export function isMarker(id: string | null): boolean {
 export function listFacts(len: number, tail: unknown[]): { count: number; oldestId: string | null } {
   const ids = tail.map((x) => (x === null || x === undefined ? null : String(x)));
   const last = ids[ids.length - 1] ?? null;
-  if (isMarker(last)) return { count: Math.max(len - 1, 0), oldestId: ids.length > 1 ? (ids[ids.length - 2] ?? null) : null };
+  if (isMarker(last))
+    return { count: Math.max(len - 1, 0), oldestId: ids.length > 1 ? (ids[ids.length - 2] ?? null) : null };
   return { count: len, oldestId: last };
 }
 
@@ -61,7 +62,13 @@ function parseState(r: Reply[]): { state: QueueState; oldest: string[] } {
     failed: z[4] ?? 0,
   };
   return {
-    state: { counts: err ? null : counts, paused: meta[0] !== null && meta[0] !== undefined, oldestWaitingAgeMs: null, stalledCheck: stalled > 0, error: err ? err.message : null },
+    state: {
+      counts: err ? null : counts,
+      paused: meta[0] !== null && meta[0] !== undefined,
+      oldestWaitingAgeMs: null,
+      stalledCheck: stalled > 0,
+      error: err ? err.message : null,
+    },
     oldest: [wait.oldestId, paused.oldestId].filter((x): x is string => x !== null),
   };
 }
@@ -74,25 +81,46 @@ export function readyAt(timestamp: string | null, delay: string | null): number 
   return ts + (Number.isFinite(d) && d > 0 ? d : 0);
 }
 
-export async function readQueueStates(conn: Connection, queues: DiscoveredQueue[], timeoutMs: number, now: () => number = Date.now): Promise<QueueState[]> {
-  const first = await pipelinePerItem(conn, queues, (p, q) => {
-    const k = (s: string): string => `${q.base}:${s}`;
-    p.llen(k('wait')).lrange(k('wait'), -2, -1).llen(k('paused')).lrange(k('paused'), -2, -1).llen(k('active'));
-    for (const z of zsets) p.zcard(k(z));
-    p.hmget(k('meta'), 'paused').exists(k('stalled-check'));
-  }, timeoutMs);
+export async function readQueueStates(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<QueueState[]> {
+  const first = await pipelinePerItem(
+    conn,
+    queues,
+    (p, q) => {
+      const k = (s: string): string => `${q.base}:${s}`;
+      p.llen(k('wait'))
+        .lrange(k('wait'), -2, -1)
+        .llen(k('paused'))
+        .lrange(k('paused'), -2, -1)
+        .llen(k('active'));
+      for (const z of zsets) p.zcard(k(z));
+      p.hmget(k('meta'), 'paused').exists(k('stalled-check'));
+    },
+    timeoutMs,
+  );
   const parsed = first.map(parseState);
   // Second round trip: the oldest waiting jobs' timestamps (their ids came from the first).
   const items = queues.map((q, i) => ({ base: q.base, ids: parsed[i]?.oldest ?? [] }));
-  const second = await pipelinePerItem(conn, items, (p, it) => {
-    for (const id of it.ids) p.hmget(`${it.base}:${id}`, 'timestamp', 'delay');
-  }, timeoutMs);
+  const second = await pipelinePerItem(
+    conn,
+    items,
+    (p, it) => {
+      for (const id of it.ids) p.hmget(`${it.base}:${id}`, 'timestamp', 'delay');
+    },
+    timeoutMs,
+  );
   const t = now();
   return parsed.map(({ state }, i) => {
-    const ready = (second[i] ?? []).map((r) => {
-      const [ts, delay] = replyArray(r).map((x) => (x === null || x === undefined ? null : String(x)));
-      return readyAt(ts ?? null, delay ?? null);
-    }).filter((x): x is number => x !== null);
+    const ready = (second[i] ?? [])
+      .map((r) => {
+        const [ts, delay] = replyArray(r).map((x) => (x === null || x === undefined ? null : String(x)));
+        return readyAt(ts ?? null, delay ?? null);
+      })
+      .filter((x): x is number => x !== null);
     const oldest = ready.length > 0 ? Math.min(...ready) : null;
     return { ...state, oldestWaitingAgeMs: oldest === null ? null : Math.max(t - oldest, 0) };
   });

@@ -34,19 +34,31 @@ export interface DiscoverOptions {
 
 /** Keys that every queue that ever held a job has at least one of. */
 const stateKeys: Array<[suffix: string, type: string]> = [
-  ['wait', 'list'], ['active', 'list'], ['paused', 'list'], ['completed', 'zset'], ['failed', 'zset'],
-  ['delayed', 'zset'], ['prioritized', 'zset'], ['waiting-children', 'zset'], ['events', 'stream'],
+  ['wait', 'list'],
+  ['active', 'list'],
+  ['paused', 'list'],
+  ['completed', 'zset'],
+  ['failed', 'zset'],
+  ['delayed', 'zset'],
+  ['prioritized', 'zset'],
+  ['waiting-children', 'zset'],
+  ['events', 'stream'],
 ];
 
 function matchFor(suffix: string, prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
-  if (prefixes?.length === 1) return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from(`*:${suffix}`)]);
+  if (prefixes?.length === 1)
+    return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from(`*:${suffix}`)]);
   return `*:${suffix}`;
 }
 
 async function scanKeys(node: Redis, suffix: string, type: string, opts: DiscoverOptions): Promise<string[]> {
   const keys: string[] = [];
-  for await (const batch of scanNode(node, { match: matchFor(suffix, opts.prefixes), type, count: opts.count ?? 1000 })) {
+  for await (const batch of scanNode(node, {
+    match: matchFor(suffix, opts.prefixes),
+    type,
+    count: opts.count ?? 1000,
+  })) {
     for (const key of batch) keys.push(key.toString('utf8'));
   }
   return keys;
@@ -62,7 +74,8 @@ async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<strin
   const versions = (await pipeline.exec()) ?? [];
   metaKeys.forEach((key, i) => {
     const version = versions[i]?.[1];
-    if (typeof version === 'string' && version.startsWith('bullmq')) found.set(key.slice(0, -':meta'.length), version);
+    if (typeof version === 'string' && version.startsWith('bullmq'))
+      found.set(key.slice(0, -':meta'.length), version);
   });
   return found;
 }
@@ -101,11 +114,17 @@ async function findByIdKey(node: Redis, idKeys: string[], known: Set<string>): P
   });
 }
 
-export async function discoverQueues(primaries: Redis[], opts: DiscoverOptions = {}): Promise<DiscoveredQueue[]> {
+export async function discoverQueues(
+  primaries: Redis[],
+  opts: DiscoverOptions = {},
+): Promise<DiscoveredQueue[]> {
   const perNode = await Promise.all(
     primaries.map(async (node, index) => {
       // Both passes at once: their round trips overlap.
-      const [byMeta, idKeys] = await Promise.all([findByMeta(node, opts), scanKeys(node, 'id', 'string', opts)]);
+      const [byMeta, idKeys] = await Promise.all([
+        findByMeta(node, opts),
+        scanKeys(node, 'id', 'string', opts),
+      ]);
       const byId = await findByIdKey(node, idKeys, new Set(byMeta.keys()));
       const rows: Array<{ base: string; version: string | null; node: number }> = [];
       for (const [base, version] of byMeta) rows.push({ base, version, node: index });

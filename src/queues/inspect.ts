@@ -35,7 +35,15 @@ export interface JobSummary {
   failedReason: string | null;
 }
 
-export const jobStates = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+export const jobStates = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 export type JobState = (typeof jobStates)[number];
 
 const num = (v: unknown): number | null => {
@@ -47,7 +55,11 @@ const num = (v: unknown): number | null => {
 export function parseMeta(h: Record<string, string>): QueueMeta {
   const max = num(h.max);
   const duration = num(h.duration);
-  return { concurrency: num(h.concurrency), rateLimit: max !== null && duration !== null ? { max, durationMs: duration } : null, maxLenEvents: num(h['opts.maxLenEvents']) };
+  return {
+    concurrency: num(h.concurrency),
+    rateLimit: max !== null && duration !== null ? { max, durationMs: duration } : null,
+    maxLenEvents: num(h['opts.maxLenEvents']),
+  };
 }
 
 export async function readMeta(client: Client, base: string): Promise<QueueMeta> {
@@ -65,26 +77,46 @@ export async function readNextDelayedAt(client: Client, base: string): Promise<n
 export function groupReasons(reasons: Array<string | null>, top = 10): ReasonCount[] {
   const counts = new Map<string, number>();
   for (const r of reasons) {
-    const key = r === null || r === '' ? '(no reason)' : r.split('\n')[0] as string;
+    const key = r === null || r === '' ? '(no reason)' : (r.split('\n')[0] as string);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, top);
+  return [...counts]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+    .slice(0, top);
 }
 
 /** Failure reasons over the most recent `limit` failed jobs (failed is a zset scored by finishedOn). */
-export async function readFailedReasons(client: Client, base: string, limit: number): Promise<{ sampled: number; reasons: ReasonCount[] }> {
+export async function readFailedReasons(
+  client: Client,
+  base: string,
+  limit: number,
+): Promise<{ sampled: number; reasons: ReasonCount[] }> {
   const ids = await client.zrevrange(`${base}:failed`, 0, limit - 1);
   if (ids.length === 0) return { sampled: 0, reasons: [] };
   const p = client.pipeline();
   for (const id of ids) p.hget(`${base}:${id}`, 'failedReason');
   const replies = (await p.exec()) ?? [];
-  return { sampled: ids.length, reasons: groupReasons(replies.map(([err, v]) => (err || v === null || v === undefined ? null : String(v)))) };
+  return {
+    sampled: ids.length,
+    reasons: groupReasons(
+      replies.map(([err, v]) => (err || v === null || v === undefined ? null : String(v))),
+    ),
+  };
 }
 
 /** Completed and failed events per minute over the last `minutes`, oldest first (stream ids are ms). */
-export function bucketEvents(entries: Array<[string, unknown[]]>, now: number, minutes: number): MinuteStats[] {
+export function bucketEvents(
+  entries: Array<[string, unknown[]]>,
+  now: number,
+  minutes: number,
+): MinuteStats[] {
   const start = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
-  const buckets = Array.from({ length: minutes }, (_, i): MinuteStats => ({ minute: start + i * 60_000, completed: 0, failed: 0 }));
+  const buckets = Array.from({ length: minutes }, (_, i): MinuteStats => ({
+    minute: start + i * 60_000,
+    completed: 0,
+    failed: 0,
+  }));
   for (const [id, fields] of entries) {
     const ms = Number(id.split('-')[0]);
     const b = buckets[Math.floor((ms - start) / 60_000)];
@@ -97,10 +129,17 @@ export function bucketEvents(entries: Array<[string, unknown[]]>, now: number, m
   return buckets;
 }
 
-export async function readThroughput(client: Client, base: string, now: number, minutes: number): Promise<MinuteStats[]> {
+export async function readThroughput(
+  client: Client,
+  base: string,
+  now: number,
+  minutes: number,
+): Promise<MinuteStats[]> {
   const since = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
   // The stream is capped (~10k events by default), so the count bounds the reply too.
-  const entries = (await client.xrevrange(`${base}:events`, '+', String(since), 'COUNT', 20_000)) as Array<[string, unknown[]]>;
+  const entries = (await client.xrevrange(`${base}:events`, '+', String(since), 'COUNT', 20_000)) as Array<
+    [string, unknown[]]
+  >;
   return bucketEvents(entries, now, minutes);
 }
 
@@ -118,10 +157,23 @@ async function jobIds(client: Client, base: string, state: JobState, limit: numb
   return [...wait, ...paused].filter((id) => !id.startsWith('0:'));
 }
 
-const jobFields = ['name', 'timestamp', 'processedOn', 'finishedOn', 'atm', 'attemptsMade', 'failedReason'] as const;
+const jobFields = [
+  'name',
+  'timestamp',
+  'processedOn',
+  'finishedOn',
+  'atm',
+  'attemptsMade',
+  'failedReason',
+] as const;
 
 /** Jobs in one state, newest first, at most `limit`. */
-export async function readJobs(client: Client, base: string, state: JobState, limit: number): Promise<JobSummary[]> {
+export async function readJobs(
+  client: Client,
+  base: string,
+  state: JobState,
+  limit: number,
+): Promise<JobSummary[]> {
   const ids = await jobIds(client, base, state, limit);
   if (ids.length === 0) return [];
   const p = client.pipeline();

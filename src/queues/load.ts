@@ -18,7 +18,9 @@ export async function findQueues(conn: Connection, prefixes: string[]): Promise<
 
 function listNames(queues: DiscoveredQueue[], max = 20): string {
   const names = queues.map((q) => q.base);
-  return names.length > max ? `${names.slice(0, max).join(', ')}, ... (${names.length} in all)` : names.join(', ');
+  return names.length > max
+    ? `${names.slice(0, max).join(', ')}, ... (${names.length} in all)`
+    : names.join(', ');
 }
 
 /**
@@ -36,6 +38,10 @@ export function pickQueue(queues: DiscoveredQueue[], wanted: string, prefixes: s
     );
   }
   const where = prefixes.length > 0 ? ` under prefix ${prefixes.join(', ')}` : '';
-  if (queues.length === 0) throw new CliError(`no queue named "${wanted}"${where}: no BullMQ queues found`, 'check the URL and db, or the --prefix');
+  if (queues.length === 0)
+    throw new CliError(
+      `no queue named "${wanted}"${where}: no BullMQ queues found`,
+      'check the URL and db, or the --prefix',
+    );
   throw new CliError(`no queue named "${wanted}"${where}`, `queues here: ${listNames(queues)}`);
 }

@@ -28,7 +28,9 @@ export interface Split {
 const colonRuleSince = '5.12.12';
 
 function longestPrefix(base: string, prefixes: string[]): string | undefined {
-  return [...prefixes].sort((a, b) => b.length - a.length).find((p) => base.startsWith(`${p}:`) && base.length > p.length + 1);
+  return [...prefixes]
+    .sort((a, b) => b.length - a.length)
+    .find((p) => base.startsWith(`${p}:`) && base.length > p.length + 1);
 }
 
 /** Every connection name a queue's clients may use, reduced to `<prefix>:<base64(name)>`. */
@@ -48,7 +50,8 @@ function splitByClient(base: string, stems: Set<string>): Split | undefined {
   for (let i = base.indexOf(':'); i > 0; i = base.indexOf(':', i + 1)) {
     const prefix = base.slice(0, i);
     const name = base.slice(i + 1);
-    if (name && stems.has(`${prefix}:${Buffer.from(name).toString('base64')}`)) return { prefix, name, split: 'client' };
+    if (name && stems.has(`${prefix}:${Buffer.from(name).toString('base64')}`))
+      return { prefix, name, split: 'client' };
   }
   return undefined;
 }
@@ -68,7 +71,12 @@ function splitLast(base: string): { prefix: string; name: string } | undefined {
  * Split one base. `hints` may be a plain prefix list (the --prefix values), as callers of the
  * first version passed it.
  */
-export function splitBase(base: string, hints?: string[] | SplitHints, version: string | null = null, stems?: Set<string>): Split | undefined {
+export function splitBase(
+  base: string,
+  hints?: string[] | SplitHints,
+  version: string | null = null,
+  stems?: Set<string>,
+): Split | undefined {
   const h: SplitHints = Array.isArray(hints) ? { prefixes: hints } : (hints ?? {});
   if (h.prefixes && h.prefixes.length > 0) {
     const p = longestPrefix(base, h.prefixes);
@@ -85,10 +93,17 @@ export function splitBase(base: string, hints?: string[] | SplitHints, version: 
 }
 
 /** Split many bases: the certain splits first, whose prefixes then guide the uncertain ones. */
-export function splitBases(rows: Array<{ base: string; version: string | null }>, hints: SplitHints = {}): Array<Split | undefined> {
+export function splitBases(
+  rows: Array<{ base: string; version: string | null }>,
+  hints: SplitHints = {},
+): Array<Split | undefined> {
   const stems = clientNameStems(hints.clientNames ?? []);
   const first = rows.map((r) => splitBase(r.base, hints, r.version, stems));
-  const knownPrefixes = [...new Set(first.filter((s) => s && s.split !== 'guess').map((s) => (s as Split).prefix))];
+  const knownPrefixes = [
+    ...new Set(first.filter((s) => s && s.split !== 'guess').map((s) => (s as Split).prefix)),
+  ];
   if (knownPrefixes.length === 0) return first;
-  return rows.map((r, i) => (first[i]?.split === 'guess' ? splitBase(r.base, { ...hints, knownPrefixes }, r.version, stems) : first[i]));
+  return rows.map((r, i) =>
+    first[i]?.split === 'guess' ? splitBase(r.base, { ...hints, knownPrefixes }, r.version, stems) : first[i],
+  );
 }

@@ -32,18 +32,26 @@ export function parseClientList(text: string): ClientEntry[] {
     }
     const name = fields.get('name') ?? '';
     if (!name) continue;
-    out.push({ name, addr: fields.get('addr') ?? '', ageSeconds: Number(fields.get('age') ?? 0), idleSeconds: Number(fields.get('idle') ?? 0) });
+    out.push({
+      name,
+      addr: fields.get('addr') ?? '',
+      ageSeconds: Number(fields.get('age') ?? 0),
+      idleSeconds: Number(fields.get('idle') ?? 0),
+    });
   }
   return out;
 }
 
 export async function readClientLists(primaries: Redis[]): Promise<ClientLists> {
   try {
-    const lists = await Promise.all(primaries.map((node) => node.call('CLIENT', 'LIST') as Promise<string | Buffer>));
+    const lists = await Promise.all(
+      primaries.map((node) => node.call('CLIENT', 'LIST') as Promise<string | Buffer>),
+    );
     return { available: true, perNode: lists.map((l) => parseClientList(String(l))) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (/NOPERM|unknown command|unknown subcommand|not allowed|CLIENT/i.test(message)) return { available: false, error: message, perNode: [] };
+    if (/NOPERM|unknown command|unknown subcommand|not allowed|CLIENT/i.test(message))
+      return { available: false, error: message, perNode: [] };
     throw err;
   }
 }

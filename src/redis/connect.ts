@@ -49,7 +49,14 @@ export function clientOptions(target: Target, extra: Partial<RedisOptions> = {})
 }
 
 export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}): ClusterOptions {
-  const { host: _h, port: _p, lazyConnect: _l, retryStrategy: _r, enableOfflineQueue: _e, ...redisOptions } = clientOptions(target, extra);
+  const {
+    host: _h,
+    port: _p,
+    lazyConnect: _l,
+    retryStrategy: _r,
+    enableOfflineQueue: _e,
+    ...redisOptions
+  } = clientOptions(target, extra);
   return {
     redisOptions,
     lazyConnect: true,
@@ -94,9 +101,17 @@ export async function connectCluster(target: Target, extra: Partial<RedisOptions
 }
 
 function pickCause(err: unknown, events: Error[]): Error {
-  const generic = (e: unknown): boolean => /Connection is closed|None of startup nodes is available|Failed to refresh slots cache/i.test(errorText(e));
-  const specific = events.find((e) => !generic(e)) ?? ((err instanceof Error && !generic(err)) ? err : undefined);
-  const nested = events.flatMap((e) => ((e as { lastNodeError?: Error }).lastNodeError ? [(e as { lastNodeError?: Error }).lastNodeError as Error] : []));
+  const generic = (e: unknown): boolean =>
+    /Connection is closed|None of startup nodes is available|Failed to refresh slots cache/i.test(
+      errorText(e),
+    );
+  const specific =
+    events.find((e) => !generic(e)) ?? (err instanceof Error && !generic(err) ? err : undefined);
+  const nested = events.flatMap((e) =>
+    (e as { lastNodeError?: Error }).lastNodeError
+      ? [(e as { lastNodeError?: Error }).lastNodeError as Error]
+      : [],
+  );
   return specific ?? nested[0] ?? (err instanceof Error ? err : new Error(String(err)));
 }
 

@@ -34,12 +34,18 @@ export interface NodeDeletion {
   error: Error | null;
 }
 
-export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: DeleteOptions): Promise<NodeDeletion[]> {
+export async function deleteKeys(
+  primaries: Redis[],
+  stores: KeyStore[],
+  opts: DeleteOptions,
+): Promise<NodeDeletion[]> {
   const failed = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal;
   const pace = createPacer(opts.rate, signal);
   // With a rate, small chunks (a tenth of a second's worth) keep the pace smooth.
-  const chunkSize = opts.rate ? Math.max(1, Math.min(opts.batchSize, Math.floor(opts.rate / 10))) : opts.batchSize;
+  const chunkSize = opts.rate
+    ? Math.max(1, Math.min(opts.batchSize, Math.floor(opts.rate / 10)))
+    : opts.batchSize;
   const inFlight = opts.rate ? 1 : opts.inFlight;
 
   return Promise.all(
@@ -84,7 +90,8 @@ export async function deleteKeys(primaries: Redis[], stores: KeyStore[], opts: D
           if (signal.aborted) break;
           try {
             for await (const batch of scanNode(pipe, { match, count: opts.count, type: opts.type, signal })) {
-              for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize) await send(packKeys(batch.slice(i, i + chunkSize)));
+              for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize)
+                await send(packKeys(batch.slice(i, i + chunkSize)));
               if (signal.aborted) break;
             }
           } catch (err) {

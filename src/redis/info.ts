@@ -52,7 +52,8 @@ export function detectServer(info: InfoRecord): ServerFacts {
   } else if (info.mvcc_depth !== undefined) {
     engine = 'keydb';
   }
-  const mode = info.cluster_enabled === '1' ? 'cluster' : info.redis_mode === 'sentinel' ? 'sentinel' : 'standalone';
+  const mode =
+    info.cluster_enabled === '1' ? 'cluster' : info.redis_mode === 'sentinel' ? 'sentinel' : 'standalone';
   return { engine, version, mode, role: info.role ?? 'unknown' };
 }
 

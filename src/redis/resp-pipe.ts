@@ -163,7 +163,10 @@ export class RespPipe {
   private failure: Error | undefined;
   private watchdog: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly socket: Socket, private readonly timeoutMs: number) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(err));
@@ -191,7 +194,8 @@ export class RespPipe {
     });
     const pipe = new RespPipe(socket, opts.timeoutMs);
     const hello: Arg[][] = [];
-    if (opts.password) hello.push(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]);
+    if (opts.password)
+      hello.push(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]);
     if (opts.db) hello.push(['SELECT', String(opts.db)]);
     const replies = hello.length ? await pipe.send(hello) : [];
     const err = replies.find((r): r is Error => r instanceof Error);
@@ -206,7 +210,15 @@ export class RespPipe {
   static async openLike(node: Redis, timeoutMs: number): Promise<RespPipe> {
     const o = node.options;
     const tls = o.tls ? { ...(o.tls as ConnectionOptions) } : undefined;
-    return RespPipe.open({ host: o.host ?? '127.0.0.1', port: o.port ?? 6379, username: o.username ?? undefined, password: o.password ?? undefined, db: o.db ?? 0, tls, timeoutMs });
+    return RespPipe.open({
+      host: o.host ?? '127.0.0.1',
+      port: o.port ?? 6379,
+      username: o.username ?? undefined,
+      password: o.password ?? undefined,
+      db: o.db ?? 0,
+      tls,
+      timeoutMs,
+    });
   }
 
   /** Send commands in one write; resolves with one reply per command (errors as Error values). */
@@ -257,7 +269,10 @@ export class RespPipe {
   private armWatchdog(): void {
     clearTimeout(this.watchdog);
     if (this.queue.length === 0) return;
-    this.watchdog = setTimeout(() => this.fail(new StepTimeoutError('reply', this.timeoutMs)), this.timeoutMs);
+    this.watchdog = setTimeout(
+      () => this.fail(new StepTimeoutError('reply', this.timeoutMs)),
+      this.timeoutMs,
+    );
   }
 
   private fail(err: Error): void {

@@ -34,13 +34,15 @@ function scanArgs(opts: ScanOptions): Array<string | Buffer | number> {
 export async function* scanNode(node: Redis | RespPipe, opts: ScanOptions = {}): AsyncGenerator<Buffer[]> {
   const args = scanArgs(opts);
   // callBuffer keeps key names as raw bytes; plain call would decode them as UTF-8.
-  const callBuffer = node instanceof RespPipe
-    ? async (cursor: string): Promise<[Buffer, Buffer[]]> => {
-        const [reply] = await node.send([['SCAN', cursor, ...args]]);
-        if (reply instanceof Error) throw reply;
-        return reply as [Buffer, Buffer[]];
-      }
-    : (cursor: string): Promise<[Buffer, Buffer[]]> => node.callBuffer('SCAN', cursor, ...args) as unknown as Promise<[Buffer, Buffer[]]>;
+  const callBuffer =
+    node instanceof RespPipe
+      ? async (cursor: string): Promise<[Buffer, Buffer[]]> => {
+          const [reply] = await node.send([['SCAN', cursor, ...args]]);
+          if (reply instanceof Error) throw reply;
+          return reply as [Buffer, Buffer[]];
+        }
+      : (cursor: string): Promise<[Buffer, Buffer[]]> =>
+          node.callBuffer('SCAN', cursor, ...args) as unknown as Promise<[Buffer, Buffer[]]>;
   let pending = callBuffer('0');
   try {
     for (;;) {

@@ -43,7 +43,10 @@ export interface Survey {
 
 export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promise<Survey> {
   const survey: Survey = {
-    nodes: primaries.map(() => ({ matched: 0, store: new KeyStore(Math.floor(opts.retainBytes / primaries.length)) })),
+    nodes: primaries.map(() => ({
+      matched: 0,
+      store: new KeyStore(Math.floor(opts.retainBytes / primaries.length)),
+    })),
     matched: 0,
     sample: [],
     candidates: [],

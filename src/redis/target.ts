@@ -63,7 +63,10 @@ export function loadEnv(processEnv: Env, cwd: string, envFile?: string): Env {
   try {
     fromFile = parseEnv(readFileSync(path, 'utf8')) as Env;
   } catch (err) {
-    throw usageError(`cannot read env file ${path}: ${(err as Error).message}`, 'check that it is a readable KEY=value file');
+    throw usageError(
+      `cannot read env file ${path}: ${(err as Error).message}`,
+      'check that it is a readable KEY=value file',
+    );
   }
   const merged: Env = { ...fromFile };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) merged[k] = v;
@@ -109,7 +112,10 @@ export function parseRedisUrl(raw: string): UrlParts {
   try {
     url = new URL(raw);
   } catch {
-    throw usageError(`invalid Redis URL: ${shown}`, 'use redis://[user:password@]host:port[/db], or rediss:// for TLS');
+    throw usageError(
+      `invalid Redis URL: ${shown}`,
+      'use redis://[user:password@]host:port[/db], or rediss:// for TLS',
+    );
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme !== 'redis' && scheme !== 'rediss') {
@@ -134,7 +140,10 @@ export function parseRedisUrl(raw: string): UrlParts {
   if (path !== '') {
     db = Number(path);
     if (!/^\d+$/.test(path) || db > 65535) {
-      throw usageError(`invalid database "${path}" in ${shown}`, 'the path of a Redis URL is a database number, e.g. /0');
+      throw usageError(
+        `invalid database "${path}" in ${shown}`,
+        'the path of a Redis URL is a database number, e.g. /0',
+      );
     }
   }
   const decode = (s: string): string => {
@@ -158,10 +167,18 @@ function parsePortVar(value: string): number {
 }
 
 /** Build the display URL: what we print instead of the real one. */
-export function formatTarget(t: { host: string; port: number; username?: string; password?: string; db: number; tls: boolean }): string {
+export function formatTarget(t: {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls: boolean;
+}): string {
   const host = isIP(t.host) === 6 ? `[${t.host}]` : t.host;
   let auth = '';
-  if (t.username || t.password) auth = `${encodeURIComponent(t.username ?? 'default')}${t.password ? ':***' : ''}@`;
+  if (t.username || t.password)
+    auth = `${encodeURIComponent(t.username ?? 'default')}${t.password ? ':***' : ''}@`;
   return `${t.tls ? 'rediss' : 'redis'}://${auth}${host}:${t.port}${t.db ? `/${t.db}` : ''}`;
 }
 
@@ -180,7 +197,8 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
     source = 'REDIS_URL';
   } else if (env.REDIS_HOST) {
     const db = env.REDIS_DB ? Number(env.REDIS_DB) : 0;
-    if (!Number.isInteger(db) || db < 0) throw usageError(`invalid REDIS_DB: ${env.REDIS_DB}`, 'REDIS_DB is a database number, e.g. 0');
+    if (!Number.isInteger(db) || db < 0)
+      throw usageError(`invalid REDIS_DB: ${env.REDIS_DB}`, 'REDIS_DB is a database number, e.g. 0');
     parts = {
       host: env.REDIS_HOST,
       port: env.REDIS_PORT ? parsePortVar(env.REDIS_PORT) : 6379,
@@ -196,8 +214,10 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
   }
   registerSecret(parts.password);
 
-  if (flags.cert !== undefined && flags.key === undefined) throw usageError('--cert needs --key', 'give the client private key with --key <file>');
-  if (flags.key !== undefined && flags.cert === undefined) throw usageError('--key needs --cert', 'give the client certificate with --cert <file>');
+  if (flags.cert !== undefined && flags.key === undefined)
+    throw usageError('--cert needs --key', 'give the client private key with --key <file>');
+  if (flags.key !== undefined && flags.cert === undefined)
+    throw usageError('--key needs --cert', 'give the client certificate with --cert <file>');
   const ca = readFileFlag('--cacert', flags.cacert, cwd);
   const cert = readFileFlag('--cert', flags.cert, cwd);
   const key = readFileFlag('--key', flags.key, cwd);

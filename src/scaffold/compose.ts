@@ -30,8 +30,13 @@ export interface ComposeMerge {
 }
 
 /** The service node as the template renders it: styles, quotes and comments come from the file. */
-export function renderService(plan: ServicePlan, s: InitSettings, composePath: string): Pair<Scalar, YAMLMap> {
-  const confMount = s.engine === 'valkey' ? '/usr/local/etc/valkey/valkey.conf' : '/usr/local/etc/redis/redis.conf';
+export function renderService(
+  plan: ServicePlan,
+  s: InitSettings,
+  composePath: string,
+): Pair<Scalar, YAMLMap> {
+  const confMount =
+    s.engine === 'valkey' ? '/usr/local/etc/valkey/valkey.conf' : '/usr/local/etc/redis/redis.conf';
   let confSource = relative(dirname(composePath), plan.confPath).split(sep).join('/');
   if (!confSource.startsWith('.')) confSource = `./${confSource}`;
   const text = renderTemplate(loadTemplate('compose-service.yaml'), {
@@ -57,7 +62,11 @@ export function renderService(plan: ServicePlan, s: InitSettings, composePath: s
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -83,9 +92,16 @@ function parseCompose(existing: string, file: string): Document {
   const err = doc.errors[0];
   if (err) {
     const where = err.linePos?.[0] ? ` (line ${err.linePos[0].line})` : '';
-    throw usageError(`${file} is not valid YAML${where}: ${err.message.split('\n')[0]}`, 'fix the file, or point --compose at another file');
+    throw usageError(
+      `${file} is not valid YAML${where}: ${err.message.split('\n')[0]}`,
+      'fix the file, or point --compose at another file',
+    );
   }
-  if (doc.contents !== null && !isMap(doc.contents)) throw usageError(`${file} is not a compose file: its top level is not a mapping`, 'point --compose at your compose file');
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw usageError(
+      `${file} is not a compose file: its top level is not a mapping`,
+      'point --compose at your compose file',
+    );
   return doc;
 }
 
@@ -110,19 +126,33 @@ function jsOf(node: unknown, doc: Document): unknown {
   return node !== null && typeof node === 'object' && 'toJS' in node ? (node as Scalar).toJS(doc) : node;
 }
 
-const dump = (name: string, value: unknown): string => new Document({ [name]: value }).toString({ lineWidth: 0 });
+const dump = (name: string, value: unknown): string =>
+  new Document({ [name]: value }).toString({ lineWidth: 0 });
 
 /**
  * Merge the planned services into the compose text (null: no file yet) with the yaml Document
  * API, so comments, order and other services stay. A service that exists with other settings
  * is a conflict unless force; an identical one is left alone (that is what makes init idempotent).
  */
-export function mergeCompose(existing: string | null, s: InitSettings, file: string, force: boolean): ComposeMerge {
+export function mergeCompose(
+  existing: string | null,
+  s: InitSettings,
+  file: string,
+  force: boolean,
+): ComposeMerge {
   const fresh = existing === null || existing.trim() === '';
   const doc = fresh ? new Document({}) : parseCompose(existing, file);
   if (doc.contents === null) doc.contents = new YAMLMap() as never;
-  const out: ComposeMerge = { text: existing ?? '', added: [], replaced: [], unchanged: [], conflicts: [], notes: [] };
-  if (!fresh && doc.has('version')) out.notes.push(`${file} has the obsolete "version:" key: Compose ignores it, you can delete it`);
+  const out: ComposeMerge = {
+    text: existing ?? '',
+    added: [],
+    replaced: [],
+    unchanged: [],
+    conflicts: [],
+    notes: [],
+  };
+  if (!fresh && doc.has('version'))
+    out.notes.push(`${file} has the obsolete "version:" key: Compose ignores it, you can delete it`);
 
   const services = mapAt(doc, 'services', file);
   for (const plan of s.services) {
@@ -139,7 +169,11 @@ export function mergeCompose(existing: string | null, s: InitSettings, file: str
       services.set(plan.name, pair.value);
       out.replaced.push(plan.name);
     } else {
-      out.conflicts.push({ service: plan.name, current: dump(plan.name, jsOf(current, doc)), planned: dump(plan.name, planned) });
+      out.conflicts.push({
+        service: plan.name,
+        current: dump(plan.name, jsOf(current, doc)),
+        planned: dump(plan.name, planned),
+      });
     }
   }
   let changed = out.added.length + out.replaced.length > 0;

@@ -6,14 +6,19 @@
 type Op = { kind: ' ' | '-' | '+'; line: string };
 
 function diffLines(a: string[], b: string[]): Op[] {
-  if (a.length * b.length > 4_000_000) return [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))];
+  if (a.length * b.length > 4_000_000)
+    return [
+      ...a.map((line) => ({ kind: '-' as const, line })),
+      ...b.map((line) => ({ kind: '+' as const, line })),
+    ];
   const n = a.length;
   const m = b.length;
   // lcs[i][j] = length of the LCS of a[i..] and b[j..], in one flat array.
   const lcs = new Uint32Array((n + 1) * (m + 1));
   const at = (i: number, j: number): number => lcs[i * (m + 1) + j] ?? 0;
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i * (m + 1) + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * (m + 1) + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
   }
   const ops: Op[] = [];
   let i = 0;

@@ -35,7 +35,11 @@ export function envValues(text: string | null): Record<string, string> {
  * Append the missing variables at the end, under a comment; every existing line stays as it is,
  * byte for byte. Returns the names added (none: the text comes back unchanged).
  */
-export function mergeEnvText(existing: string | null, lines: Array<{ name: string; value: string; comment?: string }>, header: string): { text: string; added: string[] } {
+export function mergeEnvText(
+  existing: string | null,
+  lines: Array<{ name: string; value: string; comment?: string }>,
+  header: string,
+): { text: string; added: string[] } {
   const have = envNames(existing);
   const missing = lines.filter((l) => !have.has(l.name));
   if (missing.length === 0) return { text: existing ?? '', added: [] };
@@ -62,7 +66,8 @@ function ignores(line: string, file: string): boolean {
 }
 
 export function mergeGitignore(existing: string | null, file: string): { text: string; added: boolean } {
-  if ((existing ?? '').split('\n').some((line) => ignores(line, file))) return { text: existing ?? '', added: false };
+  if ((existing ?? '').split('\n').some((line) => ignores(line, file)))
+    return { text: existing ?? '', added: false };
   let text = existing ?? '';
   if (text !== '' && !text.endsWith('\n')) text += '\n';
   return { text: `${text}${file}\n`, added: true };

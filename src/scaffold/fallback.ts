@@ -33,13 +33,32 @@ const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, 
  * overrides (loopback only, data dir) go in on stdin ("redis-server -"), so the password is
  * never on a command line where ps shows it.
  */
-async function startOne(plan: InitPlan, svc: PlannedService, o: UpOptions): Promise<{ pid: number } | { error: string }> {
-  if (await listening(svc.port)) return { error: `port ${svc.port} is already in use: stop what runs there, or set ${svc.name === 'redis' ? 'REDIS_PORT' : 'the port variable'} in ${plan.envFile}` };
+async function startOne(
+  plan: InitPlan,
+  svc: PlannedService,
+  o: UpOptions,
+): Promise<{ pid: number } | { error: string }> {
+  if (await listening(svc.port))
+    return {
+      error: `port ${svc.port} is already in use: stop what runs there, or set ${svc.name === 'redis' ? 'REDIS_PORT' : 'the port variable'} in ${plan.envFile}`,
+    };
   const dataDir = join(tmpdir(), `redis-ops-${svc.name}-${svc.port}`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const lines = [`include ${resolve(plan.dir, svc.conf)}`, `port ${svc.port}`, 'bind 127.0.0.1', `dir ${dataDir}`, `logfile ${join(dataDir, 'redis.log')}`, 'daemonize no'];
+  const lines = [
+    `include ${resolve(plan.dir, svc.conf)}`,
+    `port ${svc.port}`,
+    'bind 127.0.0.1',
+    `dir ${dataDir}`,
+    `logfile ${join(dataDir, 'redis.log')}`,
+    'daemonize no',
+  ];
   if (plan.password) lines.push(`requirepass ${quote(plan.password)}`);
-  const child = spawn('redis-server', ['-'], { cwd: plan.dir, env: o.env as NodeJS.ProcessEnv, detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  const child = spawn('redis-server', ['-'], {
+    cwd: plan.dir,
+    env: o.env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   let exited: number | null = null;
   child.on('exit', (code) => {
     exited = code ?? -1;
@@ -47,8 +66,12 @@ async function startOne(plan: InitPlan, svc: PlannedService, o: UpOptions): Prom
   child.stdin.end(`${lines.join('\n')}\n`);
   const until = Date.now() + 10_000;
   while (!(await listening(svc.port))) {
-    if (exited !== null) return { error: `redis-server exited (code ${exited}): see ${join(dataDir, 'redis.log')}` };
-    if (Date.now() > until) return { error: `redis-server did not listen on ${svc.port} within 10 s: see ${join(dataDir, 'redis.log')}` };
+    if (exited !== null)
+      return { error: `redis-server exited (code ${exited}): see ${join(dataDir, 'redis.log')}` };
+    if (Date.now() > until)
+      return {
+        error: `redis-server did not listen on ${svc.port} within 10 s: see ${join(dataDir, 'redis.log')}`,
+      };
     await new Promise((r) => setTimeout(r, 50));
   }
   // It outlives init on purpose: the user asked for a running server.
@@ -60,25 +83,50 @@ async function startOne(plan: InitPlan, svc: PlannedService, o: UpOptions): Prom
  * No Docker Compose here: say so, and if redis-server is on PATH, start it with the generated
  * config (after asking on a terminal; without one, --up already said "start it").
  */
-export async function startLocalServers(plan: InitPlan, why: string, o: UpOptions, runDoctor: () => Promise<DoctorResult[]>): Promise<UpResult> {
+export async function startLocalServers(
+  plan: InitPlan,
+  why: string,
+  o: UpOptions,
+  runDoctor: () => Promise<DoctorResult[]>,
+): Promise<UpResult> {
   const services = plan.services.map((s) => ({ name: s.name, port: s.port, pid: null as number | null }));
-  const none = (message: string, ok = false): UpResult => ({ method: 'none', ok, message, services, doctor: [] });
+  const none = (message: string, ok = false): UpResult => ({
+    method: 'none',
+    ok,
+    message,
+    services,
+    doctor: [],
+  });
   if (!(await hasRedisServer(o.env))) {
-    return none(`Docker Compose is not available (${why}) and redis-server is not on PATH: install Docker with the compose plugin, then run docker compose up -d ${plan.services.map((s) => s.name).join(' ')}`);
+    return none(
+      `Docker Compose is not available (${why}) and redis-server is not on PATH: install Docker with the compose plugin, then run docker compose up -d ${plan.services.map((s) => s.name).join(' ')}`,
+    );
   }
   const ports = plan.services.map((s) => s.port).join(', ');
-  if (o.confirm && !(await o.confirm(`Docker Compose is not available (${why}). Start redis-server on 127.0.0.1:${ports} with the generated config instead?`))) {
+  if (
+    o.confirm &&
+    !(await o.confirm(
+      `Docker Compose is not available (${why}). Start redis-server on 127.0.0.1:${ports} with the generated config instead?`,
+    ))
+  ) {
     return none(`not started: Docker Compose is not available (${why})`, true);
   }
   printProgress(`Docker Compose is not available (${why}): starting redis-server on 127.0.0.1:${ports}...\n`);
   for (const [i, svc] of plan.services.entries()) {
     const started = await startOne(plan, svc, o);
-    if ('error' in started) return { method: 'redis-server', ok: false, message: started.error, services, doctor: [] };
+    if ('error' in started)
+      return { method: 'redis-server', ok: false, message: started.error, services, doctor: [] };
     const row = services[i];
     if (row) row.pid = started.pid;
   }
   const doctor = await runDoctor();
   const ok = doctor.every((d) => d.ok);
   const pids = services.map((s) => s.pid).join(' ');
-  return { method: 'redis-server', ok, message: `${ok ? 'redis-server running' : 'redis-server started, but doctor found a problem'} (Docker Compose is not available: ${why}); stop it with: kill ${pids}`, services, doctor };
+  return {
+    method: 'redis-server',
+    ok,
+    message: `${ok ? 'redis-server running' : 'redis-server started, but doctor found a problem'} (Docker Compose is not available: ${why}); stop it with: kill ${pids}`,
+    services,
+    doctor,
+  };
 }

@@ -50,7 +50,15 @@ function fileAt(dir: string, path: string, after: string, mode: number | null, s
   const abs = resolve(dir, path);
   const before = readText(abs);
   const modeBefore = before === null ? null : readMode(abs);
-  return { path: toPosix(isAbsolute(path) ? relative(dir, abs) : path), abs, before, after, mode: mode ?? modeBefore ?? 0o644, modeBefore, summary };
+  return {
+    path: toPosix(isAbsolute(path) ? relative(dir, abs) : path),
+    abs,
+    before,
+    after,
+    mode: mode ?? modeBefore ?? 0o644,
+    modeBefore,
+    summary,
+  };
 }
 
 const localUrl = (password: string | undefined, port: number): string =>
@@ -61,7 +69,12 @@ const localUrl = (password: string | undefined, port: number): string =>
  * is written here. Existing .env values win: a second run finds every variable present and the
  * service identical, so it plans no change.
  */
-export function planInit(s: InitSettings, dir: string, force: boolean, makePassword = generatePassword): InitPlan {
+export function planInit(
+  s: InitSettings,
+  dir: string,
+  force: boolean,
+  makePassword = generatePassword,
+): InitPlan {
   const envPath = s.envFile;
   const envAbs = resolve(dir, envPath);
   const envBefore = readText(envAbs);
@@ -74,13 +87,23 @@ export function planInit(s: InitSettings, dir: string, force: boolean, makePassw
   if (s.services.length > 0 && s.password) {
     password = have.REDIS_PASSWORD ?? makePassword();
     registerSecret(password);
-    if (password === '') notes.push(`REDIS_PASSWORD is empty in ${envPath}: compose will refuse to start the service; set a value`);
+    if (password === '')
+      notes.push(
+        `REDIS_PASSWORD is empty in ${envPath}: compose will refuse to start the service; set a value`,
+      );
   }
 
   const services: PlannedService[] = s.services.map((p) => {
     const fromEnv = Number(have[p.portVar]);
     const port = Number.isInteger(fromEnv) && fromEnv >= 1 && fromEnv <= 65535 ? fromEnv : p.hostPort;
-    return { name: p.name, role: p.role, port, conf: p.confPath, url: have[p.urlVar] ?? localUrl(password, port), urlVar: p.urlVar };
+    return {
+      name: p.name,
+      role: p.role,
+      port,
+      conf: p.confPath,
+      url: have[p.urlVar] ?? localUrl(password, port),
+      urlVar: p.urlVar,
+    };
   });
   for (const svc of services) registerSecret(svc.url);
 
@@ -108,12 +131,23 @@ export function planInit(s: InitSettings, dir: string, force: boolean, makePassw
 
   // .env and .env.example: local values first, then the remote provider's shapes.
   const entries: EnvEntry[] = [];
-  if (password !== undefined) entries.push({ name: 'REDIS_PASSWORD', value: password, example: 'change-me', secret: true });
+  if (password !== undefined)
+    entries.push({ name: 'REDIS_PASSWORD', value: password, example: 'change-me', secret: true });
   for (const [i, svc] of services.entries()) {
     const plan = s.services[i];
     if (!plan) continue;
-    entries.push({ name: plan.portVar, value: String(svc.port), example: String(plan.hostPort), secret: false });
-    entries.push({ name: svc.urlVar, value: svc.url, example: localUrl(s.password ? 'change-me' : undefined, plan.hostPort), secret: true });
+    entries.push({
+      name: plan.portVar,
+      value: String(svc.port),
+      example: String(plan.hostPort),
+      secret: false,
+    });
+    entries.push({
+      name: svc.urlVar,
+      value: svc.url,
+      example: localUrl(s.password ? 'change-me' : undefined, plan.hostPort),
+      secret: true,
+    });
   }
   for (const remote of remoteEntries(s)) {
     const local = entries.find((e) => e.name === remote.name);
@@ -125,9 +159,29 @@ export function planInit(s: InitSettings, dir: string, force: boolean, makePassw
   }
   const header = `redis-ops init (${[s.provider, s.withLocal && s.provider !== 'local' ? '+ local' : '', s.use, s.profile].filter(Boolean).join(', ')})`;
   const env = mergeEnvText(envBefore, entries, header);
-  files.push(fileAt(dir, envPath, env.text, 0o600, env.added.length ? `added ${env.added.join(', ')}` : 'mode set to 0600'));
-  const example = mergeEnvText(readText(resolve(dir, '.env.example')), entries.map((e) => ({ name: e.name, value: e.example, comment: e.exampleComment })), header);
-  files.push(fileAt(dir, '.env.example', example.text, null, example.added.length ? `added ${example.added.join(', ')}` : ''));
+  files.push(
+    fileAt(
+      dir,
+      envPath,
+      env.text,
+      0o600,
+      env.added.length ? `added ${env.added.join(', ')}` : 'mode set to 0600',
+    ),
+  );
+  const example = mergeEnvText(
+    readText(resolve(dir, '.env.example')),
+    entries.map((e) => ({ name: e.name, value: e.example, comment: e.exampleComment })),
+    header,
+  );
+  files.push(
+    fileAt(
+      dir,
+      '.env.example',
+      example.text,
+      null,
+      example.added.length ? `added ${example.added.join(', ')}` : '',
+    ),
+  );
   const ignoreName = toPosix(relative(dir, envAbs));
   const gitignore = mergeGitignore(readText(resolve(dir, '.gitignore')), ignoreName);
   files.push(fileAt(dir, '.gitignore', gitignore.text, null, `${ignoreName} added`));

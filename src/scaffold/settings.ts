@@ -62,7 +62,12 @@ const profileMemory: Record<Profile, string> = { dev: '256mb', prod: '1gb' };
 // Prod keeps RDB snapshots (a warm restart for caches, a second copy next to the AOF for queues).
 const profileSave: Record<Profile, string> = { dev: '""', prod: '3600 1 300 100 60 10000' };
 
-function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+function pick<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw usageError(`unknown ${flag} "${value}"`, `use one of: ${allowed.join(', ')}`);
@@ -72,26 +77,35 @@ export function parsePort(value: string | number | undefined, fallback = 6379): 
   if (value === undefined) return fallback;
   const text = String(value).trim();
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw usageError(`invalid --port: ${value}`, 'a port is a number from 1 to 65535, e.g. --port 6380');
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+    throw usageError(`invalid --port: ${value}`, 'a port is a number from 1 to 65535, e.g. --port 6380');
   return n;
 }
 
 /** Redis size syntax: 256mb, 1gb, 100000 (bytes). Normalised to lower case. */
 export function parseSize(value: string): string {
   const text = value.trim().toLowerCase();
-  if (!/^[1-9]\d*(b|k|kb|m|mb|g|gb)?$/.test(text)) throw usageError(`invalid --maxmemory: ${value}`, 'give a size like 256mb, 1gb or 512m');
+  if (!/^[1-9]\d*(b|k|kb|m|mb|g|gb)?$/.test(text))
+    throw usageError(`invalid --maxmemory: ${value}`, 'give a size like 256mb, 1gb or 512m');
   return text;
 }
 
 export function checkServiceName(name: string): string {
   // Compose service names: letters, digits, . _ - (and we keep them safe inside YAML and paths).
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(name)) throw usageError(`invalid --service: ${name}`, 'use letters, digits, ".", "_" or "-", e.g. --service redis');
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(name))
+    throw usageError(
+      `invalid --service: ${name}`,
+      'use letters, digits, ".", "_" or "-", e.g. --service redis',
+    );
   return name;
 }
 
 export function checkImage(ref: string): string {
   if (!/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(ref)) {
-    throw usageError(`invalid --image: ${ref}`, `give an image reference such as ${defaultImage} or ${valkeyImage}`);
+    throw usageError(
+      `invalid --image: ${ref}`,
+      `give an image reference such as ${defaultImage} or ${valkeyImage}`,
+    );
   }
   return ref;
 }
@@ -104,10 +118,17 @@ export function resolveSettings(a: InitAnswers): InitSettings {
   const maxmemory = a.maxmemory === undefined ? profileMemory[profile] : parseSize(a.maxmemory);
   const base = checkServiceName(a.service ?? 'redis');
   const image = checkImage(a.image === 'valkey' ? valkeyImage : (a.image ?? defaultImage));
-  if (a.envFile !== undefined && !/^[^\0\n]+$/.test(a.envFile)) throw usageError('invalid --env-file', 'give a file name, e.g. --env-file .env');
+  if (a.envFile !== undefined && !/^[^\0\n]+$/.test(a.envFile))
+    throw usageError('invalid --env-file', 'give a file name, e.g. --env-file .env');
   const withLocal = provider === 'local' || a.withLocal === true;
 
-  const make = (name: string, role: 'cache' | 'queue', hostPort: number, portVar: string, urlVar: string): ServicePlan => ({
+  const make = (
+    name: string,
+    role: 'cache' | 'queue',
+    hostPort: number,
+    portVar: string,
+    urlVar: string,
+  ): ServicePlan => ({
     name,
     role,
     hostPort,
@@ -122,7 +143,11 @@ export function resolveSettings(a: InitAnswers): InitSettings {
   let services: ServicePlan[] = [];
   if (withLocal) {
     if (use === 'both') {
-      if (port === 65535) throw usageError('invalid --port: 65535', '--use both needs two ports: the queue service takes --port + 1');
+      if (port === 65535)
+        throw usageError(
+          'invalid --port: 65535',
+          '--use both needs two ports: the queue service takes --port + 1',
+        );
       // Cache and queues apart: one eviction policy cannot serve both (field-notes §5).
       services = [
         make(`${base}-cache`, 'cache', port, 'REDIS_CACHE_PORT', 'REDIS_URL'),

@@ -33,7 +33,10 @@ export function checkProjectDir(dir: string, probe: boolean): void {
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
-    throw usageError(`directory does not exist: ${dir}`, 'create it first, or pass the project directory: redis-ops init <dir>');
+    throw usageError(
+      `directory does not exist: ${dir}`,
+      'create it first, or pass the project directory: redis-ops init <dir>',
+    );
   }
   if (!isDir) throw usageError(`not a directory: ${dir}`, 'pass the project directory: redis-ops init <dir>');
   if (!probe) return;
@@ -43,7 +46,10 @@ export function checkProjectDir(dir: string, probe: boolean): void {
     writeFileSync(file, '', { flag: 'wx' });
     unlinkSync(file);
   } catch (err) {
-    throw usageError(`cannot write in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'run init in a directory you can write to, or fix its permissions');
+    throw usageError(
+      `cannot write in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'run init in a directory you can write to, or fix its permissions',
+    );
   }
 }
 
@@ -71,7 +77,10 @@ export function writeChanges(changes: FileChange[]): void {
         // already gone
       }
     }
-    throw new CliError(`could not write ${changes[staged.length]?.path ?? 'a file'}: ${(err as Error).message}`, 'nothing was changed; check permissions and free space');
+    throw new CliError(
+      `could not write ${changes[staged.length]?.path ?? 'a file'}: ${(err as Error).message}`,
+      'nothing was changed; check permissions and free space',
+    );
   }
   for (const s of staged) renameSync(s.tmp, s.abs);
 }

@@ -14,10 +14,15 @@ const plain: ChalkInstance = new Proxy(() => undefined, {
 
 let instance: ChalkInstance = plain;
 
-export async function configureColor(opts: { color?: boolean; json?: boolean; stream?: NodeJS.WriteStream }): Promise<void> {
+export async function configureColor(opts: {
+  color?: boolean;
+  json?: boolean;
+  stream?: NodeJS.WriteStream;
+}): Promise<void> {
   const stream = opts.stream ?? process.stdout;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const enabled = opts.color !== false && !opts.json && !noColorEnv && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+  const enabled =
+    opts.color !== false && !opts.json && !noColorEnv && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
   if (!enabled) {
     instance = plain;
     return;

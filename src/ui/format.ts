@@ -37,7 +37,10 @@ export function formatCount(n: number | null | undefined): string {
 /** A rate: `12.4k ops/s`, `0.5 /s` style with a unit. */
 export function formatRate(perSecond: number | null | undefined, unit = 'ops/s'): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return 'unknown';
-  const text = Math.abs(perSecond) < 10 && !Number.isInteger(perSecond) ? perSecond.toFixed(1) : formatCount(Math.round(perSecond));
+  const text =
+    Math.abs(perSecond) < 10 && !Number.isInteger(perSecond)
+      ? perSecond.toFixed(1)
+      : formatCount(Math.round(perSecond));
   return `${text} ${unit}`;
 }
 
@@ -52,7 +55,12 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'unknown';
   let s = Math.max(0, Math.round(seconds));
   const parts: Array<[number, string]> = [];
-  for (const [size, unit] of [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as Array<[number, string]>) {
+  for (const [size, unit] of [
+    [86400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+    [1, 's'],
+  ] as Array<[number, string]>) {
     const q = Math.floor(s / size);
     s -= q * size;
     parts.push([q, unit]);

@@ -13,7 +13,8 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (err) {
-    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError'))
+      throw new CancelledError();
     throw err;
   }
 }
@@ -23,12 +24,21 @@ export async function askConfirm(message: string, defaultValue = false): Promise
   return guard(() => confirm({ message, default: defaultValue }, { output: process.stderr }));
 }
 
-export async function askInput(message: string, opts: { default?: string; validate?: (v: string) => boolean | string } = {}): Promise<string> {
+export async function askInput(
+  message: string,
+  opts: { default?: string; validate?: (v: string) => boolean | string } = {},
+): Promise<string> {
   const { input } = await load();
-  return guard(() => input({ message, default: opts.default, validate: opts.validate }, { output: process.stderr }));
+  return guard(() =>
+    input({ message, default: opts.default, validate: opts.validate }, { output: process.stderr }),
+  );
 }
 
-export async function askSelect<T extends string>(message: string, choices: Array<{ value: T; name?: string; description?: string }>, defaultValue?: T): Promise<T> {
+export async function askSelect<T extends string>(
+  message: string,
+  choices: Array<{ value: T; name?: string; description?: string }>,
+  defaultValue?: T,
+): Promise<T> {
   const { select } = await load();
   return guard(() => select<T>({ message, choices, default: defaultValue }, { output: process.stderr }));
 }

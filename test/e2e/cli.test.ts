@@ -23,7 +23,8 @@ describe('the program', () => {
   it('--help lists the commands and the exit codes', async () => {
     const run = await runCli(['--help']);
     expect(run.exitCode).toBe(0);
-    for (const name of ['init', 'doctor', 'stats', 'queues', 'flush']) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['init', 'doctor', 'stats', 'queues', 'flush'])
+      expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(run.stdout).toMatch(/Exit codes: 0 ok, 1 .*, 2 .*, 130 cancelled/);
   });
 
@@ -45,10 +46,30 @@ describe('the program', () => {
 describe('bad input: one line, a hint, exit 2', () => {
   const cases: Array<[string, string[], RegExp, RegExp]> = [
     ['unparseable URL', ['--url', 'redis//oops'], /invalid Redis URL|unsupported URL scheme/, /redis:\/\//],
-    ['unknown scheme', ['--url', 'memcached://h:11211'], /unsupported URL scheme "memcached:\/\/"/, /use redis:\/\//],
-    ['port out of range', ['--url', 'redis://127.0.0.1:99999'], /invalid Redis URL|port out of range/, /redis:\/\//],
-    ['missing cert file', ['--url', 'rediss://localhost:1', '--cacert', 'nope.pem'], /--cacert file not found or unreadable: nope\.pem/, /check the path/],
-    ['--cert without --key', ['--url', 'rediss://localhost:1', '--cert', 'c.pem'], /--cert needs --key/, /--key <file>/],
+    [
+      'unknown scheme',
+      ['--url', 'memcached://h:11211'],
+      /unsupported URL scheme "memcached:\/\/"/,
+      /use redis:\/\//,
+    ],
+    [
+      'port out of range',
+      ['--url', 'redis://127.0.0.1:99999'],
+      /invalid Redis URL|port out of range/,
+      /redis:\/\//,
+    ],
+    [
+      'missing cert file',
+      ['--url', 'rediss://localhost:1', '--cacert', 'nope.pem'],
+      /--cacert file not found or unreadable: nope\.pem/,
+      /check the path/,
+    ],
+    [
+      '--cert without --key',
+      ['--url', 'rediss://localhost:1', '--cert', 'c.pem'],
+      /--cert needs --key/,
+      /--key <file>/,
+    ],
     ['bad timeout', ['--timeout', 'soon'], /invalid --timeout: soon/, /milliseconds/],
     ['missing env file', ['--env-file', 'prod.env'], /env file not found: prod\.env/, /--env-file/],
   ];
@@ -74,7 +95,10 @@ describe('bad input: one line, a hint, exit 2', () => {
 describe('env files', () => {
   it('reads .env from the current directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redis-ops-envdir-'));
-    writeFileSync(join(dir, '.env'), `REDIS_HOST=127.0.0.1\nREDIS_PORT=${server.port}\nREDIS_PASSWORD=env-File-pw\n`);
+    writeFileSync(
+      join(dir, '.env'),
+      `REDIS_HOST=127.0.0.1\nREDIS_PORT=${server.port}\nREDIS_PASSWORD=env-File-pw\n`,
+    );
     const { json, run } = await runJson(['doctor'], { cwd: dir });
     expect(run.exitCode).toBe(0);
     expect(json.target).toBe(`redis://default:***@127.0.0.1:${server.port}`);
@@ -86,7 +110,10 @@ describe('env files', () => {
     writeFileSync(join(dir, 'staging.env'), `REDIS_URL=redis://:wrong-one@127.0.0.1:${server.port}\n`);
     const fromFile = await runJson(['doctor', '--env-file', 'staging.env'], { cwd: dir });
     expect(fromFile.run.exitCode).toBe(1);
-    const fromProcess = await runJson(['doctor', '--env-file', 'staging.env'], { cwd: dir, env: { REDIS_URL: server.url } });
+    const fromProcess = await runJson(['doctor', '--env-file', 'staging.env'], {
+      cwd: dir,
+      env: { REDIS_URL: server.url },
+    });
     expect(fromProcess.run.exitCode).toBe(0);
   });
 });

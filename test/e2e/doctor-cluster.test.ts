@@ -4,7 +4,6 @@ import { runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { byId } from '../helpers/doctor.js';
 
-
 let cluster: TestCluster;
 
 beforeAll(async () => {
@@ -19,7 +18,10 @@ describe('doctor on a 3-primary cluster', () => {
   it('an empty cluster with --use queue: no queues yet, the hint names hash tags', async () => {
     const { json, run } = await runJson(['doctor', '--url', cluster.url, '--use', 'queue']);
     expect(run.exitCode).toBe(0);
-    expect(byId(json.checks, 'bullmq.hashtags')).toMatchObject({ status: 'pass', message: expect.stringMatching(/^no queues yet/) });
+    expect(byId(json.checks, 'bullmq.hashtags')).toMatchObject({
+      status: 'pass',
+      message: expect.stringMatching(/^no queues yet/),
+    });
   });
 
   it('queues with a {hash tag} prefix pass bullmq.hashtags', async () => {
@@ -29,7 +31,10 @@ describe('doctor on a 3-primary cluster', () => {
     const { json, run } = await runJson(['doctor', '--url', cluster.url]);
     expect(run.exitCode).toBe(0);
     expect(json.use.reason).toMatch(/inferred queue: 1 BullMQ queue found/);
-    expect(byId(json.checks, 'bullmq.hashtags')).toMatchObject({ status: 'pass', message: 'all 1 queues use a {hash tag}' });
+    expect(byId(json.checks, 'bullmq.hashtags')).toMatchObject({
+      status: 'pass',
+      message: 'all 1 queues use a {hash tag}',
+    });
     expect(byId(json.checks, 'mem.policy').status).toBe('pass');
   });
 
@@ -47,8 +52,19 @@ describe('doctor on a 3-primary cluster', () => {
   });
 
   it('counts failed and waiting jobs over every primary for the gate', async () => {
-    const { json } = await runJson(['doctor', '--url', cluster.url, '--max-failed-jobs', '0', '--max-waiting-age', '3600']);
-    expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({ status: 'pass', message: '0 failed jobs in 2 queue(s), maximum 0' });
+    const { json } = await runJson([
+      'doctor',
+      '--url',
+      cluster.url,
+      '--max-failed-jobs',
+      '0',
+      '--max-waiting-age',
+      '3600',
+    ]);
+    expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({
+      status: 'pass',
+      message: '0 failed jobs in 2 queue(s), maximum 0',
+    });
     expect(byId(json.checks, 'gate.maxWaitingAgeSeconds').status).toBe('pass');
   });
 });

@@ -9,7 +9,6 @@ import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { type Check, byId } from '../helpers/doctor.js';
 
-
 async function addJobs(server: RedisServer, name: string, n: number): Promise<void> {
   const q = new Queue(name, { connection: { host: '127.0.0.1', port: server.port } });
   for (let i = 0; i < n; i++) await q.add('job', { i });
@@ -24,7 +23,8 @@ async function until(what: string, test: () => Promise<boolean>, ms = 10_000): P
   }
 }
 
-const info = async (c: Redis, field: string): Promise<string | undefined> => new RegExp(`^${field}:(.*)$`, 'm').exec(await c.info())?.[1]?.trim();
+const info = async (c: Redis, field: string): Promise<string | undefined> =>
+  new RegExp(`^${field}:(.*)$`, 'm').exec(await c.info())?.[1]?.trim();
 
 let lru: RedisServer; // allkeys-lru with BullMQ queues: wrong for queues
 let noev: RedisServer; // noeviction + AOF with BullMQ queues: right for queues
@@ -39,9 +39,17 @@ beforeAll(async () => {
   const deadPort = await freePort();
   [lru, noev, noConfig, acl, evicting, oom, misc, replica] = await Promise.all([
     startRedis({ config: ['maxmemory 64mb', 'maxmemory-policy allkeys-lru'] }),
-    startRedis({ config: ['maxmemory 64mb', 'maxmemory-policy noeviction', 'appendonly yes', 'appendfsync everysec'] }),
+    startRedis({
+      config: ['maxmemory 64mb', 'maxmemory-policy noeviction', 'appendonly yes', 'appendfsync everysec'],
+    }),
     startRedis({ noConfig: true }),
-    startRedis({ acl: ['user default on nopass ~* &* +@all', 'user app on >app-Secret-pw ~* &* +@all -@scripting', 'user worker on >worker-Secret-pw ~* &* +@all -@scripting -@admin'] }),
+    startRedis({
+      acl: [
+        'user default on nopass ~* &* +@all',
+        'user app on >app-Secret-pw ~* &* +@all -@scripting',
+        'user worker on >worker-Secret-pw ~* &* +@all -@scripting -@admin',
+      ],
+    }),
     startRedis({ config: ['maxmemory 3mb', 'maxmemory-policy allkeys-lru'] }),
     startRedis({ config: ['maxmemory 3mb', 'maxmemory-policy noeviction'] }),
     startRedis({ config: ['bind 0.0.0.0', 'maxclients 10', 'enable-protected-configs yes'] }),
@@ -71,7 +79,11 @@ describe('doctor: workload fitness with real BullMQ queues', () => {
   it('infers queue use and fails allkeys-lru quoting BullMQ', async () => {
     const { json, run } = await runJson(['doctor', '--url', lru.url]);
     expect(run.exitCode).toBe(1);
-    expect(json.use).toEqual({ value: 'queue', source: 'inferred', reason: 'inferred queue: 1 BullMQ queue found (pass --use to override)' });
+    expect(json.use).toEqual({
+      value: 'queue',
+      source: 'inferred',
+      reason: 'inferred queue: 1 BullMQ queue found (pass --use to override)',
+    });
     const policy = byId(json.checks, 'mem.policy');
     expect(policy.status).toBe('fail');
     expect(policy.message).toContain('IMPORTANT! Eviction policy is allkeys-lru. It should be "noeviction"');
@@ -84,15 +96,24 @@ describe('doctor: workload fitness with real BullMQ queues', () => {
     const { json, run } = await runJson(['doctor', '--url', noev.url]);
     expect(run.exitCode).toBe(0);
     expect(json.use.value).toBe('queue');
-    expect(byId(json.checks, 'mem.policy')).toMatchObject({ status: 'pass', message: 'maxmemory-policy is noeviction, as BullMQ requires' });
-    expect(byId(json.checks, 'persist.queue')).toMatchObject({ status: 'pass', message: 'AOF is on, appendfsync everysec' });
+    expect(byId(json.checks, 'mem.policy')).toMatchObject({
+      status: 'pass',
+      message: 'maxmemory-policy is noeviction, as BullMQ requires',
+    });
+    expect(byId(json.checks, 'persist.queue')).toMatchObject({
+      status: 'pass',
+      message: 'AOF is on, appendfsync everysec',
+    });
     expect(byId(json.checks, 'mem.usage').status).toBe('pass');
     expect(byId(json.checks, 'mem.maxmemory').status).toBe('pass');
   });
 
   it('--use cache turns the same servers around', async () => {
     const a = await runJson(['doctor', '--url', lru.url, '--use', 'cache']);
-    expect(byId(a.json.checks, 'mem.policy')).toMatchObject({ status: 'pass', message: 'maxmemory-policy is allkeys-lru, right for a cache' });
+    expect(byId(a.json.checks, 'mem.policy')).toMatchObject({
+      status: 'pass',
+      message: 'maxmemory-policy is allkeys-lru, right for a cache',
+    });
     expect(a.json.use).toEqual({ value: 'cache', source: 'flag', reason: '--use cache' });
     const b = await runJson(['doctor', '--url', noev.url, '--use', 'cache']);
     expect(byId(b.json.checks, 'mem.policy').status).toBe('warn');
@@ -113,17 +134,34 @@ describe('doctor: workload fitness with real BullMQ queues', () => {
 
 describe('doctor: bullmq.scripting', () => {
   it('an ACL user without @scripting fails (ACL DRYRUN)', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `redis://app:app-Secret-pw@127.0.0.1:${acl.port}`, '--use', 'queue']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `redis://app:app-Secret-pw@127.0.0.1:${acl.port}`,
+      '--use',
+      'queue',
+    ]);
     expect(run.exitCode).toBe(1);
     const s = byId(json.checks, 'bullmq.scripting');
     expect(s.status).toBe('fail');
-    expect(s.message).toBe('user app may not run EVAL, EVALSHA (checked with ACL DRYRUN for user app): every BullMQ operation runs Lua');
+    expect(s.message).toBe(
+      'user app may not run EVAL, EVALSHA (checked with ACL DRYRUN for user app): every BullMQ operation runs Lua',
+    );
     expect(JSON.stringify(json)).not.toContain('app-Secret-pw');
   });
 
   it('a user that may not run ACL either is checked with a harmless EVAL', async () => {
-    const { json } = await runJson(['doctor', '--url', `redis://worker:worker-Secret-pw@127.0.0.1:${acl.port}`, '--use', 'queue']);
-    expect(byId(json.checks, 'bullmq.scripting')).toMatchObject({ status: 'fail', message: expect.stringMatching(/checked with a read-only EVAL/) });
+    const { json } = await runJson([
+      'doctor',
+      '--url',
+      `redis://worker:worker-Secret-pw@127.0.0.1:${acl.port}`,
+      '--use',
+      'queue',
+    ]);
+    expect(byId(json.checks, 'bullmq.scripting')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/checked with a read-only EVAL/),
+    });
   });
 
   it('the default user with every command passes', async () => {
@@ -145,7 +183,10 @@ describe('doctor: memory pressure', () => {
   it('OOM errors fail mem.oom, and a full server fails mem.usage', async () => {
     const { json, run } = await runJson(['doctor', '--url', oom.url, '--use', 'cache']);
     expect(run.exitCode).toBe(1);
-    expect(byId(json.checks, 'mem.oom')).toMatchObject({ status: 'fail', message: expect.stringMatching(/refused with OOM/) });
+    expect(byId(json.checks, 'mem.oom')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/refused with OOM/),
+    });
     expect(['warn', 'fail']).toContain(byId(json.checks, 'mem.usage').status);
   });
 });
@@ -153,7 +194,10 @@ describe('doctor: memory pressure', () => {
 describe('doctor: security, latency, clients, persistence, replication', () => {
   it('no password and bound to 0.0.0.0 fails sec.auth; a loopback-only server passes', async () => {
     const { json } = await runJson(['doctor', '--url', misc.url, '--use', 'cache']);
-    expect(byId(json.checks, 'sec.auth')).toMatchObject({ status: 'fail', message: expect.stringMatching(/listens on 0\.0\.0\.0/) });
+    expect(byId(json.checks, 'sec.auth')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/listens on 0\.0\.0\.0/),
+    });
     const ok = await runJson(['doctor', '--url', lru.url]);
     expect(byId(ok.json.checks, 'sec.auth').status).toBe('pass');
   });
@@ -188,15 +232,24 @@ describe('doctor: security, latency, clients, persistence, replication', () => {
     expect(slow.status).toBe('warn');
     expect(slow.message).toMatch(/slow log entries slower than 1000000 µs .*CONFIG ×\d+/);
     expect(slow.message).toMatch(/HGETALL ×1/);
-    expect(byId(json.checks, 'clients.rejected')).toMatchObject({ status: 'warn', message: expect.stringMatching(/connection\(s\) were rejected/) });
+    expect(byId(json.checks, 'clients.rejected')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/connection\(s\) were rejected/),
+    });
     expect(byId(json.checks, 'clients.headroom').status).toBe('pass');
-    expect(byId(json.checks, 'persist.status')).toMatchObject({ status: 'fail', message: 'persistence is failing: rdb_last_bgsave_status:err' });
+    expect(byId(json.checks, 'persist.status')).toMatchObject({
+      status: 'fail',
+      message: 'persistence is failing: rdb_last_bgsave_status:err',
+    });
     expect(byId(json.checks, 'latency.slowlog').status).toBe('warn');
   });
 
   it('a replica whose primary is down fails repl.link; a primary without replicas skips it', async () => {
     const { json } = await runJson(['doctor', '--url', replica.url, '--use', 'cache']);
-    expect(byId(json.checks, 'repl.link')).toMatchObject({ status: 'fail', message: expect.stringMatching(/link to the primary 127\.0\.0\.1:\d+ is down/) });
+    expect(byId(json.checks, 'repl.link')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/link to the primary 127\.0\.0\.1:\d+ is down/),
+    });
     const primary = await runJson(['doctor', '--url', noev.url]);
     expect(byId(primary.json.checks, 'repl.link').status).toBe('skip');
   });
@@ -206,8 +259,14 @@ describe('doctor: security, latency, clients, persistence, replication', () => {
     await admin.call('REPLICAOF', '127.0.0.1', String(noev.port));
     await until('the replica link', async () => (await info(admin, 'master_link_status')) === 'up');
     const { json } = await runJson(['doctor', '--url', replica.url, '--use', 'cache']);
-    expect(byId(json.checks, 'repl.link')).toMatchObject({ status: 'pass', message: `replica, link to 127.0.0.1:${noev.port} up` });
+    expect(byId(json.checks, 'repl.link')).toMatchObject({
+      status: 'pass',
+      message: `replica, link to 127.0.0.1:${noev.port} up`,
+    });
     const primary = await runJson(['doctor', '--url', noev.url]);
-    expect(byId(primary.json.checks, 'repl.link')).toMatchObject({ status: 'pass', message: '1 replica(s) online' });
+    expect(byId(primary.json.checks, 'repl.link')).toMatchObject({
+      status: 'pass',
+      message: '1 replica(s) online',
+    });
   });
 });

@@ -6,21 +6,27 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { parseXml } from '../unit/xml.js';
 import { type Check, byId, project } from '../helpers/doctor.js';
 
-
 let plain: RedisServer; // defaults: noeviction, no maxmemory → warnings for a cache
 let queues: RedisServer; // BullMQ queues with an old waiting job and failed jobs, cache misses
 
 beforeAll(async () => {
-  [plain, queues] = await Promise.all([startRedis(), startRedis({ config: ['maxmemory 64mb', 'maxmemory-policy noeviction', 'appendonly yes'] })]);
+  [plain, queues] = await Promise.all([
+    startRedis(),
+    startRedis({ config: ['maxmemory 64mb', 'maxmemory-policy noeviction', 'appendonly yes'] }),
+  ]);
   const connection = { host: '127.0.0.1', port: queues.port };
   const q = new Queue('reports', { connection });
   await q.add('old', {}, { timestamp: Date.now() - 3_600_000 });
   const failing = new Queue('billing', { connection });
   await failing.add('charge', {});
   await failing.add('charge', {});
-  const worker = new Worker('billing', async () => {
-    throw new Error('card declined');
-  }, { connection });
+  const worker = new Worker(
+    'billing',
+    async () => {
+      throw new Error('card declined');
+    },
+    { connection },
+  );
   await new Promise<void>((resolve) => {
     let n = 0;
     worker.on('failed', () => ++n === 2 && resolve());
@@ -60,20 +66,53 @@ describe('doctor --fail-on', () => {
 
 describe('doctor gate thresholds', () => {
   it('from flags: failed jobs, waiting age, hit ratio, memory', async () => {
-    const { json, run } = await runJson(['doctor', '--url', queues.url, '--max-failed-jobs', '1', '--max-waiting-age', '60', '--min-hit-ratio', '0.9', '--max-memory-pct', '90']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      queues.url,
+      '--max-failed-jobs',
+      '1',
+      '--max-waiting-age',
+      '60',
+      '--min-hit-ratio',
+      '0.9',
+      '--max-memory-pct',
+      '90',
+    ]);
     expect(run.exitCode).toBe(1);
-    expect(json.checks.slice(-4).map((c: Check) => c.id)).toEqual(['gate.minHitRatio', 'gate.maxMemoryPct', 'gate.maxFailedJobs', 'gate.maxWaitingAgeSeconds']);
-    expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({ status: 'fail', message: '2 failed jobs in 2 queue(s), maximum 1: bull:billing 2' });
+    expect(json.checks.slice(-4).map((c: Check) => c.id)).toEqual([
+      'gate.minHitRatio',
+      'gate.maxMemoryPct',
+      'gate.maxFailedJobs',
+      'gate.maxWaitingAgeSeconds',
+    ]);
+    expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({
+      status: 'fail',
+      message: '2 failed jobs in 2 queue(s), maximum 1: bull:billing 2',
+    });
     const age = byId(json.checks, 'gate.maxWaitingAgeSeconds');
     expect(age.status).toBe('fail');
     expect(age.message).toMatch(/^oldest waiting job is 36\d\d s old, maximum 60 s: bull:reports 36\d\d$/);
-    expect(byId(json.checks, 'gate.minHitRatio')).toMatchObject({ status: 'fail', message: expect.stringMatching(/^hit ratio 0\.\d+ \(\d+ hits, \d+ misses\), minimum 0\.9$/) });
+    expect(byId(json.checks, 'gate.minHitRatio')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^hit ratio 0\.\d+ \(\d+ hits, \d+ misses\), minimum 0\.9$/),
+    });
     expect(byId(json.checks, 'gate.maxMemoryPct').status).toBe('pass');
   });
 
   it('from redis-ops.yaml, with a named target expanded from .env; flags override the file', async () => {
     const dir = project({
-      'redis-ops.yaml': ['use: queue', 'gate:', '  maxFailedJobs: 1', '  maxWaitingAgeSeconds: 7200', '  minHitRatio: 0.1', 'targets:', '  ci:', '    url: ${CI_REDIS_URL}', ''].join('\n'),
+      'redis-ops.yaml': [
+        'use: queue',
+        'gate:',
+        '  maxFailedJobs: 1',
+        '  maxWaitingAgeSeconds: 7200',
+        '  minHitRatio: 0.1',
+        'targets:',
+        '  ci:',
+        '    url: ${CI_REDIS_URL}',
+        '',
+      ].join('\n'),
       '.env': `CI_REDIS_URL=${queues.url}\n`,
     });
     const a = await runJson(['doctor', '--target', 'ci'], { cwd: dir });
@@ -94,7 +133,9 @@ describe('doctor gate thresholds', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^✖ ops\.yaml line 3: /);
-    const typed = await runCli(['doctor', '--url', queues.url], { cwd: project({ 'redis-ops.yaml': 'gate:\n  maxMemoryPct: high\n' }) });
+    const typed = await runCli(['doctor', '--url', queues.url], {
+      cwd: project({ 'redis-ops.yaml': 'gate:\n  maxMemoryPct: high\n' }),
+    });
     expect(typed.exitCode).toBe(2);
     expect(typed.stderr).toContain('✖ redis-ops.yaml line 2: gate.maxMemoryPct must be a number ≥ 0');
   });
@@ -106,7 +147,9 @@ describe('doctor gate thresholds', () => {
     expect(unknown.stderr).toBe('✖ no target "staging" in redis-ops.yaml\n  hint: known targets: prod');
     const unset = await runCli(['doctor', '--target', 'prod'], { cwd: dir });
     expect(unset.exitCode).toBe(2);
-    expect(unset.stderr).toBe('✖ redis-ops.yaml line 3: PROD_REDIS_URL is not set\n  hint: set PROD_REDIS_URL in the environment or in .env');
+    expect(unset.stderr).toBe(
+      '✖ redis-ops.yaml line 3: PROD_REDIS_URL is not set\n  hint: set PROD_REDIS_URL in the environment or in .env',
+    );
   });
 });
 
@@ -131,7 +174,15 @@ describe('doctor --wait', () => {
   it('retries until a server that starts two seconds late answers', async () => {
     const port = await freePort();
     const started = Date.now();
-    const pending = runJson(['doctor', '--url', `redis://127.0.0.1:${port}`, '--wait', '20', '--use', 'cache']);
+    const pending = runJson([
+      'doctor',
+      '--url',
+      `redis://127.0.0.1:${port}`,
+      '--wait',
+      '20',
+      '--use',
+      'cache',
+    ]);
     await new Promise((r) => setTimeout(r, 2000));
     const late = await startRedis({ port });
     try {
@@ -139,7 +190,9 @@ describe('doctor --wait', () => {
       expect(run.exitCode).toBe(0);
       expect(byId(json.checks, 'conn.tcp').status).toBe('pass');
       expect(byId(json.checks, 'mem.policy').status).not.toBe('skip');
-      expect(run.stderr).toMatch(/^waiting for redis:\/\/127\.0\.0\.1:\d+: conn\.tcp .*ECONNREFUSED.*\(attempt 1, \d+ s left\)$/m);
+      expect(run.stderr).toMatch(
+        /^waiting for redis:\/\/127\.0\.0\.1:\d+: conn\.tcp .*ECONNREFUSED.*\(attempt 1, \d+ s left\)$/m,
+      );
       expect(run.stderr).toMatch(/reached redis:\/\/127\.0\.0\.1:\d+ after \d+ attempts/);
       expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
@@ -150,7 +203,15 @@ describe('doctor --wait', () => {
   it('gives up when the time is over, with the last ladder result', async () => {
     const port = await freePort();
     const started = Date.now();
-    const { json, run } = await runJson(['doctor', '--url', `redis://127.0.0.1:${port}`, '--wait', '1', '--timeout', '1000']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `redis://127.0.0.1:${port}`,
+      '--wait',
+      '1',
+      '--timeout',
+      '1000',
+    ]);
     expect(run.exitCode).toBe(1);
     expect(byId(json.checks, 'conn.tcp').status).toBe('fail');
     expect(Date.now() - started).toBeLessThan(1000 + 1000 + 3000);

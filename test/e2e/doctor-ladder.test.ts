@@ -9,7 +9,6 @@ import { startRedis, startSilentListener, type RedisServer } from '../helpers/re
 import { freePort } from '../helpers/ports.js';
 import { type Check, byId } from '../helpers/doctor.js';
 
-
 const PASSWORD = 'pw-Sup3r-s3cret';
 let plain: RedisServer;
 let withPassword: RedisServer;
@@ -36,7 +35,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([plain, withPassword, withAcl, noConfig, tlsServer, tlsShort, tlsWrongHost].map((s) => s?.stop()));
+  await Promise.all(
+    [plain, withPassword, withAcl, noConfig, tlsServer, tlsShort, tlsWrongHost].map((s) => s?.stop()),
+  );
   await cluster?.stop();
 });
 
@@ -46,10 +47,24 @@ describe('doctor: a healthy server', () => {
     expect(run.exitCode).toBe(0);
     expect(json.target).toBe(`redis://127.0.0.1:${plain.port}`);
     expect(json.provider).toBe('local');
-    expect(json.server).toEqual({ engine: 'redis', version: expect.stringMatching(/^\d+\.\d+\.\d+$/), mode: 'standalone', role: 'master' });
+    expect(json.server).toEqual({
+      engine: 'redis',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      mode: 'standalone',
+      role: 'master',
+    });
     // The ladder comes first, in order; the fitness checks follow it.
     const ladder = json.checks.slice(0, 8);
-    expect(ladder.map((c: Check) => c.id)).toEqual(['conn.dns', 'conn.tcp', 'conn.protocol', 'conn.auth', 'conn.ping', 'server.info', 'server.provider', 'server.topology']);
+    expect(ladder.map((c: Check) => c.id)).toEqual([
+      'conn.dns',
+      'conn.tcp',
+      'conn.protocol',
+      'conn.auth',
+      'conn.ping',
+      'server.info',
+      'server.provider',
+      'server.topology',
+    ]);
     expect(ladder.every((c: Check) => c.status === 'pass' && c.hint === null)).toBe(true);
     expect(json.checks[8].id).toBe('mem.policy');
     expect(json.summary.fail).toBe(0);
@@ -98,7 +113,13 @@ describe('doctor: each rung fails with its hint', () => {
 
   it('conn.protocol: a TLS client on a plaintext port is detected, not hung', async () => {
     const started = Date.now();
-    const { json, run } = await runJson(['doctor', '--url', `rediss://127.0.0.1:${plain.port}`, '--timeout', '3000']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://127.0.0.1:${plain.port}`,
+      '--timeout',
+      '3000',
+    ]);
     expect(Date.now() - started).toBeLessThan(3000 + 2000);
     expect(run.exitCode).toBe(1);
     const p = byId(json.checks, 'conn.protocol');
@@ -119,7 +140,13 @@ describe('doctor: each rung fails with its hint', () => {
     const silent = await startSilentListener();
     try {
       const started = Date.now();
-      const { json, run } = await runJson(['doctor', '--url', `redis://127.0.0.1:${silent.port}`, '--timeout', '1000']);
+      const { json, run } = await runJson([
+        'doctor',
+        '--url',
+        `redis://127.0.0.1:${silent.port}`,
+        '--timeout',
+        '1000',
+      ]);
       expect(Date.now() - started).toBeLessThan(1000 + 2000);
       expect(run.exitCode).toBe(1);
       expect(byId(json.checks, 'conn.protocol').status).toBe('fail');
@@ -130,11 +157,19 @@ describe('doctor: each rung fails with its hint', () => {
   });
 
   it('conn.tls: passes with the CA and shows the expiry date', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsServer.port}`, '--cacert', certs.ca]);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://localhost:${tlsServer.port}`,
+      '--cacert',
+      certs.ca,
+    ]);
     expect(run.exitCode).toBe(0);
     const tls = byId(json.checks, 'conn.tls');
     expect(tls.status).toBe('pass');
-    expect(tls.message).toMatch(/TLSv1\.[23], certificate for localhost verified, valid until \d{4}-\d\d-\d\d/);
+    expect(tls.message).toMatch(
+      /TLSv1\.[23], certificate for localhost verified, valid until \d{4}-\d\d-\d\d/,
+    );
     expect(byId(json.checks, 'conn.protocol').message).toMatch(/both use TLS/);
   });
 
@@ -147,7 +182,13 @@ describe('doctor: each rung fails with its hint', () => {
   });
 
   it('conn.tls: a certificate for another host fails with the --sni hint', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsWrongHost.port}`, '--cacert', certs.ca]);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://localhost:${tlsWrongHost.port}`,
+      '--cacert',
+      certs.ca,
+    ]);
     expect(run.exitCode).toBe(1);
     const tls = byId(json.checks, 'conn.tls');
     expect(tls.status).toBe('fail');
@@ -155,13 +196,27 @@ describe('doctor: each rung fails with its hint', () => {
   });
 
   it('conn.tls: --sni with the certificate name makes it pass', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `rediss://127.0.0.1:${tlsWrongHost.port}`, '--cacert', certs.ca, '--sni', 'wrong.example']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://127.0.0.1:${tlsWrongHost.port}`,
+      '--cacert',
+      certs.ca,
+      '--sni',
+      'wrong.example',
+    ]);
     expect(byId(json.checks, 'conn.tls').status).toBe('pass');
     expect(run.exitCode).toBe(0);
   });
 
   it('conn.tls: a certificate expiring in 10 days is a warning with the date', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsShort.port}`, '--cacert', certs.ca]);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://localhost:${tlsShort.port}`,
+      '--cacert',
+      certs.ca,
+    ]);
     expect(run.exitCode).toBe(0);
     const tls = byId(json.checks, 'conn.tls');
     expect(tls.status).toBe('warn');
@@ -169,7 +224,12 @@ describe('doctor: each rung fails with its hint', () => {
   });
 
   it('conn.tls: --insecure warns on stderr and in the check', async () => {
-    const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsServer.port}`, '--insecure']);
+    const { json, run } = await runJson([
+      'doctor',
+      '--url',
+      `rediss://localhost:${tlsServer.port}`,
+      '--insecure',
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toMatch(/verification is off/);
     expect(byId(json.checks, 'conn.tls').status).toBe('warn');
@@ -231,7 +291,11 @@ describe('doctor: clusters with credentials and TLS', () => {
   it('carries the password to every node', async () => {
     const secured = await startCluster({ password: 'cluster-Pw-1' });
     try {
-      const { json, run } = await runJson(['doctor', '--url', `redis://:cluster-Pw-1@127.0.0.1:${secured.nodes[0]?.port}`]);
+      const { json, run } = await runJson([
+        'doctor',
+        '--url',
+        `redis://:cluster-Pw-1@127.0.0.1:${secured.nodes[0]?.port}`,
+      ]);
       expect(run.exitCode).toBe(0);
       expect(byId(json.checks, 'server.topology').message).toMatch(/cluster of 3 primaries, all reached/);
       expect(run.stdout).not.toContain('cluster-Pw-1');
@@ -241,9 +305,17 @@ describe('doctor: clusters with credentials and TLS', () => {
   });
 
   it('carries TLS settings (CA, server name) to every node', async () => {
-    const tlsCluster = await startCluster({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca } });
+    const tlsCluster = await startCluster({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca },
+    });
     try {
-      const { json, run } = await runJson(['doctor', '--url', `rediss://localhost:${tlsCluster.nodes[0]?.port}`, '--cacert', certs.ca]);
+      const { json, run } = await runJson([
+        'doctor',
+        '--url',
+        `rediss://localhost:${tlsCluster.nodes[0]?.port}`,
+        '--cacert',
+        certs.ca,
+      ]);
       expect(run.exitCode).toBe(0);
       expect(byId(json.checks, 'conn.tls').status).toBe('pass');
       expect(byId(json.checks, 'server.topology').message).toMatch(/cluster of 3 primaries, all reached/);
@@ -263,7 +335,9 @@ describe('doctor: a server still loading its dataset', () => {
     copyFileSync(join(source.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
     await source.stop();
     // key-load-delay (µs per key) keeps the server in LOADING for ~10 s.
-    const loading = await startRedis({ config: [`dir ${dir}`, 'key-load-delay 500', 'loading-process-events-interval-bytes 1024'] });
+    const loading = await startRedis({
+      config: [`dir ${dir}`, 'key-load-delay 500', 'loading-process-events-interval-bytes 1024'],
+    });
     try {
       const { json, run } = await runJson(['doctor', '--url', loading.url]);
       expect(run.exitCode).toBe(1);
@@ -285,7 +359,9 @@ describe('doctor: where the target comes from', () => {
   });
 
   it('REDIS_HOST, REDIS_PORT and REDIS_PASSWORD', async () => {
-    const { json, run } = await runJson(['doctor'], { env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(withPassword.port), REDIS_PASSWORD: PASSWORD } });
+    const { json, run } = await runJson(['doctor'], {
+      env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(withPassword.port), REDIS_PASSWORD: PASSWORD },
+    });
     expect(json.target).toBe(`redis://default:***@127.0.0.1:${withPassword.port}`);
     expect(json.ok).toBe(true);
     expect(run.stdout).not.toContain(PASSWORD);

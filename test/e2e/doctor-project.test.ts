@@ -7,7 +7,6 @@ import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { type Check, byId, project } from '../helpers/doctor.js';
 
-
 const TOKEN = 'AXrest-Token-0123456789abcdef';
 let redis: RedisServer;
 let rest: Server;
@@ -77,27 +76,47 @@ describe('doctor: project checks', () => {
     expect(run.exitCode).toBe(1);
     const c = byId(json.checks, 'project.compose');
     expect(c.status).toBe('fail');
-    expect(c.message).toBe('service redis publishes port "0.0.0.0:6379:6379" on every interface; the health check of redis ("CMD redis-cli ping") passes on auth errors: redis-cli ping exits 0 on NOAUTH; service api points Redis at localhost: inside compose that is the container itself');
+    expect(c.message).toBe(
+      'service redis publishes port "0.0.0.0:6379:6379" on every interface; the health check of redis ("CMD redis-cli ping") passes on auth errors: redis-cli ping exits 0 on NOAUTH; service api points Redis at localhost: inside compose that is the container itself',
+    );
     expect(c.hint).toMatch(/127\.0\.0\.1:6379:6379.*redis-cli -e ping.*REDIS_HOST=redis/);
     expect(byId(json.checks, 'project.env').status).toBe('skip');
   });
 
   it('a well-wired project passes, with .env ignored by git', async () => {
-    const dir = project({ 'compose.yaml': goodCompose, '.env': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\n', '.env.example': 'REDIS_PASSWORD=change-me\n', '.gitignore': '.env\n' });
+    const dir = project({
+      'compose.yaml': goodCompose,
+      '.env': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\n',
+      '.env.example': 'REDIS_PASSWORD=change-me\n',
+      '.gitignore': '.env\n',
+    });
     execFileSync('git', ['init', '-q', dir]);
     const { json } = await runJson(['doctor', '--url', redis.url, '--use', 'queue'], { cwd: dir });
     expect(byId(json.checks, 'project.compose').status).toBe('pass');
-    expect(byId(json.checks, 'project.secrets')).toMatchObject({ status: 'pass', message: '.env is ignored by git; .env.example holds placeholders only' });
+    expect(byId(json.checks, 'project.secrets')).toMatchObject({
+      status: 'pass',
+      message: '.env is ignored by git; .env.example holds placeholders only',
+    });
     expect(byId(json.checks, 'project.env').status).toBe('pass');
   });
 
   it('--project points at another directory; .env tracked by git and a real secret in .env.example fail, unprinted', async () => {
-    const dir = project({ '.env': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\nREDIS_URL=https://eu1-x.upstash.io\n', '.env.example': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\n' });
+    const dir = project({
+      '.env': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\nREDIS_URL=https://eu1-x.upstash.io\n',
+      '.env.example': 'REDIS_PASSWORD=Xk3r9Qz7Lp2wYt\n',
+    });
     execFileSync('git', ['init', '-q', dir]);
     const run = await runCli(['doctor', '--url', redis.url, '--project', dir, '--json']);
     const json = JSON.parse(run.stdout);
-    expect(byId(json.checks, 'project.secrets')).toMatchObject({ status: 'fail', message: '.env is not ignored by git: its secrets would be committed; .env.example holds what looks like a real secret in REDIS_PASSWORD (the same value as in .env)' });
-    expect(byId(json.checks, 'project.env')).toMatchObject({ status: 'fail', message: expect.stringMatching(/REDIS_URL is an https:\/\/ URL \(the Upstash REST URL\)/) });
+    expect(byId(json.checks, 'project.secrets')).toMatchObject({
+      status: 'fail',
+      message:
+        '.env is not ignored by git: its secrets would be committed; .env.example holds what looks like a real secret in REDIS_PASSWORD (the same value as in .env)',
+    });
+    expect(byId(json.checks, 'project.env')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/REDIS_URL is an https:\/\/ URL \(the Upstash REST URL\)/),
+    });
     expect(run.stdout + run.stderr).not.toContain('Xk3r9Qz7Lp2wYt');
     expect((await runCli(['doctor', '--url', redis.url, '--project', join(dir, 'nope')])).exitCode).toBe(2);
   });
@@ -105,14 +124,23 @@ describe('doctor: project checks', () => {
 
 describe('doctor: upstash.rest', () => {
   it('answers PONG with the right token', async () => {
-    const { json, run } = await runJson(['doctor', '--url', redis.url], { env: { UPSTASH_REDIS_REST_URL: restUrl, UPSTASH_REDIS_REST_TOKEN: TOKEN } });
-    expect(byId(json.checks, 'upstash.rest')).toEqual({ id: 'upstash.rest', status: 'pass', message: `${restUrl}/ping answered PONG`, hint: null });
+    const { json, run } = await runJson(['doctor', '--url', redis.url], {
+      env: { UPSTASH_REDIS_REST_URL: restUrl, UPSTASH_REDIS_REST_TOKEN: TOKEN },
+    });
+    expect(byId(json.checks, 'upstash.rest')).toEqual({
+      id: 'upstash.rest',
+      status: 'pass',
+      message: `${restUrl}/ping answered PONG`,
+      hint: null,
+    });
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
   });
 
   it('401 on a bad token fails with the token hint, and the token is never printed', async () => {
     const bad = 'AXwrong-Token-fedcba9876543210';
-    const run = await runCli(['doctor', '--url', redis.url], { env: { UPSTASH_REDIS_REST_URL: restUrl, UPSTASH_REDIS_REST_TOKEN: bad } });
+    const run = await runCli(['doctor', '--url', redis.url], {
+      env: { UPSTASH_REDIS_REST_URL: restUrl, UPSTASH_REDIS_REST_TOKEN: bad },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/✖ upstash\.rest\s+http:\/\/127\.0\.0\.1:\d+ refused the token \(HTTP 401\)/);
     expect(run.stdout).toMatch(/hint: UPSTASH_REDIS_REST_TOKEN is wrong or revoked/);
@@ -120,7 +148,10 @@ describe('doctor: upstash.rest', () => {
   });
 
   it('runs even when Redis itself is not reachable, from a project .env', async () => {
-    const dir = project({ '.env': `UPSTASH_REDIS_REST_URL=${restUrl}\nUPSTASH_REDIS_REST_TOKEN=${TOKEN}\n`, '.gitignore': '.env\n' });
+    const dir = project({
+      '.env': `UPSTASH_REDIS_REST_URL=${restUrl}\nUPSTASH_REDIS_REST_TOKEN=${TOKEN}\n`,
+      '.gitignore': '.env\n',
+    });
     const port = await freePort();
     const { json } = await runJson(['doctor', '--url', `redis://127.0.0.1:${port}`], { cwd: dir });
     expect(byId(json.checks, 'conn.tcp').status).toBe('fail');

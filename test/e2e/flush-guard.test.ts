@@ -46,7 +46,10 @@ beforeEach(async () => {
   all = await allKeys();
 });
 
-const refused = (queues: string): RegExp => new RegExp(`^✖ refusing to delete BullMQ queue keys: ${queues}\\n {2}hint: use a narrower prefix, or pass --include-queues`);
+const refused = (queues: string): RegExp =>
+  new RegExp(
+    `^✖ refusing to delete BullMQ queue keys: ${queues}\\n {2}hint: use a narrower prefix, or pass --include-queues`,
+  );
 
 describe('flush: the BullMQ queue guard', () => {
   it('refuses a prefix that covers queues, naming them, and deletes nothing', async () => {
@@ -58,7 +61,12 @@ describe('flush: the BullMQ queue guard', () => {
   });
 
   it('refuses a prefix inside a queue, and one that cuts a queue name short', async () => {
-    for (const [prefix, queue] of [['bull:emails:completed', 'bull:emails'], ['bull:emails:', 'bull:emails'], ['bull:rep', 'bull:reports'], ['bull:legacy:', 'bull:legacy']]) {
+    for (const [prefix, queue] of [
+      ['bull:emails:completed', 'bull:emails'],
+      ['bull:emails:', 'bull:emails'],
+      ['bull:rep', 'bull:reports'],
+      ['bull:legacy:', 'bull:legacy'],
+    ]) {
       const run = await runCli(['flush', prefix as string, '--yes', '--url', server.url]);
       expect(run.exitCode, prefix).toBe(2);
       expect(run.stderr).toMatch(refused(queue as string));
@@ -67,7 +75,11 @@ describe('flush: the BullMQ queue guard', () => {
   });
 
   it('refuses a raw pattern or a --type flush that reaches a queue', async () => {
-    for (const args of [['--pattern', 'bull:*:wait'], ['--pattern', '*:events'], ['bull:', '--type', 'hash']]) {
+    for (const args of [
+      ['--pattern', 'bull:*:wait'],
+      ['--pattern', '*:events'],
+      ['bull:', '--type', 'hash'],
+    ]) {
       const run = await runCli(['flush', ...args, '--yes', '--url', server.url]);
       expect(run.exitCode, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/^✖ refusing to delete BullMQ queue keys: bull:emails/);
@@ -76,10 +88,20 @@ describe('flush: the BullMQ queue guard', () => {
   });
 
   it('lets through prefixes beside the queues', async () => {
-    const { json, run } = await runJson(['flush', 'bull:notes:', 'bull:emailsx', 'cache:', '--yes', '--url', server.url]);
+    const { json, run } = await runJson([
+      'flush',
+      'bull:notes:',
+      'bull:emailsx',
+      'cache:',
+      '--yes',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(json).toMatchObject({ deleted: 4, queues: [] });
-    expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:notes:') && !k.startsWith('cache:')));
+    expect(await allKeys()).toEqual(
+      all.filter((k) => !k.startsWith('bull:notes:') && !k.startsWith('cache:')),
+    );
   });
 
   it('a dry run names the queues it would refuse', async () => {
@@ -90,7 +112,14 @@ describe('flush: the BullMQ queue guard', () => {
   });
 
   it('--include-queues deletes them', async () => {
-    const { json, run } = await runJson(['flush', 'bull:emails', '--include-queues', '--yes', '--url', server.url]);
+    const { json, run } = await runJson([
+      'flush',
+      'bull:emails',
+      '--include-queues',
+      '--yes',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(json.queues).toEqual(['bull:emails']);
     expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:emails:')));

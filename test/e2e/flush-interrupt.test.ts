@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { binPath, runJson } from '../helpers/cli.js';
-import { existing, lookAlikes, numbered, PREFIX, show, trickyInside, untouched, writeKeys } from '../helpers/flush-data.js';
+import {
+  existing,
+  lookAlikes,
+  numbered,
+  PREFIX,
+  show,
+  trickyInside,
+  untouched,
+  writeKeys,
+} from '../helpers/flush-data.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 /**

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
-import { existing, lookAlikes, numbered, PREFIX, show, trickyInside, untouched, writeKeys } from '../helpers/flush-data.js';
+import {
+  existing,
+  lookAlikes,
+  numbered,
+  PREFIX,
+  show,
+  trickyInside,
+  untouched,
+  writeKeys,
+} from '../helpers/flush-data.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 const servers: RedisServer[] = [];
@@ -9,7 +18,10 @@ afterEach(async () => {
 });
 
 /** A fresh server with the tricky namespace (+ n numbered keys) beside look-alikes and other keys. */
-async function seeded(n = 500, config: string[] = []): Promise<{ server: RedisServer; inside: Buffer[]; outside: Buffer[] }> {
+async function seeded(
+  n = 500,
+  config: string[] = [],
+): Promise<{ server: RedisServer; inside: Buffer[]; outside: Buffer[] }> {
   const server = await startRedis({ config });
   servers.push(server);
   const inside = [...trickyInside(), ...numbered(PREFIX, n)];
@@ -52,18 +64,38 @@ describe('flush: deletes exactly the namespace', () => {
     const { server, inside } = await seeded(20);
     const run = await runCli(['flush', PREFIX, '--yes', '--url', server.url]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^✔ deleted ${inside.length} keys matching cache:page:\\\\\\[v1\\\\\\]:\\* on 1 node in \\d+ ms$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^✔ deleted ${inside.length} keys matching cache:page:\\\\\\[v1\\\\\\]:\\* on 1 node in \\d+ ms$`,
+      ),
+    );
     expect(run.stderr).toBe('');
   });
 
   it('several prefixes, one of them covering another', async () => {
     const { server, inside, outside } = await seeded(50);
-    const { json, run } = await runJson(['flush', PREFIX, 'other:1', `${PREFIX}1`, '--yes', '--url', server.url]);
+    const { json, run } = await runJson([
+      'flush',
+      PREFIX,
+      'other:1',
+      `${PREFIX}1`,
+      '--yes',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     const other1 = outside.filter((k) => k.toString().startsWith('other:1'));
-    expect(json).toMatchObject({ prefixes: [PREFIX, 'other:1'], pattern: null, patterns: ['cache:page:\\[v1\\]:*', 'other:1*'] });
+    expect(json).toMatchObject({
+      prefixes: [PREFIX, 'other:1'],
+      pattern: null,
+      patterns: ['cache:page:\\[v1\\]:*', 'other:1*'],
+    });
     expect(json.deleted).toBe(inside.length + other1.length);
-    await expectOnlyInsideGone(server, [...inside, ...other1], outside.filter((k) => !other1.includes(k)));
+    await expectOnlyInsideGone(
+      server,
+      [...inside, ...other1],
+      outside.filter((k) => !other1.includes(k)),
+    );
   });
 
   it('--type deletes only keys of that type', async () => {
@@ -76,12 +108,21 @@ describe('flush: deletes exactly the namespace', () => {
     expect(run.exitCode).toBe(0);
     expect(json).toMatchObject({ type: 'hash', matched: 2, deleted: 2 });
     expect(await existing(c, hashes)).toEqual([]);
-    expect(await existing(c, [...inside, ...outside, Buffer.from(`${PREFIX}list`)])).toHaveLength(inside.length + outside.length + 1);
+    expect(await existing(c, [...inside, ...outside, Buffer.from(`${PREFIX}list`)])).toHaveLength(
+      inside.length + outside.length + 1,
+    );
   });
 
   it('a raw --pattern is used as is', async () => {
     const { server, outside } = await seeded(10);
-    const { json, run } = await runJson(['flush', '--pattern', 'cache:page:[v1]:*', '--yes', '--url', server.url]);
+    const { json, run } = await runJson([
+      'flush',
+      '--pattern',
+      'cache:page:[v1]:*',
+      '--yes',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     // Unescaped, [v1] is a class: it matches cache:page:v:* and cache:page:1:*, not the namespace.
     const expected = outside.filter((k) => /^cache:page:[v1]:/.test(k.toString('latin1')));
@@ -103,11 +144,21 @@ describe('flush: safety', () => {
     const { server, inside, outside } = await seeded(40);
     const { json, run } = await runJson(['flush', PREFIX, '--dry-run', '--url', server.url]);
     expect(run.exitCode).toBe(0);
-    expect(json).toMatchObject({ dryRun: true, status: 'dry-run', matched: inside.length, deleted: 0, perNode: [{ matched: inside.length, deleted: 0 }] });
+    expect(json).toMatchObject({
+      dryRun: true,
+      status: 'dry-run',
+      matched: inside.length,
+      deleted: 0,
+      perNode: [{ matched: inside.length, deleted: 0 }],
+    });
     expect(json.sample).toHaveLength(10);
-    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(inside.length + outside.length);
+    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(
+      inside.length + outside.length,
+    );
     const human = await runCli(['flush', PREFIX, '--dry-run', '--url', server.url]);
-    expect(human.stdout.split('\n')[0]).toBe(`${inside.length} keys match cache:page:\\[v1\\]:* on 1 node of redis://127.0.0.1:${server.port}`);
+    expect(human.stdout.split('\n')[0]).toBe(
+      `${inside.length} keys match cache:page:\\[v1\\]:* on 1 node of redis://127.0.0.1:${server.port}`,
+    );
     expect(human.stdout).toMatch(/\ndry run: nothing was deleted$/);
   });
 
@@ -124,15 +175,25 @@ describe('flush: safety', () => {
     const run = await runCli(['flush', PREFIX, '--url', server.url]);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('✖ refusing to delete without confirmation: there is no terminal to ask on\n  hint: check with --dry-run first, then pass --yes to delete without a prompt');
-    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(inside.length + outside.length);
+    expect(run.stderr).toBe(
+      '✖ refusing to delete without confirmation: there is no terminal to ask on\n  hint: check with --dry-run first, then pass --yes to delete without a prompt',
+    );
+    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(
+      inside.length + outside.length,
+    );
   });
 
   it('refuses an empty prefix and a match-everything pattern before connecting', async () => {
-    for (const args of [['flush', '', '--yes'], ['flush', '--pattern', '*', '--yes'], ['flush', '--yes']]) {
+    for (const args of [
+      ['flush', '', '--yes'],
+      ['flush', '--pattern', '*', '--yes'],
+      ['flush', '--yes'],
+    ]) {
       const run = await runCli([...args, '--url', 'redis://127.0.0.1:1']);
       expect(run.exitCode).toBe(2);
-      expect(run.stderr).toMatch(/^✖ (an empty prefix matches every key|the pattern "\*" matches every key|no prefix given)\n {2}hint: /);
+      expect(run.stderr).toMatch(
+        /^✖ (an empty prefix matches every key|the pattern "\*" matches every key|no prefix given)\n {2}hint: /,
+      );
     }
   });
 
@@ -147,8 +208,18 @@ describe('flush: safety', () => {
     const { json, run } = await runJson(['flush', PREFIX, '--yes', '--max-keys', '50', '--url', server.url]);
     expect(run.exitCode).toBe(1);
     expect(json).toMatchObject({ status: 'max-keys', maxKeys: 50, deleted: 0 });
-    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(inside.length + outside.length);
-    const enough = await runJson(['flush', PREFIX, '--yes', '--max-keys', String(inside.length), '--url', server.url]);
+    expect(await existing(server.client(), [...inside, ...outside])).toHaveLength(
+      inside.length + outside.length,
+    );
+    const enough = await runJson([
+      'flush',
+      PREFIX,
+      '--yes',
+      '--max-keys',
+      String(inside.length),
+      '--url',
+      server.url,
+    ]);
     expect(enough.run.exitCode).toBe(0);
     expect(enough.json.deleted).toBe(inside.length);
   });

@@ -28,7 +28,11 @@ const project = (envText: string): string => {
   return dir;
 };
 const withDocker = (mode: string): { env: Record<string, string> } => ({
-  env: { PATH: `${docker.binDir}:${process.env.PATH ?? ''}`, FAKE_DOCKER_LOG: docker.log, FAKE_DOCKER_MODE: mode },
+  env: {
+    PATH: `${docker.binDir}:${process.env.PATH ?? ''}`,
+    FAKE_DOCKER_LOG: docker.log,
+    FAKE_DOCKER_MODE: mode,
+  },
 });
 const lastCalls = (from: number): string[][] => docker.calls().slice(from);
 
@@ -44,20 +48,40 @@ describe('init --up with Docker Compose (a fake docker that records its argument
       ['compose', '-f', 'compose.yaml', '--env-file', '.env', 'up', '-d', 'redis'],
       ['compose', '-f', 'compose.yaml', '--env-file', '.env', 'ps', '--format', 'json', 'redis'],
     ]);
-    expect(json.up).toMatchObject({ method: 'docker', ok: true, message: 'redis healthy and reachable', services: [{ name: 'redis', port: server.port, pid: null }] });
+    expect(json.up).toMatchObject({
+      method: 'docker',
+      ok: true,
+      message: 'redis healthy and reachable',
+      services: [{ name: 'redis', port: server.port, pid: null }],
+    });
     expect(json.up.doctor).toHaveLength(1);
-    expect(json.up.doctor[0]).toMatchObject({ target: `redis://default:***@127.0.0.1:${server.port}`, ok: true });
+    expect(json.up.doctor[0]).toMatchObject({
+      target: `redis://default:***@127.0.0.1:${server.port}`,
+      ok: true,
+    });
     expect(json.up.doctor[0].checks.find((c: { id: string }) => c.id === 'conn.auth').status).toBe('pass');
     expect(run.stdout).not.toContain(PASSWORD);
     expect(run.stderr).toContain('starting redis with docker compose...');
   });
 
   it('--use both starts both services in one call', async () => {
-    const dir = project(`REDIS_PASSWORD=${PASSWORD}\nREDIS_CACHE_PORT=${server.port}\nREDIS_QUEUE_PORT=${server.port}\n`);
+    const dir = project(
+      `REDIS_PASSWORD=${PASSWORD}\nREDIS_CACHE_PORT=${server.port}\nREDIS_QUEUE_PORT=${server.port}\n`,
+    );
     const from = docker.calls().length;
     const { json, run } = await runJson(['init', dir, '--use', 'both', '--up'], withDocker('ok'));
     expect(run.exitCode).toBe(0);
-    expect(lastCalls(from)[1]).toEqual(['compose', '-f', 'compose.yaml', '--env-file', '.env', 'up', '-d', 'redis-cache', 'redis-queue']);
+    expect(lastCalls(from)[1]).toEqual([
+      'compose',
+      '-f',
+      'compose.yaml',
+      '--env-file',
+      '.env',
+      'up',
+      '-d',
+      'redis-cache',
+      'redis-queue',
+    ]);
     expect(json.up.doctor.map((d: { ok: boolean }) => d.ok)).toEqual([true, true]);
   });
 
@@ -65,7 +89,12 @@ describe('init --up with Docker Compose (a fake docker that records its argument
     const dir = project('');
     const { json, run } = await runJson(['init', dir, '--up'], withDocker('unhealthy'));
     expect(run.exitCode).toBe(1);
-    expect(json.up).toMatchObject({ method: 'docker', ok: false, message: 'redis is unhealthy: see docker compose logs redis', doctor: [] });
+    expect(json.up).toMatchObject({
+      method: 'docker',
+      ok: false,
+      message: 'redis is unhealthy: see docker compose logs redis',
+      doctor: [],
+    });
     expect(json.changed).toBe(true);
   });
 
@@ -84,11 +113,16 @@ describe('init --up without Docker Compose', () => {
     const { json, run } = await runJson(['init', dir, '--use', 'queue', '--up'], withDocker('no-compose'));
     const pid: number | null = json.up?.services?.[0]?.pid ?? null;
     try {
-      if (pid && process.env.REDIS_OPS_TEST_PIDS) writeFileSync(join(process.env.REDIS_OPS_TEST_PIDS, String(pid)), String(pid));
+      if (pid && process.env.REDIS_OPS_TEST_PIDS)
+        writeFileSync(join(process.env.REDIS_OPS_TEST_PIDS, String(pid)), String(pid));
       expect(run.exitCode).toBe(0);
       expect(json.up.method).toBe('redis-server');
       expect(json.up.ok).toBe(true);
-      expect(json.up.message).toMatch(new RegExp(`^redis-server running \\(Docker Compose is not available: docker compose does not work here \\(docker: unknown command: docker compose\\)\\); stop it with: kill ${pid}$`));
+      expect(json.up.message).toMatch(
+        new RegExp(
+          `^redis-server running \\(Docker Compose is not available: docker compose does not work here \\(docker: unknown command: docker compose\\)\\); stop it with: kill ${pid}$`,
+        ),
+      );
       expect(json.up.doctor[0].ok).toBe(true);
       expect(run.stderr).toContain(`starting redis-server on 127.0.0.1:${port}`);
 
@@ -117,10 +151,14 @@ describe('init --up without Docker Compose', () => {
     symlinkSync(process.execPath, join(bin, 'node'));
     symlinkSync(join(docker.binDir, 'docker'), join(bin, 'docker'));
     const dir = project('');
-    const { json, run } = await runJson(['init', dir, '--up'], { env: { PATH: bin, FAKE_DOCKER_LOG: docker.log, FAKE_DOCKER_MODE: 'no-compose' } });
+    const { json, run } = await runJson(['init', dir, '--up'], {
+      env: { PATH: bin, FAKE_DOCKER_LOG: docker.log, FAKE_DOCKER_MODE: 'no-compose' },
+    });
     expect(run.exitCode).toBe(1);
     expect(json.up).toMatchObject({ method: 'none', ok: false });
-    expect(json.up.message).toContain('redis-server is not on PATH: install Docker with the compose plugin, then run docker compose up -d redis');
+    expect(json.up.message).toContain(
+      'redis-server is not on PATH: install Docker with the compose plugin, then run docker compose up -d redis',
+    );
     rmSync(bin, { recursive: true, force: true });
   });
 });

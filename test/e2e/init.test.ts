@@ -9,7 +9,8 @@ import { lintCompose } from '../helpers/compose-lint.js';
 
 const project = (): string => mkdtempSync(join(tmpdir(), 'redis-ops-init-'));
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
-const env = (dir: string, file = '.env'): Record<string, string> => parseEnv(read(dir, file)) as Record<string, string>;
+const env = (dir: string, file = '.env'): Record<string, string> =>
+  parseEnv(read(dir, file)) as Record<string, string>;
 const compose = (dir: string, file = 'compose.yaml'): any => parse(read(dir, file));
 /** Every file under dir with its content: to prove that nothing was written. */
 const snapshot = (dir: string): Record<string, string> => {
@@ -48,10 +49,23 @@ describe('init: a fresh project', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
     expect(json.files.map((f: { path: string; action: string }) => `${f.action} ${f.path}`)).toEqual([
-      'create compose.yaml', 'create redis/redis.conf', 'create .env', 'create .env.example', 'create .gitignore',
+      'create compose.yaml',
+      'create redis/redis.conf',
+      'create .env',
+      'create .env.example',
+      'create .gitignore',
     ]);
     expect(json.changed).toBe(true);
-    expect(json.services).toEqual([{ name: 'redis', role: 'cache', port: 6379, url: 'redis://default:***@127.0.0.1:6379', urlVar: 'REDIS_URL', conf: 'redis/redis.conf' }]);
+    expect(json.services).toEqual([
+      {
+        name: 'redis',
+        role: 'cache',
+        port: 6379,
+        url: 'redis://default:***@127.0.0.1:6379',
+        urlVar: 'REDIS_URL',
+        conf: 'redis/redis.conf',
+      },
+    ]);
 
     expect(lintCompose(join(dir, 'compose.yaml'))).toEqual([]);
     const text = read(dir, 'compose.yaml');
@@ -59,10 +73,24 @@ describe('init: a fresh project', () => {
     const svc = compose(dir).services.redis;
     expect(svc.image).toBe('redis:8.2-alpine');
     expect(svc.ports).toEqual(['127.0.0.1:${REDIS_PORT:-6379}:6379']);
-    expect(svc.volumes).toEqual(['redis-data:/data', './redis/redis.conf:/usr/local/etc/redis/redis.conf:ro']);
-    expect(svc.command).toEqual(['redis-server', '/usr/local/etc/redis/redis.conf', '--requirepass', '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}']);
+    expect(svc.volumes).toEqual([
+      'redis-data:/data',
+      './redis/redis.conf:/usr/local/etc/redis/redis.conf:ro',
+    ]);
+    expect(svc.command).toEqual([
+      'redis-server',
+      '/usr/local/etc/redis/redis.conf',
+      '--requirepass',
+      '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}',
+    ]);
     expect(svc.environment).toEqual({ REDISCLI_AUTH: '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}' });
-    expect(svc.healthcheck).toEqual({ test: ['CMD-SHELL', 'redis-cli -e ping | grep -q PONG'], interval: '10s', timeout: '3s', retries: 5, start_period: '10s' });
+    expect(svc.healthcheck).toEqual({
+      test: ['CMD-SHELL', 'redis-cli -e ping | grep -q PONG'],
+      interval: '10s',
+      timeout: '3s',
+      retries: 5,
+      start_period: '10s',
+    });
     expect(compose(dir).volumes).toEqual({ 'redis-data': {} });
 
     const conf = read(dir, 'redis/redis.conf');
@@ -76,11 +104,17 @@ describe('init: a fresh project', () => {
     expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6379`);
     expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
     const example = env(dir, '.env.example');
-    expect(example).toEqual({ REDIS_PASSWORD: 'change-me', REDIS_PORT: '6379', REDIS_URL: 'redis://default:change-me@127.0.0.1:6379' });
+    expect(example).toEqual({
+      REDIS_PASSWORD: 'change-me',
+      REDIS_PORT: '6379',
+      REDIS_URL: 'redis://default:change-me@127.0.0.1:6379',
+    });
     expect(read(dir, '.gitignore')).toBe('.env\n');
     // The password lives in .env and nowhere else.
     expect(run.stdout).not.toContain(vars.REDIS_PASSWORD);
-    expect(read(dir, 'compose.yaml') + read(dir, '.env.example') + read(dir, 'redis/redis.conf')).not.toContain(vars.REDIS_PASSWORD);
+    expect(
+      read(dir, 'compose.yaml') + read(dir, '.env.example') + read(dir, 'redis/redis.conf'),
+    ).not.toContain(vars.REDIS_PASSWORD);
   });
 
   it('prints what it wrote, with the password masked', async () => {
@@ -99,7 +133,9 @@ describe('init: a fresh project', () => {
     const before = snapshot(dir);
     const run = await runCli(['init', dir, '--use', 'queue']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('✔ nothing changed: compose.yaml, redis/redis.conf, .env, .env.example, .gitignore already up to date');
+    expect(run.stdout).toContain(
+      '✔ nothing changed: compose.yaml, redis/redis.conf, .env, .env.example, .gitignore already up to date',
+    );
     expect(snapshot(dir)).toEqual(before);
     const { json } = await runJson(['init', dir, '--use', 'queue']);
     expect(json.changed).toBe(false);
@@ -145,7 +181,12 @@ describe('init: an existing project', () => {
     expect(run.exitCode).toBe(0);
     const text = read(dir, '.env');
     expect(text.startsWith(userEnv)).toBe(true);
-    expect(env(dir)).toEqual({ APP_SECRET: 'keep me', REDIS_PASSWORD: 'my-own-password', REDIS_PORT: '6390', REDIS_URL: 'redis://default:my-own-password@127.0.0.1:6390' });
+    expect(env(dir)).toEqual({
+      APP_SECRET: 'keep me',
+      REDIS_PASSWORD: 'my-own-password',
+      REDIS_PORT: '6390',
+      REDIS_URL: 'redis://default:my-own-password@127.0.0.1:6390',
+    });
     expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
     expect(read(dir, '.gitignore')).toBe('node_modules\n.env*\n');
     expect(run.stdout).not.toContain('my-own-password');
@@ -153,7 +194,10 @@ describe('init: an existing project', () => {
 
   it('an existing service with other settings: exit 2 with the diff, nothing written', async () => {
     const dir = project();
-    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  redis:\n    image: redis:6\n    ports:\n      - "6379:6379"\n');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  redis:\n    image: redis:6\n    ports:\n      - "6379:6379"\n',
+    );
     const before = snapshot(dir);
     const run = await runCli(['init', dir]);
     expect(run.exitCode).toBe(2);
@@ -162,13 +206,18 @@ describe('init: an existing project', () => {
     expect(run.stderr).toContain('-  image: redis:6');
     expect(run.stderr).toContain('+  image: redis:8.2-alpine');
     expect(run.stderr).toContain('✖ compose.yaml: service redis exists with different settings (diff above)');
-    expect(run.stderr).toContain('  hint: nothing was written; re-run with --force to replace it, or choose another --service');
+    expect(run.stderr).toContain(
+      '  hint: nothing was written; re-run with --force to replace it, or choose another --service',
+    );
     expect(snapshot(dir)).toEqual(before);
   });
 
   it('--force replaces it, and keeps the rest of the file', async () => {
     const dir = project();
-    writeFileSync(join(dir, 'compose.yaml'), '# top\nservices:\n  redis: # our cache\n    image: redis:6\n  web:\n    image: node:20-alpine\n');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      '# top\nservices:\n  redis: # our cache\n    image: redis:6\n  web:\n    image: node:20-alpine\n',
+    );
     const run = await runCli(['init', dir, '--force']);
     expect(run.exitCode).toBe(0);
     const text = read(dir, 'compose.yaml');
@@ -210,7 +259,23 @@ describe('init: --use, --profile, --image, providers', () => {
     // Node 20 itself reads a script's --env-file argument and exits 9 when the file does not
     // exist yet (nodejs/node#54232): the README says to create it first.
     writeFileSync(join(dir, '.env.local'), '');
-    const run = await runCli(['init', '--image', 'valkey', '--no-password', '--maxmemory', '64MB', '--service', 'kv', '--compose', 'deploy/compose.yaml', '--env-file', '.env.local'], { cwd: dir });
+    const run = await runCli(
+      [
+        'init',
+        '--image',
+        'valkey',
+        '--no-password',
+        '--maxmemory',
+        '64MB',
+        '--service',
+        'kv',
+        '--compose',
+        'deploy/compose.yaml',
+        '--env-file',
+        '.env.local',
+      ],
+      { cwd: dir },
+    );
     expect(run.exitCode).toBe(0);
     expect(lintCompose(join(dir, 'deploy/compose.yaml'))).toEqual([]);
     const svc = compose(dir, 'deploy/compose.yaml').services.kv;
@@ -245,7 +310,9 @@ describe('init: --use, --profile, --image, providers', () => {
     const run = await runCli(['init', dir, '--provider', 'elasticache', '--use', 'both']);
     expect(run.exitCode).toBe(0);
     const vars = env(dir);
-    expect(vars.REDIS_URL).toMatch(/^rediss:\/\/YOUR_RBAC_USER:YOUR_PASSWORD@master\..*\.cache\.amazonaws\.com:6379$/);
+    expect(vars.REDIS_URL).toMatch(
+      /^rediss:\/\/YOUR_RBAC_USER:YOUR_PASSWORD@master\..*\.cache\.amazonaws\.com:6379$/,
+    );
     expect(vars.REDIS_QUEUE_URL).toBe(vars.REDIS_URL);
     expect(run.stdout).toContain('noeviction');
   });
@@ -259,7 +326,9 @@ describe('init: --use, --profile, --image, providers', () => {
     expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@127.0.0.1:6379`);
     expect(vars.UPSTASH_REDIS_REST_TOKEN).toBe('YOUR_UPSTASH_REST_TOKEN');
     const example = read(dir, '.env.example');
-    expect(example).toContain('# production (upstash); for development: redis://default:change-me@127.0.0.1:6379\nREDIS_URL=rediss://default:YOUR_UPSTASH_PASSWORD@YOUR-DATABASE.upstash.io:6379');
+    expect(example).toContain(
+      '# production (upstash); for development: redis://default:change-me@127.0.0.1:6379\nREDIS_URL=rediss://default:YOUR_UPSTASH_PASSWORD@YOUR-DATABASE.upstash.io:6379',
+    );
   });
 });
 
@@ -331,7 +400,9 @@ describe('init: bad input (exit 2, one line and a hint, nothing written)', () =>
     const dir = join(project(), 'nope');
     const run = await runCli(['init', dir]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`✖ directory does not exist: ${dir}\n  hint: create it first, or pass the project directory: redis-ops init <dir>`);
+    expect(run.stderr).toBe(
+      `✖ directory does not exist: ${dir}\n  hint: create it first, or pass the project directory: redis-ops init <dir>`,
+    );
   });
 
   it('a directory that is not writable', async () => {

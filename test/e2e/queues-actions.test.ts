@@ -24,7 +24,8 @@ beforeAll(async () => {
   ]);
   await Promise.all([buildQueues(conn(server)), buildQueues(conn(acl))]);
   admin = server.client();
-  for (const k of ['bull:email', 'myapp:jobs:reports', 'bull:flow-parent', 'bull:flow-child']) await admin.del(`${k}:stalled-check`);
+  for (const k of ['bull:email', 'myapp:jobs:reports', 'bull:flow-parent', 'bull:flow-child'])
+    await admin.del(`${k}:stalled-check`);
 });
 
 afterAll(async () => {
@@ -34,7 +35,12 @@ afterAll(async () => {
 describe('queues actions: safe by default', () => {
   it('without a terminal and without --yes: exit 2, nothing changed', async () => {
     const before = await digest();
-    for (const args of [['retry', 'email'], ['promote', 'email'], ['clean', 'email', '--state', 'completed', '--grace', '0'], ['pause', 'email']]) {
+    for (const args of [
+      ['retry', 'email'],
+      ['promote', 'email'],
+      ['clean', 'email', '--state', 'completed', '--grace', '0'],
+      ['pause', 'email'],
+    ]) {
       const run = await runCli(['queues', ...args, '--url', server.url]);
       expect(run.exitCode, args.join(' ')).toBe(2);
       expect(run.stderr).toContain(`✖ refusing to ${args[0]} without confirmation`);
@@ -45,11 +51,33 @@ describe('queues actions: safe by default', () => {
 
   it('--dry-run shows what it would touch and changes nothing', async () => {
     const before = await digest();
-    const { json, run } = await runJson(['queues', 'clean', 'email', '--state', 'failed', '--grace', '0', '--dry-run', '--url', server.url]);
+    const { json, run } = await runJson([
+      'queues',
+      'clean',
+      'email',
+      '--state',
+      'failed',
+      '--grace',
+      '0',
+      '--dry-run',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(json).toMatchObject({ action: 'clean', state: 'failed', dryRun: true, matched: 3, changed: null });
     expect(run.stderr).toContain('delete up to 3 jobs in failed of bull:email older than 0s');
-    const grace = await runJson(['queues', 'clean', 'email', '--state', 'completed', '--grace', '1h', '--dry-run', '--url', server.url]);
+    const grace = await runJson([
+      'queues',
+      'clean',
+      'email',
+      '--state',
+      'completed',
+      '--grace',
+      '1h',
+      '--dry-run',
+      '--url',
+      server.url,
+    ]);
     expect(grace.json.matched).toBe(0);
     expect(await digest()).toBe(before);
   });
@@ -57,7 +85,17 @@ describe('queues actions: safe by default', () => {
   it('a declined confirmation cancels and changes nothing', async () => {
     const before = await digest();
     const c = await openConnection(resolveTarget({ url: server.url }, {}, process.cwd()));
-    const req: ActionRequest = { action: 'promote', name: 'email', prefixes: [], yes: false, dryRun: false, interactive: true, timeoutMs: 5000, confirm: async () => false, announce: () => undefined };
+    const req: ActionRequest = {
+      action: 'promote',
+      name: 'email',
+      prefixes: [],
+      yes: false,
+      dryRun: false,
+      interactive: true,
+      timeoutMs: 5000,
+      confirm: async () => false,
+      announce: () => undefined,
+    };
     try {
       await expect(performAction(c, req)).rejects.toBeInstanceOf(CancelledError);
     } finally {
@@ -82,7 +120,17 @@ describe('queues actions: each one checked with BullMQ', () => {
     const c = await openConnection(resolveTarget({ url: server.url }, {}, process.cwd()));
     const asked: string[] = [];
     try {
-      const r = await performAction(c, { action: 'promote', name: 'email', prefixes: [], yes: false, dryRun: false, interactive: true, timeoutMs: 5000, confirm: async (m) => (asked.push(m), true), announce: () => undefined });
+      const r = await performAction(c, {
+        action: 'promote',
+        name: 'email',
+        prefixes: [],
+        yes: false,
+        dryRun: false,
+        interactive: true,
+        timeoutMs: 5000,
+        confirm: async (m) => (asked.push(m), true),
+        announce: () => undefined,
+      });
       expect(r.changed).toBe(1);
     } finally {
       await c.close();
@@ -92,7 +140,18 @@ describe('queues actions: each one checked with BullMQ', () => {
   });
 
   it('clean deletes completed jobs older than the grace period', async () => {
-    const run = await runCli(['queues', 'clean', 'email', '--state', 'completed', '--grace', '0', '--yes', '--url', server.url]);
+    const run = await runCli([
+      'queues',
+      'clean',
+      'email',
+      '--state',
+      'completed',
+      '--grace',
+      '0',
+      '--yes',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('✔ deleted 3 jobs in completed of bull:email');
     expect((await countsOf(conn(server), email)).completed).toBe(0);
@@ -117,7 +176,12 @@ describe('queues actions: each one checked with BullMQ', () => {
     const run = await runCli(['queues', 'resume', 'reports', '--yes', '--url', server.url]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('✔ resumed myapp:jobs:reports');
-    const q = new Queue('reports', { connection: conn(server), prefix: 'myapp:jobs', skipMetasUpdate: true, skipVersionCheck: true });
+    const q = new Queue('reports', {
+      connection: conn(server),
+      prefix: 'myapp:jobs',
+      skipMetasUpdate: true,
+      skipVersionCheck: true,
+    });
     expect(await q.isPaused()).toBe(false);
     await q.close();
   });

@@ -35,10 +35,21 @@ describe('queues on a 3-primary cluster', () => {
     const { json, run } = await runJson(['queues', '--url', cluster.url]);
     expect(run.exitCode).toBe(0);
     expect(json.cluster).toBe(true);
-    expect(json.queues.map((q: { key: string }) => q.key).sort()).toEqual(['bull:{orders}', 'bull:{payments}', '{sms}:jobs:sms']);
+    expect(json.queues.map((q: { key: string }) => q.key).sort()).toEqual([
+      'bull:{orders}',
+      'bull:{payments}',
+      '{sms}:jobs:sms',
+    ]);
     for (const ref of refs) {
-      const row = json.queues.find((q: { prefix: string; name: string }) => q.prefix === ref.prefix && q.name === ref.name);
-      const q = new Queue(ref.name, { connection: client, prefix: ref.prefix, skipMetasUpdate: true, skipVersionCheck: true });
+      const row = json.queues.find(
+        (q: { prefix: string; name: string }) => q.prefix === ref.prefix && q.name === ref.name,
+      );
+      const q = new Queue(ref.name, {
+        connection: client,
+        prefix: ref.prefix,
+        skipMetasUpdate: true,
+        skipVersionCheck: true,
+      });
       expect(row.counts).toEqual(await q.getJobCounts());
       expect(row.paused).toBe(await q.isPaused());
       await q.close();
@@ -58,7 +69,7 @@ describe('queues on a 3-primary cluster', () => {
     const run = await runCli(['queues', 'promote', '{orders}', '--yes', '--url', cluster.url]);
     expect(run.exitCode).toBe(0);
     const q = new Queue('{orders}', { connection: client, skipMetasUpdate: true, skipVersionCheck: true });
-    expect((await q.getJobCounts('delayed', 'waiting'))).toEqual({ delayed: 0, waiting: 2 });
+    expect(await q.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 0, waiting: 2 });
     await q.close();
   });
 });

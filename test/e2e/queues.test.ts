@@ -5,7 +5,18 @@ import { runCli, runJson } from '../helpers/cli.js';
 import { buildQueues, countsOf, waitFor, type Fixture, type QueueRef } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
-type Row = { prefix: string; name: string; key: string; version: string | null; paused: boolean; counts: Record<string, number>; workers: number | null; stalledCheck: boolean; oldestWaitingAgeMs: number | null; attention: string[] };
+type Row = {
+  prefix: string;
+  name: string;
+  key: string;
+  version: string | null;
+  paused: boolean;
+  counts: Record<string, number>;
+  workers: number | null;
+  stalledCheck: boolean;
+  oldestWaitingAgeMs: number | null;
+  attention: string[];
+};
 const rowOf = (rows: Row[], key: string): Row => {
   const r = rows.find((x) => x.key === key);
   if (!r) throw new Error(`no queue ${key} in ${rows.map((x) => x.key).join(', ')}`);
@@ -23,7 +34,10 @@ const digest = async (c: Redis): Promise<string> => String(await c.call('DEBUG',
 
 beforeAll(async () => {
   [live, still] = await Promise.all([startRedis(), startRedis({ config: ['enable-debug-command yes'] })]);
-  [liveFixture, stillFixture] = await Promise.all([buildQueues(conn(live), { active: true }), buildQueues(conn(still))]);
+  [liveFixture, stillFixture] = await Promise.all([
+    buildQueues(conn(live), { active: true }),
+    buildQueues(conn(still)),
+  ]);
   const c = still.client();
   // Look-alikes and old layouts on the quiet server.
   await c.set('user:42:id', '7'); // an unrelated "*:id" counter: not a queue
@@ -48,7 +62,12 @@ describe('queues: the overview', () => {
     const { json, run } = await runJson(['queues', '--url', live.url]);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(json.queues.map((q: Row) => q.key)).toEqual(['bull:email', 'bull:flow-child', 'bull:flow-parent', 'myapp:jobs:reports']);
+    expect(json.queues.map((q: Row) => q.key)).toEqual([
+      'bull:email',
+      'bull:flow-child',
+      'bull:flow-parent',
+      'myapp:jobs:reports',
+    ]);
     for (const ref of liveFixture.queues) {
       const row = rowOf(json.queues, `${ref.prefix}:${ref.name}`);
       expect(row.counts, row.key).toEqual(await countsOf(conn(live), ref));
@@ -58,7 +77,15 @@ describe('queues: the overview', () => {
       expect(row.version).toBe(ref.name.startsWith('flow-') ? null : 'bullmq:6.7.0');
     }
     const email = rowOf(json.queues, 'bull:email');
-    expect(email.counts).toEqual({ waiting: 3, active: 1, delayed: 1, prioritized: 2, 'waiting-children': 0, completed: 3, failed: 3 });
+    expect(email.counts).toEqual({
+      waiting: 3,
+      active: 1,
+      delayed: 1,
+      prioritized: 2,
+      'waiting-children': 0,
+      completed: 3,
+      failed: 3,
+    });
     expect(rowOf(json.queues, 'bull:flow-parent').counts['waiting-children']).toBe(1);
     expect(email.attention).toEqual(['3 failed']);
   });
@@ -89,7 +116,9 @@ describe('queues: the overview', () => {
   it('prints a table with flagged rows explained', async () => {
     const run = await runCli(['queues', '--url', live.url]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/PREFIX\s+NAME\s+WAIT\s+ACTIVE\s+DELAYED\s+PRIO\s+CHILDREN\s+DONE\s+FAILED\s+PAUSED\s+WORKERS\s+OLDEST\s+VERSION/);
+    expect(run.stdout).toMatch(
+      /PREFIX\s+NAME\s+WAIT\s+ACTIVE\s+DELAYED\s+PRIO\s+CHILDREN\s+DONE\s+FAILED\s+PAUSED\s+WORKERS\s+OLDEST\s+VERSION/,
+    );
     expect(run.stdout).toMatch(/⚠\s+bull\s+email\s+3\s+1\s+1\s+2\s+0\s+3\s+3\s+no\s+1\s+\S+\s+6\.7\.0/);
     expect(run.stdout).toContain('⚠ bull:email: 3 failed');
     expect(run.stdout).toContain('⚠ myapp:jobs:reports: paused');
@@ -99,8 +128,21 @@ describe('queues: the overview', () => {
   it('--prefix limits the search and pins the split', async () => {
     const { json } = await runJson(['queues', '--url', live.url, '--prefix', 'myapp:jobs']);
     expect(json.queues.map((q: Row) => [q.prefix, q.name])).toEqual([['myapp:jobs', 'reports']]);
-    const { json: two } = await runJson(['queues', '--url', live.url, '--prefix', 'myapp', '--prefix', 'bull']);
-    expect(two.queues.map((q: Row) => `${q.prefix}|${q.name}`)).toEqual(['bull|email', 'bull|flow-child', 'bull|flow-parent', 'myapp|jobs:reports']);
+    const { json: two } = await runJson([
+      'queues',
+      '--url',
+      live.url,
+      '--prefix',
+      'myapp',
+      '--prefix',
+      'bull',
+    ]);
+    expect(two.queues.map((q: Row) => `${q.prefix}|${q.name}`)).toEqual([
+      'bull|email',
+      'bull|flow-child',
+      'bull|flow-parent',
+      'myapp|jobs:reports',
+    ]);
   });
 
   it('finds meta-less queues by their id counter, ignores look-alike "*:id" keys, counts the v5 paused list', async () => {
@@ -109,7 +151,10 @@ describe('queues: the overview', () => {
     expect(keys).toContain('bull:nometa');
     expect(keys).not.toContain('user:42');
     expect(keys).not.toContain('session');
-    expect(rowOf(json.queues, 'bull:nometa')).toMatchObject({ version: null, counts: expect.objectContaining({ waiting: 1 }) });
+    expect(rowOf(json.queues, 'bull:nometa')).toMatchObject({
+      version: null,
+      counts: expect.objectContaining({ waiting: 1 }),
+    });
     const legacy = rowOf(json.queues, 'bull:legacy');
     expect(legacy).toMatchObject({ version: 'bullmq:5.1.0', paused: true });
     expect(legacy.counts.waiting).toBe(2);
@@ -121,12 +166,22 @@ describe('queues: read commands write nothing', () => {
   it('the dataset digest is the same before and after queues and queues show', async () => {
     const c = still.client();
     const before = await digest(c);
-    for (const args of [['queues'], ['queues', 'show', 'email', '--jobs', 'failed'], ['queues', 'show', 'reports', '--jobs', 'waiting'], ['queues', 'show', 'legacy'], ['queues', 'retry', 'email', '--dry-run'], ['queues', 'clean', 'email', '--state', 'completed', '--grace', '0', '--dry-run']]) {
+    for (const args of [
+      ['queues'],
+      ['queues', 'show', 'email', '--jobs', 'failed'],
+      ['queues', 'show', 'reports', '--jobs', 'waiting'],
+      ['queues', 'show', 'legacy'],
+      ['queues', 'retry', 'email', '--dry-run'],
+      ['queues', 'clean', 'email', '--state', 'completed', '--grace', '0', '--dry-run'],
+    ]) {
       const run = await runCli([...args, '--url', still.url]);
       expect(run.exitCode, `${args.join(' ')}: ${run.stderr}`).toBe(0);
       expect(await digest(c), args.join(' ')).toBe(before);
     }
-    for (const ref of stillFixture.queues) expect(await c.hget(`${ref.prefix}:${ref.name}:meta`, 'version')).toBe(ref.name.startsWith('flow-') ? null : 'bullmq:6.7.0');
+    for (const ref of stillFixture.queues)
+      expect(await c.hget(`${ref.prefix}:${ref.name}:meta`, 'version')).toBe(
+        ref.name.startsWith('flow-') ? null : 'bullmq:6.7.0',
+      );
     expect(await c.hget('bull:legacy:meta', 'version')).toBe('bullmq:5.1.0');
   });
 });
@@ -139,19 +194,45 @@ describe('queues show', () => {
     expect(json.counts).toEqual(await countsOf(conn(live), { name: 'email', prefix: 'bull' }));
     expect(json.workers).toHaveLength(1);
     expect(json.workers[0].name).toBe('holder');
-    expect(json.failed).toEqual({ sampled: 3, reasons: [{ reason: 'smtp timeout', count: 2 }, { reason: 'bad address', count: 1 }] });
-    const totals = json.throughput.reduce((a: { c: number; f: number }, m: { completed: number; failed: number }) => ({ c: a.c + m.completed, f: a.f + m.failed }), { c: 0, f: 0 });
+    expect(json.failed).toEqual({
+      sampled: 3,
+      reasons: [
+        { reason: 'smtp timeout', count: 2 },
+        { reason: 'bad address', count: 1 },
+      ],
+    });
+    const totals = json.throughput.reduce(
+      (a: { c: number; f: number }, m: { completed: number; failed: number }) => ({
+        c: a.c + m.completed,
+        f: a.f + m.failed,
+      }),
+      { c: 0, f: 0 },
+    );
     expect(totals).toEqual({ c: 3, f: 3 });
     expect(json.throughput).toHaveLength(10);
     expect(new Date(json.nextDelayedAt).getTime()).toBeGreaterThan(Date.now() + 3_500_000);
     expect(json.jobSchedulers).toBe(0);
     expect(json.jobs.state).toBe('failed');
     expect(json.jobs.items).toHaveLength(3);
-    expect(json.jobs.items[0]).toMatchObject({ name: 'send', attemptsMade: 1, failedReason: expect.stringMatching(/smtp timeout|bad address/) });
+    expect(json.jobs.items[0]).toMatchObject({
+      name: 'send',
+      attemptsMade: 1,
+      failedReason: expect.stringMatching(/smtp timeout|bad address/),
+    });
   });
 
   it('prints the detail as text', async () => {
-    const run = await runCli(['queues', 'show', 'email', '--url', live.url, '--jobs', 'waiting', '--limit', '3']);
+    const run = await runCli([
+      'queues',
+      'show',
+      'email',
+      '--url',
+      live.url,
+      '--jobs',
+      'waiting',
+      '--limit',
+      '3',
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('redis-ops queues show  bull:email');
     expect(run.stdout).toMatch(/workers\s+1 worker\n\s+holder/);
@@ -164,7 +245,9 @@ describe('queues show', () => {
     const run = await runCli(['queues', 'show', 'emial', '--url', live.url]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('✖ no queue named "emial"');
-    expect(run.stderr).toContain('hint: queues here: bull:email, bull:flow-child, bull:flow-parent, myapp:jobs:reports');
+    expect(run.stderr).toContain(
+      'hint: queues here: bull:email, bull:flow-child, bull:flow-parent, myapp:jobs:reports',
+    );
   });
 
   it('ambiguous name: exit 2 listing the prefixes; --prefix picks one', async () => {
@@ -201,7 +284,10 @@ describe('queues: gates and bad input', () => {
   });
 
   it('bad flag values are usage errors', async () => {
-    for (const args of [['--max-failed', 'x'], ['--max-waiting-age', '-1']]) {
+    for (const args of [
+      ['--max-failed', 'x'],
+      ['--max-waiting-age', '-1'],
+    ]) {
       const run = await runCli(['queues', '--url', live.url, ...args]);
       expect(run.exitCode).toBe(2);
       expect(run.stderr).toMatch(/✖ invalid --max-/);

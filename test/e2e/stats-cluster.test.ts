@@ -18,7 +18,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const num = (text: string, key: string): number => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+const num = (text: string, key: string): number =>
+  Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
 
 describe('stats on a 3-primary cluster', () => {
   it('reads every primary; the totals equal the sum over the nodes', async () => {
@@ -33,9 +34,13 @@ describe('stats on a 3-primary cluster', () => {
     expect(json.totals.keys).toBe(keys);
     expect(json.totals.hits).toBe(sum('keyspace_hits'));
     expect(json.totals.misses).toBe(sum('keyspace_misses'));
-    expect(json.totals.hitRatio).toBe(Math.round((json.totals.hits / (json.totals.hits + json.totals.misses)) * 10000) / 10000);
+    expect(json.totals.hitRatio).toBe(
+      Math.round((json.totals.hits / (json.totals.hits + json.totals.misses)) * 10000) / 10000,
+    );
     for (const field of ['keys', 'hits', 'misses', 'usedMemory', 'opsPerSec'] as const) {
-      expect(json.totals[field]).toBe(json.nodes.reduce((s: number, n: Record<string, number>) => s + (n[field] ?? 0), 0));
+      expect(json.totals[field]).toBe(
+        json.nodes.reduce((s: number, n: Record<string, number>) => s + (n[field] ?? 0), 0),
+      );
     }
   });
 
@@ -53,7 +58,16 @@ describe('stats on a 3-primary cluster', () => {
     if (!stuck) throw new Error('no node');
     const admin = stuck.client();
     await admin.ping();
-    const proc = execa('node', [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, extendEnv: false, reject: false, stdin: 'ignore' });
+    const proc = execa(
+      'node',
+      [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'],
+      {
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
     let paused = false;
     proc.stdout?.on('data', () => {
       if (paused) return;

@@ -19,7 +19,8 @@ afterAll(async () => {
   await Promise.all([plain, noMemory].map((s) => s?.stop()));
 });
 
-const infoNumber = (text: string, key: string): number => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1]);
+const infoNumber = (text: string, key: string): number =>
+  Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1]);
 
 describe('stats: snapshot', () => {
   it('reports the hit ratio that INFO stats gives by hand', async () => {
@@ -36,22 +37,37 @@ describe('stats: snapshot', () => {
     expect(json.totals.hits).toBe(hits);
     expect(json.totals.misses).toBe(misses);
     expect(json.totals.hitRatio).toBe(Math.round((hits / (hits + misses)) * 10000) / 10000);
-    expect(json.server).toMatchObject({ engine: 'redis', mode: 'standalone', role: 'master', provider: 'local' });
+    expect(json.server).toMatchObject({
+      engine: 'redis',
+      mode: 'standalone',
+      role: 'master',
+      provider: 'local',
+    });
     expect(json.nodes).toHaveLength(1);
-    expect(json.nodes[0]).toMatchObject({ address: `127.0.0.1:${plain.port}`, role: 'master', keys: json.totals.keys });
+    expect(json.nodes[0]).toMatchObject({
+      address: `127.0.0.1:${plain.port}`,
+      role: 'master',
+      keys: json.totals.keys,
+    });
     expect(json.failedNodes).toEqual([]);
   });
 
   it('prints the sections with human-sized numbers', async () => {
     const run = await runCli(['stats', '--url', plain.url]);
     expect(run.exitCode).toBe(0);
-    for (const section of ['server', 'memory', 'cache', 'traffic', 'keyspace', 'persistence', 'replication']) expect(run.stdout).toMatch(new RegExp(`^${section} `, 'm'));
+    for (const section of ['server', 'memory', 'cache', 'traffic', 'keyspace', 'persistence', 'replication'])
+      expect(run.stdout).toMatch(new RegExp(`^${section} `, 'm'));
     expect(run.stdout).toMatch(/used [\d.]+ (KiB|MiB)/);
     expect(run.stdout).toMatch(/hit ratio [\d.]+%/);
   });
 
   it('bad flag values: one line with a hint, exit 2, nothing on stdout', async () => {
-    for (const args of [['--watch', 'abc'], ['--keys', '--depth', '0'], ['--count', '2'], ['--keys', '--top', 'x']]) {
+    for (const args of [
+      ['--watch', 'abc'],
+      ['--keys', '--depth', '0'],
+      ['--count', '2'],
+      ['--keys', '--top', 'x'],
+    ]) {
       const run = await runCli(['stats', '--url', plain.url, ...args]);
       expect(run.exitCode).toBe(2);
       expect(run.stdout).toBe('');
@@ -64,7 +80,16 @@ describe('stats --watch', () => {
   it('--count 2 --json: NDJSON rows whose counters match the traffic made between them', async () => {
     const c = plain.client();
     await c.set('w:1', 'x');
-    const proc = execa('node', [binPath, 'stats', '--url', plain.url, '--watch', '1', '--count', '2', '--json'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, extendEnv: false, reject: false, stdin: 'ignore' });
+    const proc = execa(
+      'node',
+      [binPath, 'stats', '--url', plain.url, '--watch', '1', '--count', '2', '--json'],
+      {
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
     let firstRow = false;
     const traffic = new Promise<void>((resolve) => {
       proc.stdout?.on('data', async () => {
@@ -81,7 +106,10 @@ describe('stats --watch', () => {
     const r = await proc;
     await traffic;
     expect(r.exitCode).toBe(0);
-    const rows = String(r.stdout).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = String(r.stdout)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ hits: 100, misses: 40, hitRatio: 0.7143, commands: 140 });
     expect(rows[1].opsPerSec).toBeCloseTo(140 / rows[1].seconds, 1);
@@ -89,7 +117,12 @@ describe('stats --watch', () => {
   });
 
   it('Ctrl-C ends cleanly with exit 0', async () => {
-    const proc = execa('node', [binPath, 'stats', '--url', plain.url, '--watch', '0.2'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, extendEnv: false, reject: false, stdin: 'ignore' });
+    const proc = execa('node', [binPath, 'stats', '--url', plain.url, '--watch', '0.2'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
     await new Promise<void>((resolve) => {
       let seen = '';
       proc.stdout?.on('data', (d: Buffer) => {
@@ -144,10 +177,21 @@ describe('stats --keys', () => {
   });
 
   it('--depth 2 and --match (glob characters as the user wrote them)', async () => {
-    const { json } = await runJson(['stats', '--url', plain.url, '--keys', '--depth', '2', '--match', 'cache:*']);
+    const { json } = await runJson([
+      'stats',
+      '--url',
+      plain.url,
+      '--keys',
+      '--depth',
+      '2',
+      '--match',
+      'cache:*',
+    ]);
     expect(json.namespaces).toEqual([expect.objectContaining({ prefix: 'cache:page:', keys: 300 })]);
     const glob = await runJson(['stats', '--url', plain.url, '--keys', '--match', 'glob\\[\\*\\?\\]*']);
-    expect(glob.json.namespaces.map((n: { prefix: string; keys: number }) => [n.prefix, n.keys])).toEqual([['glob[*?]\\:', 1]]);
+    expect(glob.json.namespaces.map((n: { prefix: string; keys: number }) => [n.prefix, n.keys])).toEqual([
+      ['glob[*?]\\:', 1],
+    ]);
   });
 
   it('--sample marks the figures as estimates scaled to DBSIZE', async () => {
@@ -171,7 +215,9 @@ describe('stats --keys', () => {
     const { json, run } = await runJson(['stats', '--url', url, '--keys']);
     expect(run.exitCode).toBe(0);
     expect(json.memoryKnown).toBe(false);
-    expect(json.namespaces).toEqual([{ prefix: 'm:', keys: 30, bytes: null, noTtlKeys: 30, types: { string: 30 } }]);
+    expect(json.namespaces).toEqual([
+      { prefix: 'm:', keys: 30, bytes: null, noTtlKeys: 30, types: { string: 30 } },
+    ]);
     expect(run.stdout).not.toContain('app-Secret-pw');
     const text = await runCli(['stats', '--url', url, '--keys']);
     expect(text.stdout).toMatch(/memory is unknown/);

@@ -11,7 +11,10 @@ const PASSWORD = 'tls-Bulk-pw-1';
 
 beforeAll(async () => {
   certs = makeCerts();
-  server = await startRedis({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca }, password: PASSWORD });
+  server = await startRedis({
+    tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca },
+    password: PASSWORD,
+  });
   const c = server.client();
   const p = c.pipeline();
   for (let i = 0; i < 300; i++) p.set(`cache:${i}`, 'v');
@@ -29,7 +32,9 @@ describe('bulk key work over TLS with a password', () => {
   it('stats --keys counts every namespace', async () => {
     const { json, run } = await runJson(['stats', '--keys', '--url', url(), '--cacert', certs.ca]);
     expect(run.exitCode).toBe(0);
-    const byPrefix = Object.fromEntries(json.namespaces.map((n: { prefix: string; keys: number }) => [n.prefix, n.keys]));
+    const byPrefix = Object.fromEntries(
+      json.namespaces.map((n: { prefix: string; keys: number }) => [n.prefix, n.keys]),
+    );
     expect(byPrefix).toEqual({ 'cache:': 300, 'keep:': 200 });
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });

@@ -21,22 +21,65 @@ function run(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
 }
 
-function issue(dir: string, name: string, cn: string, san: string, days: number): { cert: string; key: string } {
+function issue(
+  dir: string,
+  name: string,
+  cn: string,
+  san: string,
+  days: number,
+): { cert: string; key: string } {
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const cert = join(dir, `${name}.crt`);
   const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n`);
+  writeFileSync(
+    ext,
+    `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n`,
+  );
   run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], dir);
   run(['req', '-new', '-key', key, '-subj', `/CN=${cn}`, '-out', csr], dir);
-  run(['x509', '-req', '-in', csr, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', String(days), '-extfile', ext, '-out', cert], dir);
+  run(
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      String(days),
+      '-extfile',
+      ext,
+      '-out',
+      cert,
+    ],
+    dir,
+  );
   return { cert, key };
 }
 
 export function makeCerts(): TestCerts {
   const dir = mkdtempSync(join(tmpdir(), 'redis-ops-certs-'));
   run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
-  run(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=redis-ops test CA', '-days', '30', '-out', 'ca.crt'], dir);
+  run(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-subj',
+      '/CN=redis-ops test CA',
+      '-days',
+      '30',
+      '-out',
+      'ca.crt',
+    ],
+    dir,
+  );
   return {
     dir,
     ca: join(dir, 'ca.crt'),

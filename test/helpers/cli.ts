@@ -19,7 +19,10 @@ export interface CliRun {
  * Spawn the built CLI with a clean environment (only PATH and what the test passes), no stdin,
  * in a given cwd; never inherits REDIS_URL or a .env from the developer's machine.
  */
-export async function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<CliRun> {
   // Run the bin file itself, so its shebang is tested too.
   const r = await execa(binPath, args, {
     cwd: opts.cwd ?? emptyDir,
@@ -34,7 +37,10 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
 }
 
-export async function runJson<T = any>(args: string[], opts: Parameters<typeof runCli>[1] = {}): Promise<{ json: T; run: CliRun }> {
+export async function runJson<T = any>(
+  args: string[],
+  opts: Parameters<typeof runCli>[1] = {},
+): Promise<{ json: T; run: CliRun }> {
   const run = await runCli([...args, '--json'], opts);
   let json: T;
   try {

@@ -13,7 +13,14 @@ export interface TestCluster {
 
 export async function startCluster(opts: RedisServerOptions = {}, size = 3): Promise<TestCluster> {
   const nodes = await Promise.all(Array.from({ length: size }, () => startRedis({ ...opts, cluster: true })));
-  const args = ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'];
+  const args = [
+    '--cluster',
+    'create',
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas',
+    '0',
+    '--cluster-yes',
+  ];
   if (opts.password) args.push('-a', opts.password, '--no-auth-warning');
   if (opts.tls) args.push('--tls', '--cacert', opts.tls.ca);
   execFileSync('redis-cli', args, { stdio: 'ignore', timeout: 30_000 });
@@ -35,7 +42,10 @@ export async function startCluster(opts: RedisServerOptions = {}, size = 3): Pro
     url: first.url,
     client() {
       const tls = opts.tls ? { ca: [readFileSync(opts.tls.ca)], servername: 'localhost' } : undefined;
-      const c = new Cluster([{ host: '127.0.0.1', port: first.port }], { redisOptions: { password: opts.password, tls }, dnsLookup: (a, cb) => cb(null, a) });
+      const c = new Cluster([{ host: '127.0.0.1', port: first.port }], {
+        redisOptions: { password: opts.password, tls },
+        dnsLookup: (a, cb) => cb(null, a),
+      });
       c.on('error', () => undefined);
       clients.push(c);
       return c;

@@ -25,6 +25,8 @@ export function lintCompose(file: string, opts: { userFile?: boolean } = {}): st
     debug: false,
     exclude: [],
   });
-  const results = linter.lintFiles([file], false) as Array<{ messages: Array<{ rule: string; message: string }> }>;
+  const results = linter.lintFiles([file], false) as Array<{
+    messages: Array<{ rule: string; message: string }>;
+  }>;
   return results.flatMap((r) => r.messages.map((m) => `${m.rule}: ${m.message}`));
 }

@@ -44,6 +44,10 @@ export function makeFakeDocker(): FakeDocker {
   return {
     binDir,
     log,
-    calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]),
+    calls: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string[]),
   };
 }

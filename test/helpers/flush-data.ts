@@ -8,7 +8,8 @@ import type { Cluster, Redis } from 'ioredis';
 export const PREFIX = 'cache:page:[v1]:';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
-const inside = (tail: string | Buffer): Buffer => Buffer.concat([b(PREFIX), typeof tail === 'string' ? b(tail) : tail]);
+const inside = (tail: string | Buffer): Buffer =>
+  Buffer.concat([b(PREFIX), typeof tail === 'string' ? b(tail) : tail]);
 
 export function trickyInside(): Buffer[] {
   return [

@@ -79,14 +79,26 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
     'protected-mode no',
   ];
   if (opts.tls) {
-    lines.push('port 0', `tls-port ${port}`, `tls-cert-file ${opts.tls.cert}`, `tls-key-file ${opts.tls.key}`, `tls-ca-cert-file ${opts.tls.ca}`, 'tls-auth-clients no');
+    lines.push(
+      'port 0',
+      `tls-port ${port}`,
+      `tls-cert-file ${opts.tls.cert}`,
+      `tls-key-file ${opts.tls.key}`,
+      `tls-ca-cert-file ${opts.tls.ca}`,
+      'tls-auth-clients no',
+    );
     if (opts.cluster) lines.push('tls-cluster yes');
   } else {
     lines.push(`port ${port}`);
   }
   if (opts.password) lines.push(`requirepass "${opts.password}"`);
   if (opts.noConfig) lines.push('rename-command CONFIG ""');
-  if (opts.cluster) lines.push('cluster-enabled yes', `cluster-config-file ${join(dir, 'nodes.conf')}`, 'cluster-node-timeout 5000');
+  if (opts.cluster)
+    lines.push(
+      'cluster-enabled yes',
+      `cluster-config-file ${join(dir, 'nodes.conf')}`,
+      'cluster-node-timeout 5000',
+    );
   lines.push(...(opts.config ?? []));
   for (const rule of opts.acl ?? []) lines.push(rule);
   const confPath = join(dir, 'redis.conf');
@@ -137,7 +149,6 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
   live.add(server);
   return server;
 }
-
 
 /** A TCP listener that accepts connections and never says a word (a black hole). */
 export async function startSilentListener(): Promise<{ port: number; stop(): Promise<void> }> {

@@ -2,16 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { checkHashTags, checkScripting, checkVersion } from '../../src/doctor/bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from '../../src/doctor/clients.js';
 import { describeUse, fitnessIds, runFitness, skipFitness } from '../../src/doctor/fitness.js';
-import { checkEvictions, checkFragmentation, checkMaxmemory, checkOom, checkPolicy, checkUsage } from '../../src/doctor/memory.js';
+import {
+  checkEvictions,
+  checkFragmentation,
+  checkMaxmemory,
+  checkOom,
+  checkPolicy,
+  checkUsage,
+} from '../../src/doctor/memory.js';
 import { checkPersistQueue, checkPersistStatus, checkReplication } from '../../src/doctor/persistence.js';
 import { checkAuth, checkProviderFit } from '../../src/doctor/security.js';
 import { makeFacts, queue } from './doctor-facts.js';
 
-const blocked = { values: {}, unavailable: "CONFIG is blocked or renamed on this server (ERR unknown command 'CONFIG')" };
+const blocked = {
+  values: {},
+  unavailable: "CONFIG is blocked or renamed on this server (ERR unknown command 'CONFIG')",
+};
 
 describe('mem.policy', () => {
   it('queue: noeviction passes, anything else fails quoting BullMQ', () => {
-    expect(checkPolicy(makeFacts({ use: 'queue', infoOver: { maxmemory_policy: 'noeviction' } })).status).toBe('pass');
+    expect(
+      checkPolicy(makeFacts({ use: 'queue', infoOver: { maxmemory_policy: 'noeviction' } })).status,
+    ).toBe('pass');
     const r = checkPolicy(makeFacts({ use: 'queue', infoOver: { maxmemory_policy: 'allkeys-lru' } }));
     expect(r.status).toBe('fail');
     expect(r.message).toContain('IMPORTANT! Eviction policy is allkeys-lru. It should be "noeviction"');
@@ -19,10 +31,16 @@ describe('mem.policy', () => {
   it('cache: allkeys-* pass, noeviction warns, volatile-* warns when most keys have no TTL', () => {
     expect(checkPolicy(makeFacts({ infoOver: { maxmemory_policy: 'allkeys-lfu' } })).status).toBe('pass');
     expect(checkPolicy(makeFacts({ infoOver: { maxmemory_policy: 'noeviction' } })).status).toBe('warn');
-    const noTtl = checkPolicy(makeFacts({ infoOver: { maxmemory_policy: 'volatile-lru', db0: 'keys=100,expires=10,avg_ttl=0' } }));
+    const noTtl = checkPolicy(
+      makeFacts({ infoOver: { maxmemory_policy: 'volatile-lru', db0: 'keys=100,expires=10,avg_ttl=0' } }),
+    );
     expect(noTtl.status).toBe('warn');
     expect(noTtl.message).toMatch(/90% of the keys have no TTL/);
-    expect(checkPolicy(makeFacts({ infoOver: { maxmemory_policy: 'volatile-lru', db0: 'keys=100,expires=90,avg_ttl=0' } })).status).toBe('pass');
+    expect(
+      checkPolicy(
+        makeFacts({ infoOver: { maxmemory_policy: 'volatile-lru', db0: 'keys=100,expires=90,avg_ttl=0' } }),
+      ).status,
+    ).toBe('pass');
   });
   it('both on one instance: warn with noeviction (two instances), fail otherwise', () => {
     const r = checkPolicy(makeFacts({ use: 'both', infoOver: { maxmemory_policy: 'noeviction' } }));
@@ -31,15 +49,30 @@ describe('mem.policy', () => {
     expect(checkPolicy(makeFacts({ use: 'both' })).status).toBe('fail');
   });
   it('provider rules: ElastiCache serverless + queue fails; ElastiCache + queue hints at a parameter group', () => {
-    const sls = checkPolicy(makeFacts({ use: 'queue', provider: 'elasticache-serverless', infoOver: { maxmemory_policy: 'volatile-lru' } }));
+    const sls = checkPolicy(
+      makeFacts({
+        use: 'queue',
+        provider: 'elasticache-serverless',
+        infoOver: { maxmemory_policy: 'volatile-lru' },
+      }),
+    );
     expect(sls.status).toBe('fail');
     expect(sls.message).toMatch(/fixes the eviction policy at volatile-lru/);
-    const ec = checkPolicy(makeFacts({ use: 'queue', provider: 'elasticache', infoOver: { maxmemory_policy: 'volatile-lru' } }));
+    const ec = checkPolicy(
+      makeFacts({ use: 'queue', provider: 'elasticache', infoOver: { maxmemory_policy: 'volatile-lru' } }),
+    );
     expect(ec.status).toBe('fail');
     expect(ec.hint).toMatch(/custom parameter group/);
   });
   it('unknown policy (Upstash: not in INFO, CONFIG GET empty) is skip with the reason, never fail', () => {
-    const r = checkPolicy(makeFacts({ use: 'queue', provider: 'upstash', infoOver: { maxmemory_policy: undefined as unknown as string }, config: { values: {}, unavailable: 'CONFIG GET answers empty on this server' } }));
+    const r = checkPolicy(
+      makeFacts({
+        use: 'queue',
+        provider: 'upstash',
+        infoOver: { maxmemory_policy: undefined as unknown as string },
+        config: { values: {}, unavailable: 'CONFIG GET answers empty on this server' },
+      }),
+    );
     expect(r.status).toBe('skip');
     expect(r.message).toMatch(/CONFIG GET answers empty/);
   });
@@ -55,7 +88,9 @@ describe('memory', () => {
   it('mem.maxmemory: unset on a local server warns, set passes, unset elsewhere passes', () => {
     expect(checkMaxmemory(makeFacts({ infoOver: { maxmemory: '0' } })).status).toBe('warn');
     expect(checkMaxmemory(makeFacts()).status).toBe('pass');
-    expect(checkMaxmemory(makeFacts({ provider: 'generic', infoOver: { maxmemory: '0' } })).status).toBe('pass');
+    expect(checkMaxmemory(makeFacts({ provider: 'generic', infoOver: { maxmemory: '0' } })).status).toBe(
+      'pass',
+    );
   });
   it('mem.usage: > 80% warns, > 95% fails, no limit skips', () => {
     expect(checkUsage(makeFacts({ infoOver: { used_memory: '50000000' } })).status).toBe('pass');
@@ -76,12 +111,50 @@ describe('memory', () => {
     expect(cache.message).toMatch(/5 keys were evicted/);
   });
   it('mem.fragmentation: only with > 10 MB involved; < 1 means swapping', () => {
-    expect(checkFragmentation(makeFacts({ infoOver: { mem_fragmentation_ratio: '12', mem_fragmentation_bytes: '11000000', used_memory: '900000' } })).status).toBe('pass');
-    expect(checkFragmentation(makeFacts({ infoOver: { mem_fragmentation_ratio: '1.8', mem_fragmentation_bytes: '80000000', used_memory: '100000000' } })).status).toBe('warn');
-    const swap = checkFragmentation(makeFacts({ infoOver: { mem_fragmentation_ratio: '0.7', mem_fragmentation_bytes: '-30000000', used_memory: '100000000' } }));
+    expect(
+      checkFragmentation(
+        makeFacts({
+          infoOver: {
+            mem_fragmentation_ratio: '12',
+            mem_fragmentation_bytes: '11000000',
+            used_memory: '900000',
+          },
+        }),
+      ).status,
+    ).toBe('pass');
+    expect(
+      checkFragmentation(
+        makeFacts({
+          infoOver: {
+            mem_fragmentation_ratio: '1.8',
+            mem_fragmentation_bytes: '80000000',
+            used_memory: '100000000',
+          },
+        }),
+      ).status,
+    ).toBe('warn');
+    const swap = checkFragmentation(
+      makeFacts({
+        infoOver: {
+          mem_fragmentation_ratio: '0.7',
+          mem_fragmentation_bytes: '-30000000',
+          used_memory: '100000000',
+        },
+      }),
+    );
     expect(swap.status).toBe('warn');
     expect(swap.message).toMatch(/swapped/);
-    expect(checkFragmentation(makeFacts({ infoOver: { mem_fragmentation_ratio: '1.2', mem_fragmentation_bytes: '20000000', used_memory: '100000000' } })).status).toBe('pass');
+    expect(
+      checkFragmentation(
+        makeFacts({
+          infoOver: {
+            mem_fragmentation_ratio: '1.2',
+            mem_fragmentation_bytes: '20000000',
+            used_memory: '100000000',
+          },
+        }),
+      ).status,
+    ).toBe('pass');
   });
 });
 
@@ -92,26 +165,56 @@ describe('persistence and replication', () => {
     expect(r.status).toBe('fail');
     expect(r.message).toContain('rdb_last_bgsave_status:err');
     const up = makeFacts();
-    for (const k of ['rdb_last_bgsave_status', 'aof_last_write_status', 'aof_last_bgrewrite_status']) delete up.info[k];
+    for (const k of ['rdb_last_bgsave_status', 'aof_last_write_status', 'aof_last_bgrewrite_status'])
+      delete up.info[k];
     expect(checkPersistStatus(up).status).toBe('skip');
   });
   it('persist.queue: queue without AOF warns; AOF everysec passes; cache skips', () => {
     expect(checkPersistQueue(makeFacts({ use: 'queue' })).status).toBe('warn');
-    expect(checkPersistQueue(makeFacts({ use: 'queue', infoOver: { aof_enabled: '1' } })).status).toBe('pass');
+    expect(checkPersistQueue(makeFacts({ use: 'queue', infoOver: { aof_enabled: '1' } })).status).toBe(
+      'pass',
+    );
     expect(checkPersistQueue(makeFacts()).status).toBe('skip');
   });
   it('repl.link: link down fails, lag > 10 s warns, no replicas skips', () => {
-    expect(checkReplication(makeFacts({ infoOver: { role: 'slave', master_host: '10.0.0.1', master_port: '6379', master_link_status: 'down' } })).status).toBe('fail');
-    expect(checkReplication(makeFacts({ infoOver: { role: 'slave', master_link_status: 'up', master_last_io_seconds_ago: '30' } })).status).toBe('warn');
+    expect(
+      checkReplication(
+        makeFacts({
+          infoOver: {
+            role: 'slave',
+            master_host: '10.0.0.1',
+            master_port: '6379',
+            master_link_status: 'down',
+          },
+        }),
+      ).status,
+    ).toBe('fail');
+    expect(
+      checkReplication(
+        makeFacts({
+          infoOver: { role: 'slave', master_link_status: 'up', master_last_io_seconds_ago: '30' },
+        }),
+      ).status,
+    ).toBe('warn');
     expect(checkReplication(makeFacts()).status).toBe('skip');
-    expect(checkReplication(makeFacts({ infoOver: { slave0: 'ip=10.0.0.2,port=6379,state=online,offset=1,lag=0' } })).status).toBe('pass');
-    expect(checkReplication(makeFacts({ infoOver: { slave0: 'ip=10.0.0.2,port=6379,state=online,offset=1,lag=20' } })).status).toBe('warn');
+    expect(
+      checkReplication(
+        makeFacts({ infoOver: { slave0: 'ip=10.0.0.2,port=6379,state=online,offset=1,lag=0' } }),
+      ).status,
+    ).toBe('pass');
+    expect(
+      checkReplication(
+        makeFacts({ infoOver: { slave0: 'ip=10.0.0.2,port=6379,state=online,offset=1,lag=20' } }),
+      ).status,
+    ).toBe('warn');
   });
 });
 
 describe('clients, security, latency', () => {
   it('clients.headroom and clients.rejected', () => {
-    expect(checkHeadroom(makeFacts({ infoOver: { connected_clients: '90', maxclients: '100' } })).status).toBe('warn');
+    expect(
+      checkHeadroom(makeFacts({ infoOver: { connected_clients: '90', maxclients: '100' } })).status,
+    ).toBe('warn');
     expect(checkHeadroom(makeFacts()).status).toBe('pass');
     expect(checkRejected(makeFacts({ infoOver: { rejected_connections: '2' } })).status).toBe('warn');
     expect(checkRejected(makeFacts()).status).toBe('pass');
@@ -119,31 +222,56 @@ describe('clients, security, latency', () => {
   it('sec.auth: no password on a public host fails; loopback-only passes; bind 0.0.0.0 fails; CONFIG blocked skips', () => {
     expect(checkAuth(makeFacts({ host: 'redis.example.com', provider: 'generic' })).status).toBe('fail');
     expect(checkAuth(makeFacts()).status).toBe('pass');
-    expect(checkAuth(makeFacts({ config: { values: { bind: '0.0.0.0' }, unavailable: null } })).status).toBe('fail');
-    expect(checkAuth(makeFacts({ config: { values: { bind: '* -::*' }, unavailable: null } })).status).toBe('fail');
+    expect(checkAuth(makeFacts({ config: { values: { bind: '0.0.0.0' }, unavailable: null } })).status).toBe(
+      'fail',
+    );
+    expect(checkAuth(makeFacts({ config: { values: { bind: '* -::*' }, unavailable: null } })).status).toBe(
+      'fail',
+    );
     const s = checkAuth(makeFacts({ config: blocked }));
     expect(s.status).toBe('skip');
     expect(s.message).toMatch(/CONFIG is blocked/);
     expect(checkAuth(makeFacts({ hasPassword: true, host: 'redis.example.com' })).status).toBe('pass');
   });
   it('latency.slowlog names the top commands; SLOWLOG unavailable skips', () => {
-    const r = checkSlowlog(makeFacts({ slowlog: { entries: [{ durationUs: 20000, command: 'KEYS' }, { durationUs: 15000, command: 'KEYS' }, { durationUs: 12000, command: 'HGETALL' }], unavailable: null } }));
+    const r = checkSlowlog(
+      makeFacts({
+        slowlog: {
+          entries: [
+            { durationUs: 20000, command: 'KEYS' },
+            { durationUs: 15000, command: 'KEYS' },
+            { durationUs: 12000, command: 'HGETALL' },
+          ],
+          unavailable: null,
+        },
+      }),
+    );
     expect(r.status).toBe('warn');
-    expect(r.message).toMatch(/3 slow log entries slower than 10000 µs \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1/);
-    expect(checkSlowlog(makeFacts({ slowlog: { entries: [], unavailable: 'SLOWLOG is not available: x' } })).status).toBe('skip');
+    expect(r.message).toMatch(
+      /3 slow log entries slower than 10000 µs \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1/,
+    );
+    expect(
+      checkSlowlog(makeFacts({ slowlog: { entries: [], unavailable: 'SLOWLOG is not available: x' } }))
+        .status,
+    ).toBe('skip');
   });
   it('provider.fit: Upstash + queue warns about polling cost', () => {
     const r = checkProviderFit(makeFacts({ use: 'queue', provider: 'upstash' }));
     expect(r.status).toBe('warn');
     expect(r.message).toMatch(/poll/);
     expect(checkProviderFit(makeFacts({ provider: 'upstash' })).status).toBe('pass');
-    expect(checkProviderFit(makeFacts({ use: 'queue', provider: 'elasticache-serverless' })).status).toBe('fail');
+    expect(checkProviderFit(makeFacts({ use: 'queue', provider: 'elasticache-serverless' })).status).toBe(
+      'fail',
+    );
   });
 });
 
 describe('bullmq', () => {
   it('bullmq.version: < 5 fails, < 6.2 warns, Valkey not judged by Redis numbers', () => {
-    const v = (version: string, engine: 'redis' | 'valkey' = 'redis') => checkVersion(makeFacts({ use: 'queue', server: { engine, version, mode: 'standalone', role: 'master' } })).status;
+    const v = (version: string, engine: 'redis' | 'valkey' = 'redis') =>
+      checkVersion(
+        makeFacts({ use: 'queue', server: { engine, version, mode: 'standalone', role: 'master' } }),
+      ).status;
     expect(v('4.0.14')).toBe('fail');
     expect(v('6.0.9')).toBe('warn');
     expect(v('7.2.4')).toBe('pass');
@@ -151,15 +279,30 @@ describe('bullmq', () => {
   });
   it('bullmq.scripting: denied EVAL fails, unknown skips', () => {
     expect(checkScripting(makeFacts({ use: 'queue' })).status).toBe('pass');
-    const r = checkScripting(makeFacts({ use: 'queue', username: 'app', scripting: { denied: ['EVAL', 'EVALSHA'], method: 'acl-dryrun', unavailable: null } }));
+    const r = checkScripting(
+      makeFacts({
+        use: 'queue',
+        username: 'app',
+        scripting: { denied: ['EVAL', 'EVALSHA'], method: 'acl-dryrun', unavailable: null },
+      }),
+    );
     expect(r.status).toBe('fail');
     expect(r.hint).toMatch(/ACL SETUSER app \+@scripting/);
-    expect(checkScripting(makeFacts({ use: 'queue', scripting: { denied: [], method: 'eval', unavailable: 'x' } })).status).toBe('skip');
+    expect(
+      checkScripting(makeFacts({ use: 'queue', scripting: { denied: [], method: 'eval', unavailable: 'x' } }))
+        .status,
+    ).toBe('skip');
   });
   it('bullmq.hashtags: on a cluster every queue needs a {hash tag}', () => {
-    const tagged = makeFacts({ use: 'queue', isCluster: true, queues: [queue('{app}:emails'), queue('{app}:sms')] });
+    const tagged = makeFacts({
+      use: 'queue',
+      isCluster: true,
+      queues: [queue('{app}:emails'), queue('{app}:sms')],
+    });
     expect(checkHashTags(tagged).status).toBe('pass');
-    const r = checkHashTags(makeFacts({ use: 'queue', isCluster: true, queues: [queue('{app}:emails'), queue('bull:sms')] }));
+    const r = checkHashTags(
+      makeFacts({ use: 'queue', isCluster: true, queues: [queue('{app}:emails'), queue('bull:sms')] }),
+    );
     expect(r.status).toBe('fail');
     expect(r.message).toMatch(/1 of 2 queues have no \{hash tag\}.*bull:sms/);
     expect(checkHashTags(makeFacts({ use: 'queue', queues: [queue('bull:sms')] })).status).toBe('skip');
@@ -172,8 +315,14 @@ describe('the catalogue', () => {
     expect(skipFitness('not reached').every((c) => c.status === 'skip')).toBe(true);
   });
   it('says how the use was decided', () => {
-    expect(describeUse(makeFacts({ useSource: 'inferred', use: 'queue', queues: [queue('bull:a'), queue('bull:b')] })).reason).toMatch(/inferred queue: 2 BullMQ queues found/);
-    expect(describeUse(makeFacts({ useSource: 'inferred', queues: [] })).reason).toMatch(/inferred cache: no BullMQ queues/);
+    expect(
+      describeUse(
+        makeFacts({ useSource: 'inferred', use: 'queue', queues: [queue('bull:a'), queue('bull:b')] }),
+      ).reason,
+    ).toMatch(/inferred queue: 2 BullMQ queues found/);
+    expect(describeUse(makeFacts({ useSource: 'inferred', queues: [] })).reason).toMatch(
+      /inferred cache: no BullMQ queues/,
+    );
     expect(describeUse(makeFacts({ use: 'both' })).reason).toBe('--use both');
   });
 });

@@ -38,7 +38,10 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
     isCluster: false,
     use: 'cache',
     useSource: 'flag',
-    config: { values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' }, unavailable: null },
+    config: {
+      values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
+      unavailable: null,
+    },
     slowlog: { entries: [], unavailable: null },
     scripting: { denied: [], method: 'acl-dryrun', unavailable: null },
     queues: [],
@@ -49,5 +52,12 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
 
 export const queue = (base: string): DiscoveredQueue => {
   const [prefix, ...name] = base.split(':');
-  return { base, prefix: prefix ?? '', name: name.join(':'), version: 'bullmq:6.7.0', node: 0, split: 'guess' };
+  return {
+    base,
+    prefix: prefix ?? '',
+    name: name.join(':'),
+    version: 'bullmq:6.7.0',
+    node: 0,
+    split: 'guess',
+  };
 };

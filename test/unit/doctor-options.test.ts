@@ -6,8 +6,14 @@ describe('doctor flags → settings', () => {
   const table: Array<[object, object]> = [
     [{}, { waitSeconds: 0, format: 'text', gate: {} }],
     [{ json: true }, { format: 'json' }],
-    [{ format: 'junit', failOn: 'warn', use: 'queue', wait: '30' }, { format: 'junit', failOn: 'warn', use: 'queue', waitSeconds: 30 }],
-    [{ minHitRatio: '0.8', maxMemoryPct: '90', maxFailedJobs: '0', maxWaitingAge: '300' }, { gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 0, maxWaitingAgeSeconds: 300 } }],
+    [
+      { format: 'junit', failOn: 'warn', use: 'queue', wait: '30' },
+      { format: 'junit', failOn: 'warn', use: 'queue', waitSeconds: 30 },
+    ],
+    [
+      { minHitRatio: '0.8', maxMemoryPct: '90', maxFailedJobs: '0', maxWaitingAge: '300' },
+      { gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 0, maxWaitingAgeSeconds: 300 } },
+    ],
   ];
   it.each(table)('%o', (flags, expected) => {
     expect(parseDoctorFlags(flags)).toMatchObject(expected);

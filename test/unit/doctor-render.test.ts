@@ -3,12 +3,20 @@ import type { DoctorResult } from '../../src/commands/doctor/index.js';
 import { renderDoctor, toDoctorJson } from '../../src/commands/doctor/render.js';
 import { fail, pass, summarize, warn } from '../../src/doctor/types.js';
 
-const checks = [pass('conn.tcp', 'open'), warn('mem.maxmemory', 'not set', 'set it'), fail('mem.policy', 'allkeys-lru', 'set noeviction')];
+const checks = [
+  pass('conn.tcp', 'open'),
+  warn('mem.maxmemory', 'not set', 'set it'),
+  fail('mem.policy', 'allkeys-lru', 'set noeviction'),
+];
 const result: DoctorResult = {
   target: 'redis://127.0.0.1:6379',
   provider: 'local',
   server: { engine: 'redis', version: '7.0.15', mode: 'standalone', role: 'master' },
-  use: { value: 'queue', source: 'inferred', reason: 'inferred queue: 1 BullMQ queue found (pass --use to override)' },
+  use: {
+    value: 'queue',
+    source: 'inferred',
+    reason: 'inferred queue: 1 BullMQ queue found (pass --use to override)',
+  },
   failOn: 'fail',
   checks,
   summary: summarize(checks),

@@ -4,11 +4,17 @@ import { encodePacked } from '../../src/redis/resp-pipe.js';
 import { KeyStore, packKeys, unpackKeys } from '../../src/redis/key-store.js';
 
 describe('KeyStore', () => {
-  const keys = (n: number, prefix = 'k'): Buffer[] => Array.from({ length: n }, (_, i) => Buffer.from(`${prefix}${i}`));
+  const keys = (n: number, prefix = 'k'): Buffer[] =>
+    Array.from({ length: n }, (_, i) => Buffer.from(`${prefix}${i}`));
 
   it('gives back exactly the keys it kept, binary ones included, in batches', () => {
     const store = new KeyStore(1 << 20);
-    const odd = [Buffer.from([0xff, 0x00, 0x0a]), Buffer.from('with space'), Buffer.alloc(0), Buffer.from('ü"\'')];
+    const odd = [
+      Buffer.from([0xff, 0x00, 0x0a]),
+      Buffer.from('with space'),
+      Buffer.alloc(0),
+      Buffer.from('ü"\''),
+    ];
     store.add(keys(5));
     store.add(odd);
     const packs = [...store.packs(4)];
@@ -32,7 +38,9 @@ describe('KeyStore', () => {
 describe('encodePacked', () => {
   it('writes RESP for a command over packed binary keys', () => {
     const pack = packKeys([Buffer.from('a b'), Buffer.alloc(0), Buffer.from([0xff, 0x0d, 0x0a])]);
-    expect(encodePacked('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe('*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n');
+    expect(encodePacked('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe(
+      '*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n',
+    );
   });
 });
 

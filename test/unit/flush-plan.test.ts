@@ -37,7 +37,8 @@ describe('planFlush', () => {
     expect(usage(() => planFlush(['cache:', ''], undefined)).exitCode).toBe(2);
     expect(usage(() => planFlush([], undefined)).message).toBe('no prefix given');
     expect(usage(() => planFlush([], '')).message).toBe('the pattern is empty');
-    for (const p of ['*', '**', '?*', '*?', '*?*']) expect(usage(() => planFlush([], p)).message).toContain('matches every key');
+    for (const p of ['*', '**', '?*', '*?', '*?*'])
+      expect(usage(() => planFlush([], p)).message).toContain('matches every key');
     expect(usage(() => planFlush(['a:'], 'b*')).message).toBe('give either prefixes or --pattern, not both');
   });
 

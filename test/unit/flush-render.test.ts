@@ -52,7 +52,10 @@ describe('toFlushJson', () => {
   });
 
   it('has pattern null when several prefixes gave several patterns', () => {
-    const json = toFlushJson({ ...base, prefixes: ['a:', 'b:'], patterns: ['a:*', 'b:*'] }) as { pattern: unknown; patterns: unknown };
+    const json = toFlushJson({ ...base, prefixes: ['a:', 'b:'], patterns: ['a:*', 'b:*'] }) as {
+      pattern: unknown;
+      patterns: unknown;
+    };
     expect(json.pattern).toBeNull();
     expect(json.patterns).toEqual(['a:*', 'b:*']);
   });
@@ -60,7 +63,9 @@ describe('toFlushJson', () => {
 
 describe('renderFlush', () => {
   it('a finished flush on one node', () => {
-    expect(renderFlush(base)).toBe('✔ deleted 200,000 keys matching cache:page:\\[v1\\]:* on 1 node in 812 ms');
+    expect(renderFlush(base)).toBe(
+      '✔ deleted 200,000 keys matching cache:page:\\[v1\\]:* on 1 node in 812 ms',
+    );
   });
 
   it('a cluster flush lists nodes and keys already gone', () => {
@@ -88,9 +93,9 @@ describe('renderFlush', () => {
     expect(renderFlush({ ...base, status: 'interrupted', deleted: 1234, durationMs: 2500 })).toBe(
       '⚠ interrupted: deleted 1,234 of 200,000 matching keys in 2.50 s; run the same command again to finish',
     );
-    expect(renderFlush({ ...base, status: 'connection-lost', deleted: 10, error: 'Connection is closed.' })).toContain(
-      '⚠ connection lost (Connection is closed.): deleted 10 of 200,000 matching keys',
-    );
+    expect(
+      renderFlush({ ...base, status: 'connection-lost', deleted: 10, error: 'Connection is closed.' }),
+    ).toContain('⚠ connection lost (Connection is closed.): deleted 10 of 200,000 matching keys');
   });
 
   it('max-keys says nothing was deleted', () => {
@@ -115,8 +120,17 @@ describe('renderSurvey', () => {
 
 describe('progressLine', () => {
   it('counting, then deleting with a rate and per node counts', () => {
-    const s = { phase: 'counting' as const, labels: ['a:1', 'b:2'], scanned: [1000, 3000], deleted: [0, 0], startedMs: 0, nowMs: 2000 };
+    const s = {
+      phase: 'counting' as const,
+      labels: ['a:1', 'b:2'],
+      scanned: [1000, 3000],
+      deleted: [0, 0],
+      startedMs: 0,
+      nowMs: 2000,
+    };
     expect(progressLine(s)).toBe('counting: 4,000 keys match · 2,000 keys/s · a:1 1,000 · b:2 3,000');
-    expect(progressLine({ ...s, phase: 'deleting', deleted: [500, 1500] })).toBe('deleting: 2,000 of 4,000 · 1,000 keys/s · a:1 500 · b:2 1,500');
+    expect(progressLine({ ...s, phase: 'deleting', deleted: [500, 1500] })).toBe(
+      'deleting: 2,000 of 4,000 · 1,000 keys/s · a:1 500 · b:2 1,500',
+    );
   });
 });

@@ -14,7 +14,13 @@ const select = vi.mocked(askSelect);
 const input = vi.mocked(askInput);
 const confirm = vi.mocked(askConfirm);
 
-const ctx = (cwd: string, tty = true): RunContext => ({ cwd, env: {}, stdinIsTTY: tty, stdoutIsTTY: false, stderrIsTTY: false });
+const ctx = (cwd: string, tty = true): RunContext => ({
+  cwd,
+  env: {},
+  stdinIsTTY: tty,
+  stdoutIsTTY: false,
+  stderrIsTTY: false,
+});
 const project = (): string => mkdtempSync(join(tmpdir(), 'redis-ops-init-ask-'));
 
 beforeEach(() => {
@@ -30,13 +36,35 @@ describe('init on a terminal asks what the flags did not say', () => {
     confirm.mockResolvedValueOnce(true).mockResolvedValueOnce(false); // password, start now
     const dir = project();
     const r = await init({}, ctx(dir));
-    expect(select.mock.calls.map((c) => c[0])).toEqual(['Where does Redis run in production?', 'What is it for?', 'Profile?']);
-    expect(input.mock.calls.map((c) => [c[0], c[1]?.default])).toEqual([['Compose service name:', 'redis'], ['Port on 127.0.0.1:', '6379'], ['maxmemory:', '1gb']]);
-    expect(confirm.mock.calls.map((c) => c[0])).toEqual(['Generate a strong password (kept in .env)?', 'Start it now?']);
+    expect(select.mock.calls.map((c) => c[0])).toEqual([
+      'Where does Redis run in production?',
+      'What is it for?',
+      'Profile?',
+    ]);
+    expect(input.mock.calls.map((c) => [c[0], c[1]?.default])).toEqual([
+      ['Compose service name:', 'redis'],
+      ['Port on 127.0.0.1:', '6379'],
+      ['maxmemory:', '1gb'],
+    ]);
+    expect(confirm.mock.calls.map((c) => c[0])).toEqual([
+      'Generate a strong password (kept in .env)?',
+      'Start it now?',
+    ]);
     expect(r).toMatchObject({ use: 'queue', profile: 'prod', up: null });
-    expect(r.services).toEqual([{ name: 'jobs', role: 'queue', port: 6500, url: 'redis://default:***@127.0.0.1:6500', urlVar: 'REDIS_URL', conf: 'redis/jobs.conf' }]);
+    expect(r.services).toEqual([
+      {
+        name: 'jobs',
+        role: 'queue',
+        port: 6500,
+        url: 'redis://default:***@127.0.0.1:6500',
+        urlVar: 'REDIS_URL',
+        conf: 'redis/jobs.conf',
+      },
+    ]);
     expect(readFileSync(join(dir, 'redis/jobs.conf'), 'utf8')).toMatch(/^maxmemory 2gb$/m);
-    expect(parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')).services.jobs.ports).toEqual(['127.0.0.1:${REDIS_PORT:-6500}:6379']);
+    expect(parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')).services.jobs.ports).toEqual([
+      '127.0.0.1:${REDIS_PORT:-6500}:6379',
+    ]);
   });
 
   it('the prompts validate like the flags', async () => {
@@ -83,8 +111,24 @@ describe('render', () => {
     const dir = project();
     const r = await init({ yes: true }, ctx(dir));
     const json = toInitJson(r) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['dir', 'dryRun', 'provider', 'use', 'profile', 'image', 'services', 'files', 'changed', 'notes', 'up']);
-    expect((json.files as object[])[0]).toEqual({ path: 'compose.yaml', action: 'create', summary: 'service redis added' });
+    expect(Object.keys(json)).toEqual([
+      'dir',
+      'dryRun',
+      'provider',
+      'use',
+      'profile',
+      'image',
+      'services',
+      'files',
+      'changed',
+      'notes',
+      'up',
+    ]);
+    expect((json.files as object[])[0]).toEqual({
+      path: 'compose.yaml',
+      action: 'create',
+      summary: 'service redis added',
+    });
     const password = /REDIS_PASSWORD=(.*)/.exec(readFileSync(join(dir, '.env'), 'utf8'))?.[1] ?? '';
     expect(password.length).toBe(32);
     expect(JSON.stringify(json)).not.toContain(password);
@@ -92,7 +136,9 @@ describe('render', () => {
 
     const dry = await init({ yes: true, dryRun: true, use: 'queue' }, ctx(project()));
     const files = (toInitJson(dry) as { files: Array<{ path: string; diff?: string }> }).files;
-    expect(files.find((f) => f.path === '.env')?.diff).toContain('+REDIS_URL=redis://default:***@127.0.0.1:6379');
+    expect(files.find((f) => f.path === '.env')?.diff).toContain(
+      '+REDIS_URL=redis://default:***@127.0.0.1:6379',
+    );
     expect(renderInit(dry)).toMatch(/dry run: nothing written \(\d files would change\)$/);
   });
 });

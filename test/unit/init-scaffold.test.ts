@@ -14,15 +14,36 @@ import { parseComposePs } from '../../src/scaffold/up.js';
 describe('resolveSettings', () => {
   it('defaults: local cache service "redis" on 6379, dev profile, password on', () => {
     const s = resolveSettings({});
-    expect(s).toMatchObject({ provider: 'local', use: 'cache', profile: 'dev', image: 'redis:8.2-alpine', engine: 'redis', password: true, envFile: '.env' });
+    expect(s).toMatchObject({
+      provider: 'local',
+      use: 'cache',
+      profile: 'dev',
+      image: 'redis:8.2-alpine',
+      engine: 'redis',
+      password: true,
+      envFile: '.env',
+    });
     expect(s.services).toEqual([
-      { name: 'redis', role: 'cache', hostPort: 6379, portVar: 'REDIS_PORT', urlVar: 'REDIS_URL', confPath: 'redis/redis.conf', maxmemory: '256mb', policy: 'allkeys-lru', appendonly: false, save: '""' },
+      {
+        name: 'redis',
+        role: 'cache',
+        hostPort: 6379,
+        portVar: 'REDIS_PORT',
+        urlVar: 'REDIS_URL',
+        confPath: 'redis/redis.conf',
+        maxmemory: '256mb',
+        policy: 'allkeys-lru',
+        appendonly: false,
+        save: '""',
+      },
     ]);
   });
 
   it('both: two services, the queue one port up, noeviction with AOF', () => {
     const s = resolveSettings({ use: 'both', service: 'kv', port: '7000', profile: 'prod' });
-    expect(s.services.map((p) => [p.name, p.hostPort, p.policy, p.appendonly, p.urlVar, p.maxmemory])).toEqual([
+    expect(
+      s.services.map((p) => [p.name, p.hostPort, p.policy, p.appendonly, p.urlVar, p.maxmemory]),
+    ).toEqual([
       ['kv-cache', 7000, 'allkeys-lru', false, 'REDIS_URL', '1gb'],
       ['kv-queue', 7001, 'noeviction', true, 'REDIS_QUEUE_URL', '1gb'],
     ]);
@@ -34,7 +55,10 @@ describe('resolveSettings', () => {
   });
 
   it('--image valkey means the pinned valkey image', () => {
-    expect(resolveSettings({ image: 'valkey' })).toMatchObject({ image: 'valkey/valkey:8-alpine', engine: 'valkey' });
+    expect(resolveSettings({ image: 'valkey' })).toMatchObject({
+      image: 'valkey/valkey:8-alpine',
+      engine: 'valkey',
+    });
   });
 
   it.each([
@@ -54,7 +78,9 @@ describe('resolveSettings', () => {
 describe('renderTemplate', () => {
   it('fills placeholders and keeps or drops blocks', () => {
     const t = 'a: {{x}}\n{{#on}}\nb: 1\n{{/on}}\n{{#off}}\nc: 2\n{{/off}}\nd: ${{{v}}:-{{p}}}';
-    expect(renderTemplate(t, { x: 'y', on: true, off: false, v: 'PORT', p: 1 })).toBe('a: y\nb: 1\nd: ${PORT:-1}');
+    expect(renderTemplate(t, { x: 'y', on: true, off: false, v: 'PORT', p: 1 })).toBe(
+      'a: y\nb: 1\nd: ${PORT:-1}',
+    );
   });
   it('refuses an unknown placeholder', () => {
     expect(() => renderTemplate('{{nope}}', {})).toThrow('no value for {{nope}}');
@@ -81,9 +107,13 @@ describe('mergeCompose', () => {
   it('keeps the user style: unindented sequences, comments, the version key (with a note)', () => {
     const user = 'version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000"  # app\n';
     const m = mergeCompose(user, s, 'compose.yaml', false);
-    expect(m.text.startsWith('version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000" # app\n')).toBe(true);
+    expect(
+      m.text.startsWith('version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000" # app\n'),
+    ).toBe(true);
     expect(m.text).toContain('    volumes:\n    - redis-data:/data\n');
-    expect(m.notes).toEqual(['compose.yaml has the obsolete "version:" key: Compose ignores it, you can delete it']);
+    expect(m.notes).toEqual([
+      'compose.yaml has the obsolete "version:" key: Compose ignores it, you can delete it',
+    ]);
   });
 
   it('a different service is a conflict, or replaced with force', () => {
@@ -97,7 +127,10 @@ describe('mergeCompose', () => {
   });
 
   it('re-adds a named volume the user deleted', () => {
-    const once = mergeCompose(null, s, 'compose.yaml', false).text.replace(/\nvolumes:\n {2}redis-data: \{\}\n/, '\n');
+    const once = mergeCompose(null, s, 'compose.yaml', false).text.replace(
+      /\nvolumes:\n {2}redis-data: \{\}\n/,
+      '\n',
+    );
     const m = mergeCompose(once, s, 'compose.yaml', false);
     expect(parse(m.text).volumes).toEqual({ 'redis-data': {} });
   });
@@ -114,10 +147,20 @@ describe('mergeCompose', () => {
 describe('env and .gitignore merges', () => {
   it('appends only missing names, keeping every existing byte', () => {
     const user = 'export A=1\n# c\nREDIS_PASSWORD="mine"';
-    const m = mergeEnvText(user, [{ name: 'REDIS_PASSWORD', value: 'x' }, { name: 'REDIS_URL', value: 'u' }], 'redis-ops init');
+    const m = mergeEnvText(
+      user,
+      [
+        { name: 'REDIS_PASSWORD', value: 'x' },
+        { name: 'REDIS_URL', value: 'u' },
+      ],
+      'redis-ops init',
+    );
     expect(m.added).toEqual(['REDIS_URL']);
     expect(m.text).toBe(`${user}\n\n# redis-ops init\nREDIS_URL=u\n`);
-    expect(mergeEnvText(m.text, [{ name: 'REDIS_URL', value: 'other' }], 'h')).toEqual({ text: m.text, added: [] });
+    expect(mergeEnvText(m.text, [{ name: 'REDIS_URL', value: 'other' }], 'h')).toEqual({
+      text: m.text,
+      added: [],
+    });
     expect([...envNames(m.text)]).toEqual(['A', 'REDIS_PASSWORD', 'REDIS_URL']);
   });
 
@@ -164,7 +207,9 @@ describe('unifiedDiff', () => {
 describe('parseComposePs', () => {
   it('reads NDJSON (Compose ≥ 2.21) and a JSON array (older)', () => {
     const row = { Service: 'redis', State: 'running', Health: 'healthy' };
-    expect(parseComposePs(`${JSON.stringify(row)}\n${JSON.stringify({ ...row, Service: 'x' })}\n`)).toHaveLength(2);
+    expect(
+      parseComposePs(`${JSON.stringify(row)}\n${JSON.stringify({ ...row, Service: 'x' })}\n`),
+    ).toHaveLength(2);
     expect(parseComposePs(JSON.stringify([row]))).toEqual([row]);
     expect(parseComposePs('')).toEqual([]);
   });

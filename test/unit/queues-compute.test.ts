@@ -6,9 +6,27 @@ import { bucketEvents, groupReasons, parseMeta } from '../../src/queues/inspect.
 
 function row(over: Partial<QueueRow> = {}): QueueRow {
   return {
-    base: 'bull:email', prefix: 'bull', name: 'email', version: 'bullmq:6.7.0', split: 'name-rule',
-    counts: { waiting: 3, active: 0, delayed: 1, prioritized: 0, 'waiting-children': 0, completed: 10, failed: 0 },
-    paused: false, oldestWaitingAgeMs: 5321, stalledCheck: true, error: null, workers: 1, attention: [], ...over,
+    base: 'bull:email',
+    prefix: 'bull',
+    name: 'email',
+    version: 'bullmq:6.7.0',
+    split: 'name-rule',
+    counts: {
+      waiting: 3,
+      active: 0,
+      delayed: 1,
+      prioritized: 0,
+      'waiting-children': 0,
+      completed: 10,
+      failed: 0,
+    },
+    paused: false,
+    oldestWaitingAgeMs: 5321,
+    stalledCheck: true,
+    error: null,
+    workers: 1,
+    attention: [],
+    ...over,
   };
 }
 
@@ -30,14 +48,22 @@ describe('counts helpers', () => {
 describe('attention and gates', () => {
   it('flags failed jobs, paused queues and queues nobody consumes', () => {
     expect(attentionOf(row())).toEqual([]);
-    expect(attentionOf(row({ counts: { ...row().counts!, failed: 2 }, paused: true }))).toEqual(['2 failed', 'paused']);
+    expect(attentionOf(row({ counts: { ...row().counts!, failed: 2 }, paused: true }))).toEqual([
+      '2 failed',
+      'paused',
+    ]);
     expect(attentionOf(row({ workers: 0 }))).toEqual(['no worker while 3 wait']);
-    expect(attentionOf(row({ workers: null, stalledCheck: false }))).toEqual(['no recent worker (no stalled-check key) while 3 wait']);
+    expect(attentionOf(row({ workers: null, stalledCheck: false }))).toEqual([
+      'no recent worker (no stalled-check key) while 3 wait',
+    ]);
     expect(attentionOf(row({ workers: null, stalledCheck: true }))).toEqual([]);
   });
 
   it('names the queues over a limit', () => {
-    const rows = [row(), row({ base: 'bull:x', counts: { ...row().counts!, failed: 5 }, oldestWaitingAgeMs: 120_500 })];
+    const rows = [
+      row(),
+      row({ base: 'bull:x', counts: { ...row().counts!, failed: 5 }, oldestWaitingAgeMs: 120_500 }),
+    ];
     expect(checkGates(rows, { maxFailed: 4, maxWaitingAgeSeconds: 60 })).toEqual([
       { queue: 'bull:x', rule: 'max-failed', value: 5, limit: 4 },
       { queue: 'bull:x', rule: 'max-waiting-age', value: 121, limit: 60 },
@@ -48,7 +74,11 @@ describe('attention and gates', () => {
 
 describe('show helpers', () => {
   it('groups failure reasons by their first line, most frequent first', () => {
-    expect(groupReasons(['a\nstack', 'b', 'a', null])).toEqual([{ reason: 'a', count: 2 }, { reason: '(no reason)', count: 1 }, { reason: 'b', count: 1 }]);
+    expect(groupReasons(['a\nstack', 'b', 'a', null])).toEqual([
+      { reason: 'a', count: 2 },
+      { reason: '(no reason)', count: 1 },
+      { reason: 'b', count: 1 },
+    ]);
   });
 
   it('buckets completed/failed events per minute', () => {
@@ -60,11 +90,16 @@ describe('show helpers', () => {
       [`${Date.UTC(2024, 0, 1, 11, 0, 0)}-0`, ['event', 'completed']],
     ];
     const b = bucketEvents(entries, now, 2);
-    expect(b).toEqual([{ minute: Date.UTC(2024, 0, 1, 12, 9), completed: 0, failed: 1 }, { minute: Date.UTC(2024, 0, 1, 12, 10), completed: 1, failed: 0 }]);
+    expect(b).toEqual([
+      { minute: Date.UTC(2024, 0, 1, 12, 9), completed: 0, failed: 1 },
+      { minute: Date.UTC(2024, 0, 1, 12, 10), completed: 1, failed: 0 },
+    ]);
   });
 
   it('reads meta: global concurrency and rate limit', () => {
-    expect(parseMeta({ concurrency: '4', max: '10', duration: '1000', 'opts.maxLenEvents': '10000' })).toEqual({ concurrency: 4, rateLimit: { max: 10, durationMs: 1000 }, maxLenEvents: 10000 });
+    expect(
+      parseMeta({ concurrency: '4', max: '10', duration: '1000', 'opts.maxLenEvents': '10000' }),
+    ).toEqual({ concurrency: 4, rateLimit: { max: 10, durationMs: 1000 }, maxLenEvents: 10000 });
     expect(parseMeta({})).toEqual({ concurrency: null, rateLimit: null, maxLenEvents: null });
   });
 });

@@ -6,17 +6,72 @@ import { renderAction, renderQueues, toActionJson, toQueuesJson } from '../../sr
 import { renderShow, toShowJson } from '../../src/commands/queues/render-show.js';
 import type { ShowResult } from '../../src/commands/queues/show.js';
 
-const counts = { waiting: 3, active: 0, delayed: 1, prioritized: 0, 'waiting-children': 0, completed: 10, failed: 2 };
-const email: QueueRow = { base: 'bull:email', prefix: 'bull', name: 'email', version: 'bullmq:6.7.0', split: 'name-rule', counts, paused: false, oldestWaitingAgeMs: 5321, stalledCheck: true, error: null, workers: 1, attention: ['2 failed'] };
-const reports: QueueRow = { ...email, base: 'myapp:jobs:reports', prefix: 'myapp:jobs', name: 'reports', counts: { ...counts, failed: 0 }, workers: 0, paused: true, attention: ['paused'], oldestWaitingAgeMs: null };
-const result: QueuesResult = { target: 'redis://127.0.0.1:6390', cluster: false, queues: [email, reports], workersKnown: true, scripting: { allowed: true, error: null }, countsFrom: 'lua', violations: [] };
+const counts = {
+  waiting: 3,
+  active: 0,
+  delayed: 1,
+  prioritized: 0,
+  'waiting-children': 0,
+  completed: 10,
+  failed: 2,
+};
+const email: QueueRow = {
+  base: 'bull:email',
+  prefix: 'bull',
+  name: 'email',
+  version: 'bullmq:6.7.0',
+  split: 'name-rule',
+  counts,
+  paused: false,
+  oldestWaitingAgeMs: 5321,
+  stalledCheck: true,
+  error: null,
+  workers: 1,
+  attention: ['2 failed'],
+};
+const reports: QueueRow = {
+  ...email,
+  base: 'myapp:jobs:reports',
+  prefix: 'myapp:jobs',
+  name: 'reports',
+  counts: { ...counts, failed: 0 },
+  workers: 0,
+  paused: true,
+  attention: ['paused'],
+  oldestWaitingAgeMs: null,
+};
+const result: QueuesResult = {
+  target: 'redis://127.0.0.1:6390',
+  cluster: false,
+  queues: [email, reports],
+  workersKnown: true,
+  scripting: { allowed: true, error: null },
+  countsFrom: 'lua',
+  violations: [],
+};
 
 describe('queues --json', () => {
   it('has the documented shape', () => {
     expect(toQueuesJson(result)).toEqual({
-      target: 'redis://127.0.0.1:6390', cluster: false, eval: 'allowed', countsFrom: 'lua', workersFrom: 'client-list',
+      target: 'redis://127.0.0.1:6390',
+      cluster: false,
+      eval: 'allowed',
+      countsFrom: 'lua',
+      workersFrom: 'client-list',
       queues: [
-        { prefix: 'bull', name: 'email', key: 'bull:email', version: 'bullmq:6.7.0', paused: false, counts, workers: 1, stalledCheck: true, oldestWaitingAgeMs: 5321, attention: ['2 failed'], error: null },
+        {
+          prefix: 'bull',
+          name: 'email',
+          key: 'bull:email',
+          version: 'bullmq:6.7.0',
+          paused: false,
+          counts,
+          workers: 1,
+          stalledCheck: true,
+          oldestWaitingAgeMs: 5321,
+          attention: ['2 failed'],
+          error: null,
+        },
         expect.objectContaining({ prefix: 'myapp:jobs', name: 'reports', paused: true }),
       ],
       violations: [],
@@ -37,7 +92,14 @@ describe('queues table', () => {
   });
 
   it('says when EVAL or CLIENT LIST is denied, and names gate violations', () => {
-    const text = renderQueues({ ...result, workersKnown: false, scripting: { allowed: false, error: 'NOPERM' }, countsFrom: 'pipeline', queues: [{ ...email, workers: null }], violations: [{ queue: 'bull:email', rule: 'max-failed', value: 2, limit: 0 }] });
+    const text = renderQueues({
+      ...result,
+      workersKnown: false,
+      scripting: { allowed: false, error: 'NOPERM' },
+      countsFrom: 'pipeline',
+      queues: [{ ...email, workers: null }],
+      violations: [{ queue: 'bull:email', rule: 'max-failed', value: 2, limit: 0 }],
+    });
     expect(text).toMatch(/no\s+alive\?\s+5s/);
     expect(text).toContain('CLIENT LIST is denied');
     expect(text).toContain('EVAL is denied for this user: counts come from pipelined LLEN/ZCARD');
@@ -50,20 +112,49 @@ describe('queues table', () => {
   });
 
   it('ages', () => {
-    expect([formatAge(null), formatAge(850), formatAge(12_000), formatAge(245_000), formatAge(3 * 3_600_000 + 720_000), formatAge(2 * 86_400_000 + 4 * 3_600_000)]).toEqual(['-', '850ms', '12s', '4m 05s', '3h 12m', '2d 4h']);
+    expect([
+      formatAge(null),
+      formatAge(850),
+      formatAge(12_000),
+      formatAge(245_000),
+      formatAge(3 * 3_600_000 + 720_000),
+      formatAge(2 * 86_400_000 + 4 * 3_600_000),
+    ]).toEqual(['-', '850ms', '12s', '4m 05s', '3h 12m', '2d 4h']);
   });
 });
 
 const show: ShowResult = {
-  ...email, target: 'redis://127.0.0.1:6390', now: Date.UTC(2024, 0, 1, 12, 0, 30),
-  queue: { base: 'bull:email', prefix: 'bull', name: 'email', version: 'bullmq:6.7.0', node: 0, split: 'name-rule' },
+  ...email,
+  target: 'redis://127.0.0.1:6390',
+  now: Date.UTC(2024, 0, 1, 12, 0, 30),
+  queue: {
+    base: 'bull:email',
+    prefix: 'bull',
+    name: 'email',
+    version: 'bullmq:6.7.0',
+    node: 0,
+    split: 'name-rule',
+  },
   meta: { concurrency: 4, rateLimit: { max: 10, durationMs: 1000 }, maxLenEvents: 10000 },
   workers: [{ name: 'holder', addr: '127.0.0.1:5000', idleSeconds: 2, ageSeconds: 60 }],
   nextDelayedAt: Date.UTC(2024, 0, 1, 12, 1, 0),
   failed: { sampled: 2, reasons: [{ reason: 'smtp timeout', count: 2 }] },
   throughput: [{ minute: Date.UTC(2024, 0, 1, 12, 0), completed: 5, failed: 2 }],
   jobSchedulers: 1,
-  jobs: { state: 'failed', items: [{ id: '7', name: 'send', timestamp: Date.UTC(2024, 0, 1, 11, 59), processedOn: null, finishedOn: Date.UTC(2024, 0, 1, 12, 0), attemptsMade: 3, failedReason: 'smtp timeout\n at x' }] },
+  jobs: {
+    state: 'failed',
+    items: [
+      {
+        id: '7',
+        name: 'send',
+        timestamp: Date.UTC(2024, 0, 1, 11, 59),
+        processedOn: null,
+        finishedOn: Date.UTC(2024, 0, 1, 12, 0),
+        attemptsMade: 3,
+        failedReason: 'smtp timeout\n at x',
+      },
+    ],
+  },
 };
 
 describe('queues show', () => {
@@ -72,7 +163,12 @@ describe('queues show', () => {
     expect(j.queue).toEqual({ prefix: 'bull', name: 'email', key: 'bull:email', version: 'bullmq:6.7.0' });
     expect(j.nextDelayedAt).toBe('2024-01-01T12:01:00.000Z');
     expect(j.throughput).toEqual([{ minute: '2024-01-01T12:00:00.000Z', completed: 5, failed: 2 }]);
-    expect(j.jobs.items[0]).toMatchObject({ id: '7', timestamp: '2024-01-01T11:59:00.000Z', processedOn: null, attemptsMade: 3 });
+    expect(j.jobs.items[0]).toMatchObject({
+      id: '7',
+      timestamp: '2024-01-01T11:59:00.000Z',
+      processedOn: null,
+      attemptsMade: 3,
+    });
     expect(j.meta.rateLimit).toEqual({ max: 10, durationMs: 1000 });
   });
 
@@ -89,10 +185,31 @@ describe('queues show', () => {
 });
 
 describe('actions', () => {
-  const base: ActionResult = { queue: show.queue, action: 'retry', state: 'failed', dryRun: false, matched: 2, changed: 2, before: { counts, paused: false }, after: { counts: { ...counts, failed: 0 }, paused: false }, plan: 'retry 2 jobs in failed of bull:email (moved back to wait)', done: 'retried 2 jobs in failed of bull:email', note: null };
+  const base: ActionResult = {
+    queue: show.queue,
+    action: 'retry',
+    state: 'failed',
+    dryRun: false,
+    matched: 2,
+    changed: 2,
+    before: { counts, paused: false },
+    after: { counts: { ...counts, failed: 0 }, paused: false },
+    plan: 'retry 2 jobs in failed of bull:email (moved back to wait)',
+    done: 'retried 2 jobs in failed of bull:email',
+    note: null,
+  };
   it('render and JSON', () => {
     expect(renderAction(base)).toBe('✔ retried 2 jobs in failed of bull:email');
-    expect(renderAction({ ...base, dryRun: true, changed: null })).toBe('ℹ dry run: retry 2 jobs in failed of bull:email (moved back to wait); nothing changed');
-    expect(toActionJson(base)).toMatchObject({ queue: { prefix: 'bull', name: 'email', key: 'bull:email' }, action: 'retry', state: 'failed', dryRun: false, matched: 2, changed: 2 });
+    expect(renderAction({ ...base, dryRun: true, changed: null })).toBe(
+      'ℹ dry run: retry 2 jobs in failed of bull:email (moved back to wait); nothing changed',
+    );
+    expect(toActionJson(base)).toMatchObject({
+      queue: { prefix: 'bull', name: 'email', key: 'bull:email' },
+      action: 'retry',
+      state: 'failed',
+      dryRun: false,
+      matched: 2,
+      changed: 2,
+    });
   });
 });

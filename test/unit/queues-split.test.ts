@@ -6,33 +6,60 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 describe('splitBase', () => {
   it('--prefix wins, longest first; bases outside every prefix are dropped', () => {
-    expect(splitBase('myapp:jobs:reports', ['myapp', 'myapp:jobs'])).toEqual({ prefix: 'myapp:jobs', name: 'reports', split: 'flag' });
+    expect(splitBase('myapp:jobs:reports', ['myapp', 'myapp:jobs'])).toEqual({
+      prefix: 'myapp:jobs',
+      name: 'reports',
+      split: 'flag',
+    });
     expect(splitBase('other:x', ['myapp'])).toBeUndefined();
   });
 
   it('a worker client name pins the split exactly, even for a name with ":" (old BullMQ)', () => {
-    expect(splitBase('bull:a:b', { clientNames: [`bull:${b64('a:b')}:w:worker-1`] }, 'bullmq:5.1.0')).toEqual({ prefix: 'bull', name: 'a:b', split: 'client' });
-    expect(splitBase('x:y:z', { clientNames: [`x:y:${b64('z')}:qe`] })).toEqual({ prefix: 'x:y', name: 'z', split: 'client' });
+    expect(splitBase('bull:a:b', { clientNames: [`bull:${b64('a:b')}:w:worker-1`] }, 'bullmq:5.1.0')).toEqual(
+      { prefix: 'bull', name: 'a:b', split: 'client' },
+    );
+    expect(splitBase('x:y:z', { clientNames: [`x:y:${b64('z')}:qe`] })).toEqual({
+      prefix: 'x:y',
+      name: 'z',
+      split: 'client',
+    });
   });
 
   it('BullMQ ≥ 5.12.12 forbids ":" in names: the name is the last segment', () => {
     expect(forbidsColonInName('bullmq:6.7.0')).toBe(true);
     expect(forbidsColonInName('bullmq:5.12.11')).toBe(false);
-    expect(splitBase('myapp:jobs:reports', {}, 'bullmq:6.7.0')).toEqual({ prefix: 'myapp:jobs', name: 'reports', split: 'name-rule' });
-    expect(splitBase('{sms}:jobs:sms', {}, 'bullmq:6.7.0')).toEqual({ prefix: '{sms}:jobs', name: 'sms', split: 'name-rule' });
+    expect(splitBase('myapp:jobs:reports', {}, 'bullmq:6.7.0')).toEqual({
+      prefix: 'myapp:jobs',
+      name: 'reports',
+      split: 'name-rule',
+    });
+    expect(splitBase('{sms}:jobs:sms', {}, 'bullmq:6.7.0')).toEqual({
+      prefix: '{sms}:jobs',
+      name: 'sms',
+      split: 'name-rule',
+    });
   });
 
   it('older or meta-less queues: a known prefix, else the last segment', () => {
     expect(splitBase('bull:a:b', {}, null)).toEqual({ prefix: 'bull', name: 'a:b', split: 'guess' });
     expect(splitBase('app:q', {}, null)).toEqual({ prefix: 'app', name: 'q', split: 'guess' });
-    const [, second] = splitBases([{ base: 'shop:x', version: 'bullmq:6.0.0' }, { base: 'shop:old:name', version: null }]);
+    const [, second] = splitBases([
+      { base: 'shop:x', version: 'bullmq:6.0.0' },
+      { base: 'shop:old:name', version: null },
+    ]);
     expect(second).toEqual({ prefix: 'shop', name: 'old:name', split: 'guess' });
   });
 });
 
 describe('client names', () => {
   it('stems cut worker and queue-events suffixes', () => {
-    expect([...clientNameStems(['bull:ZW1haWw=:w:a:w:b', 'p:eA==:qe', ''])].sort()).toEqual(['bull:ZW1haWw=', 'bull:ZW1haWw=:w:a', 'bull:ZW1haWw=:w:a:w:b', 'p:eA==', 'p:eA==:qe']);
+    expect([...clientNameStems(['bull:ZW1haWw=:w:a:w:b', 'p:eA==:qe', ''])].sort()).toEqual([
+      'bull:ZW1haWw=',
+      'bull:ZW1haWw=:w:a',
+      'bull:ZW1haWw=:w:a:w:b',
+      'p:eA==',
+      'p:eA==:qe',
+    ]);
   });
 
   it('parses CLIENT LIST and counts workers as BullMQ does (busiest node, not the sum)', () => {
@@ -44,7 +71,12 @@ describe('client names', () => {
     ].join('\n');
     const parsed = parseClientList(list);
     expect(parsed).toHaveLength(3);
-    expect(parsed[0]).toEqual({ name: `bull:${b64('email')}`, addr: '127.0.0.1:5000', ageSeconds: 12, idleSeconds: 3 });
+    expect(parsed[0]).toEqual({
+      name: `bull:${b64('email')}`,
+      addr: '127.0.0.1:5000',
+      ageSeconds: 12,
+      idleSeconds: 3,
+    });
     expect(isWorkerOf(parsed[2]?.name ?? '', 'bull', 'email')).toBe(false);
     const lists = { available: true, perNode: [parsed, parsed.slice(0, 1)] };
     expect(workersOf(lists, 'bull', 'email')).toHaveLength(2);

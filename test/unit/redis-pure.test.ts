@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { explainError } from '../../src/redis/hints.js';
-import { compareVersions, detectServer, infoNumber, parseInfo, parseInfoFields } from '../../src/redis/info.js';
+import {
+  compareVersions,
+  detectServer,
+  infoNumber,
+  parseInfo,
+  parseInfoFields,
+} from '../../src/redis/info.js';
 import { detectProvider, providerNeedsTls } from '../../src/redis/provider.js';
 import { displayKey, escapeGlob, prefixPattern } from '../../src/redis/scan.js';
 import { maskUrlText, redact, registerSecret } from '../../src/redis/secrets.js';
 
 describe('parseInfo', () => {
-  const text = '# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n\r\n# Keyspace\r\ndb0:keys=10,expires=2,avg_ttl=100\r\nrole:master\r\n';
+  const text =
+    '# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n\r\n# Keyspace\r\ndb0:keys=10,expires=2,avg_ttl=100\r\nrole:master\r\n';
   it('flattens sections', () => {
     const info = parseInfo(text);
     expect(info.redis_version).toBe('7.0.15');
@@ -16,10 +23,21 @@ describe('parseInfo', () => {
     expect(infoNumber({ a: '12' }, 'a')).toBe(12);
   });
   it('tells engines apart', () => {
-    expect(detectServer({ redis_version: '7.2.4', valkey_version: '8.0.1', role: 'master' })).toMatchObject({ engine: 'valkey', version: '8.0.1' });
-    expect(detectServer({ redis_version: '6.2.0', dragonfly_version: 'df-v1.2.3' })).toMatchObject({ engine: 'dragonfly', version: '1.2.3' });
+    expect(detectServer({ redis_version: '7.2.4', valkey_version: '8.0.1', role: 'master' })).toMatchObject({
+      engine: 'valkey',
+      version: '8.0.1',
+    });
+    expect(detectServer({ redis_version: '6.2.0', dragonfly_version: 'df-v1.2.3' })).toMatchObject({
+      engine: 'dragonfly',
+      version: '1.2.3',
+    });
     expect(detectServer({ redis_version: '6.3.4', mvcc_depth: '0' }).engine).toBe('keydb');
-    expect(detectServer({ redis_version: '7.0.15', cluster_enabled: '1', role: 'master' })).toEqual({ engine: 'redis', version: '7.0.15', mode: 'cluster', role: 'master' });
+    expect(detectServer({ redis_version: '7.0.15', cluster_enabled: '1', role: 'master' })).toEqual({
+      engine: 'redis',
+      version: '7.0.15',
+      mode: 'cluster',
+      role: 'master',
+    });
   });
   it('compares versions', () => {
     expect(compareVersions('6.2.0', '6.10.0')).toBeLessThan(0);
@@ -66,12 +84,18 @@ describe('explainError', () => {
     ["Hostname/IP does not match certificate's altnames", 'tls-name'],
     ['certificate has expired', 'tls-expired'],
     ['NOAUTH Authentication required.', 'auth-missing'],
-    ['NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used', 'auth-missing'],
+    [
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used',
+      'auth-missing',
+    ],
     ['WRONGPASS invalid username-password pair or user is disabled.', 'auth-wrong'],
     ["NOPERM this user has no permissions to run the 'eval' command", 'acl'],
     ['DENIED Redis is running in protected mode because protected mode is enabled', 'protected-mode'],
     ['LOADING Redis is loading the dataset in memory', 'loading'],
-    ['MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.', 'misconf'],
+    [
+      'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
+      'misconf',
+    ],
     ['MOVED 3999 127.0.0.1:7001', 'moved'],
     ["CROSSSLOT Keys in request don't hash to the same slot", 'crossslot'],
     ["OOM command not allowed when used memory > 'maxmemory'.", 'oom'],

@@ -5,18 +5,50 @@ import { parseInfo } from '../../src/redis/info.js';
 
 const info = (over: Record<string, string | number> = {}): string =>
   Object.entries({
-    redis_version: '7.0.15', role: 'master', uptime_in_seconds: 100, used_memory: 1048576, used_memory_peak: 2097152, maxmemory: 0,
-    maxmemory_policy: 'noeviction', mem_fragmentation_ratio: 1.5, mem_fragmentation_bytes: 1000, keyspace_hits: 10, keyspace_misses: 5,
-    evicted_keys: 0, expired_keys: 2, instantaneous_ops_per_sec: 12, total_commands_processed: 1000, connected_clients: 3,
-    blocked_clients: 0, maxclients: 10000, rdb_last_bgsave_status: 'ok', db0: 'keys=80,expires=20,avg_ttl=5000', db2: 'keys=20,expires=0,avg_ttl=0',
+    redis_version: '7.0.15',
+    role: 'master',
+    uptime_in_seconds: 100,
+    used_memory: 1048576,
+    used_memory_peak: 2097152,
+    maxmemory: 0,
+    maxmemory_policy: 'noeviction',
+    mem_fragmentation_ratio: 1.5,
+    mem_fragmentation_bytes: 1000,
+    keyspace_hits: 10,
+    keyspace_misses: 5,
+    evicted_keys: 0,
+    expired_keys: 2,
+    instantaneous_ops_per_sec: 12,
+    total_commands_processed: 1000,
+    connected_clients: 3,
+    blocked_clients: 0,
+    maxclients: 10000,
+    rdb_last_bgsave_status: 'ok',
+    db0: 'keys=80,expires=20,avg_ttl=5000',
+    db2: 'keys=20,expires=0,avg_ttl=0',
     ...over,
-  }).map(([k, v]) => `${k}:${v}`).join('\r\n');
+  })
+    .map(([k, v]) => `${k}:${v}`)
+    .join('\r\n');
 
 describe('INFO → node stats', () => {
   it('reads memory, cache, traffic and keyspace figures', () => {
     const n = nodeStatsFromInfo('127.0.0.1:7001', parseInfo(`# Server\r\n${info()}`));
-    expect(n).toMatchObject({ address: '127.0.0.1:7001', role: 'master', usedMemory: 1048576, keys: 100, expires: 20, hits: 10, misses: 5, opsPerSec: 12, maxclients: 10000 });
-    expect(n.dbs).toEqual([{ db: 0, keys: 80, expires: 20, avgTtlMs: 5000 }, { db: 2, keys: 20, expires: 0, avgTtlMs: 0 }]);
+    expect(n).toMatchObject({
+      address: '127.0.0.1:7001',
+      role: 'master',
+      usedMemory: 1048576,
+      keys: 100,
+      expires: 20,
+      hits: 10,
+      misses: 5,
+      opsPerSec: 12,
+      maxclients: 10000,
+    });
+    expect(n.dbs).toEqual([
+      { db: 0, keys: 80, expires: 20, avgTtlMs: 5000 },
+      { db: 2, keys: 20, expires: 0, avgTtlMs: 0 },
+    ]);
     expect(n.persistence).toEqual({ rdb_last_bgsave_status: 'ok' });
     expect(n.replication).toEqual({ role: 'master' });
   });
@@ -27,10 +59,26 @@ describe('INFO → node stats', () => {
   });
 
   it('totals sum the nodes; the hit ratio comes from the sums; maxmemory only when every node has one', () => {
-    const a = nodeStatsFromInfo('a', parseInfo(info({ keyspace_hits: 90, keyspace_misses: 10, maxmemory: 1000, used_memory: 500 })));
-    const b = nodeStatsFromInfo('b', parseInfo(info({ keyspace_hits: 0, keyspace_misses: 100, maxmemory: 1000, used_memory: 300 })));
+    const a = nodeStatsFromInfo(
+      'a',
+      parseInfo(info({ keyspace_hits: 90, keyspace_misses: 10, maxmemory: 1000, used_memory: 500 })),
+    );
+    const b = nodeStatsFromInfo(
+      'b',
+      parseInfo(info({ keyspace_hits: 0, keyspace_misses: 100, maxmemory: 1000, used_memory: 300 })),
+    );
     const t = sumTotals([a, b]);
-    expect(t).toMatchObject({ keys: 200, hits: 90, misses: 110, hitRatio: 0.45, usedMemory: 800, maxmemory: 2000, memoryUsedPct: 0.4, opsPerSec: 24, connectedClients: 6 });
+    expect(t).toMatchObject({
+      keys: 200,
+      hits: 90,
+      misses: 110,
+      hitRatio: 0.45,
+      usedMemory: 800,
+      maxmemory: 2000,
+      memoryUsedPct: 0.4,
+      opsPerSec: 24,
+      connectedClients: 6,
+    });
     const c = nodeStatsFromInfo('c', parseInfo(info({ maxmemory: 0 })));
     expect(sumTotals([a, c])).toMatchObject({ maxmemory: 0, memoryUsedPct: null });
   });
@@ -38,10 +86,29 @@ describe('INFO → node stats', () => {
 
 describe('--watch window rows', () => {
   it('measures the interval, not since start-up, and leaves out our own INFO', () => {
-    const before = nodeStatsFromInfo('a', parseInfo(info({ keyspace_hits: 100, keyspace_misses: 50, total_commands_processed: 1000, evicted_keys: 5 })));
-    const after = nodeStatsFromInfo('a', parseInfo(info({ keyspace_hits: 130, keyspace_misses: 60, total_commands_processed: 1201, evicted_keys: 9 })));
+    const before = nodeStatsFromInfo(
+      'a',
+      parseInfo(
+        info({ keyspace_hits: 100, keyspace_misses: 50, total_commands_processed: 1000, evicted_keys: 5 }),
+      ),
+    );
+    const after = nodeStatsFromInfo(
+      'a',
+      parseInfo(
+        info({ keyspace_hits: 130, keyspace_misses: 60, total_commands_processed: 1201, evicted_keys: 9 }),
+      ),
+    );
     const row = windowRow({ at: 0, nodes: [before] }, { at: 2000, nodes: [after] });
-    expect(row).toMatchObject({ seconds: 2, hits: 30, misses: 10, hitRatio: 0.75, commands: 200, opsPerSec: 100, evictedKeys: 4, evictionsPerSec: 2 });
+    expect(row).toMatchObject({
+      seconds: 2,
+      hits: 30,
+      misses: 10,
+      hitRatio: 0.75,
+      commands: 200,
+      opsPerSec: 100,
+      evictedKeys: 4,
+      evictionsPerSec: 2,
+    });
   });
 
   it('a restarted node counts from zero', () => {

@@ -5,9 +5,18 @@ describe('stats flags → options', () => {
   it.each([
     [{}, { kind: 'snapshot' }],
     [{ watch: true }, { kind: 'watch', intervalMs: 1000, count: undefined }],
-    [{ watch: '0.5', count: '3' }, { kind: 'watch', intervalMs: 500, count: 3 }],
-    [{ keys: true }, { kind: 'keys', delimiter: ':', depth: 1, match: undefined, top: 10, sample: undefined }],
-    [{ keys: true, delimiter: '/', depth: '2', match: 'a*', top: '5', sample: '100' }, { kind: 'keys', delimiter: '/', depth: 2, match: 'a*', top: 5, sample: 100 }],
+    [
+      { watch: '0.5', count: '3' },
+      { kind: 'watch', intervalMs: 500, count: 3 },
+    ],
+    [
+      { keys: true },
+      { kind: 'keys', delimiter: ':', depth: 1, match: undefined, top: 10, sample: undefined },
+    ],
+    [
+      { keys: true, delimiter: '/', depth: '2', match: 'a*', top: '5', sample: '100' },
+      { kind: 'keys', delimiter: '/', depth: 2, match: 'a*', top: 5, sample: 100 },
+    ],
   ])('%j', (flags, mode) => expect(parseStatsFlags(flags)).toEqual(mode));
 
   it.each([

@@ -7,11 +7,23 @@ import type { StatsResult } from '../../src/commands/stats/snapshot.js';
 import { parseInfo } from '../../src/redis/info.js';
 
 const node = (address: string, hits: number): ReturnType<typeof nodeStatsFromInfo> =>
-  nodeStatsFromInfo(address, parseInfo(`role:master\r\nused_memory:1048576\r\nkeyspace_hits:${hits}\r\nkeyspace_misses:5\r\ndb0:keys=100,expires=20,avg_ttl=5000`));
+  nodeStatsFromInfo(
+    address,
+    parseInfo(
+      `role:master\r\nused_memory:1048576\r\nkeyspace_hits:${hits}\r\nkeyspace_misses:5\r\ndb0:keys=100,expires=20,avg_ttl=5000`,
+    ),
+  );
 
 const result = (nodes: StatsResult['nodes'], failed: StatsResult['failed'] = []): StatsResult => ({
   target: 'redis://127.0.0.1:7001',
-  server: { engine: 'redis', version: '7.0.15', mode: 'cluster', role: 'master', uptimeSeconds: 60, provider: 'local' },
+  server: {
+    engine: 'redis',
+    version: '7.0.15',
+    mode: 'cluster',
+    role: 'master',
+    uptimeSeconds: 60,
+    provider: 'local',
+  },
   nodes,
   failed,
   totals: sumTotals(nodes),
@@ -20,23 +32,45 @@ const result = (nodes: StatsResult['nodes'], failed: StatsResult['failed'] = [])
 describe('stats renderers', () => {
   it('JSON keeps the documented fields', () => {
     const json = toStatsJson(result([node('a:1', 10)])) as Record<string, any>;
-    expect(json.nodes[0]).toMatchObject({ address: 'a:1', role: 'master', usedMemory: 1048576, keys: 100, hits: 10, misses: 5 });
-    expect(json.totals).toMatchObject({ keys: 100, expires: 20, hits: 10, misses: 5, hitRatio: 0.6667, memoryUsedPct: null });
+    expect(json.nodes[0]).toMatchObject({
+      address: 'a:1',
+      role: 'master',
+      usedMemory: 1048576,
+      keys: 100,
+      hits: 10,
+      misses: 5,
+    });
+    expect(json.totals).toMatchObject({
+      keys: 100,
+      expires: 20,
+      hits: 10,
+      misses: 5,
+      hitRatio: 0.6667,
+      memoryUsedPct: null,
+    });
   });
 
   it('a standalone snapshot prints sections; a cluster adds a row per node, failures and totals', () => {
     const one = renderStats(result([node('a:1', 10)]));
     expect(one).toMatch(/^cache\s+hits 10 · misses 5 · hit ratio 66\.7%/m);
     expect(one).toMatch(/^keyspace\s+db0 100 keys, 20 with TTL, avg TTL 5s/m);
-    const many = renderStats(result([node('a:1', 10), node('a:2', 20)], [{ address: 'a:3', error: 'Connection is closed.' }]));
+    const many = renderStats(
+      result([node('a:1', 10), node('a:2', 20)], [{ address: 'a:3', error: 'Connection is closed.' }]),
+    );
     expect(many).toMatch(/a:3 .*failed/);
     expect(many).toMatch(/total .* 200 .* 2\.0 MiB .* 30/);
   });
 
   it('--keys: escaped binary prefixes, unknown memory, estimates marked', () => {
     const r = {
-      scanned: 10, estimated: true, memoryKnown: false, totalNamespaces: 1, failed: [],
-      namespaces: [{ prefix: Buffer.from([0xff, 0x3a]), keys: 100, bytes: null, noTtlKeys: 50, types: { string: 100 } }],
+      scanned: 10,
+      estimated: true,
+      memoryKnown: false,
+      totalNamespaces: 1,
+      failed: [],
+      namespaces: [
+        { prefix: Buffer.from([0xff, 0x3a]), keys: 100, bytes: null, noTtlKeys: 50, types: { string: 100 } },
+      ],
       biggest: [],
     };
     expect(toKeysJson(r)).toMatchObject({ namespaces: [{ prefix: '\\xff:', keys: 100, bytes: null }] });
@@ -46,7 +80,22 @@ describe('stats renderers', () => {
   });
 
   it('--watch rows line up under the header', () => {
-    const row = renderWatchRow({ time: '2026-01-01T10:00:01.000Z', seconds: 1, hits: 3, misses: 1, hitRatio: 0.75, commands: 12400, opsPerSec: 12400, evictedKeys: 0, evictionsPerSec: 0, expiredKeys: 0, expirationsPerSec: 0, usedMemory: 1048576, connectedClients: 3, keys: 100 });
+    const row = renderWatchRow({
+      time: '2026-01-01T10:00:01.000Z',
+      seconds: 1,
+      hits: 3,
+      misses: 1,
+      hitRatio: 0.75,
+      commands: 12400,
+      opsPerSec: 12400,
+      evictedKeys: 0,
+      evictionsPerSec: 0,
+      expiredKeys: 0,
+      expirationsPerSec: 0,
+      usedMemory: 1048576,
+      connectedClients: 3,
+      keys: 100,
+    });
     expect(watchHeader().length).toBe(row.length);
     expect(row).toMatch(/^10:00:01\s+75\.0%\s+12\.4k/);
   });

@@ -22,10 +22,19 @@ function usage(fn: () => unknown): CliError {
 describe('parseRedisUrl', () => {
   it.each([
     ['redis://localhost', { host: 'localhost', port: 6379, db: 0, tls: false }],
-    ['rediss://default:p%40ss%3Aw@eu1-x.upstash.io:6379', { host: 'eu1-x.upstash.io', port: 6379, username: 'default', password: 'p@ss:w', db: 0, tls: true }],
-    ['redis://:secret@127.0.0.1:7000/3', { host: '127.0.0.1', port: 7000, password: 'secret', db: 3, tls: false }],
+    [
+      'rediss://default:p%40ss%3Aw@eu1-x.upstash.io:6379',
+      { host: 'eu1-x.upstash.io', port: 6379, username: 'default', password: 'p@ss:w', db: 0, tls: true },
+    ],
+    [
+      'redis://:secret@127.0.0.1:7000/3',
+      { host: '127.0.0.1', port: 7000, password: 'secret', db: 3, tls: false },
+    ],
     ['redis://[::1]:6380', { host: '::1', port: 6380, db: 0, tls: false }],
-    ['redis://app:pw@redis:6379/0', { host: 'redis', port: 6379, username: 'app', password: 'pw', db: 0, tls: false }],
+    [
+      'redis://app:pw@redis:6379/0',
+      { host: 'redis', port: 6379, username: 'app', password: 'pw', db: 0, tls: false },
+    ],
   ])('%s', (url, expected) => {
     expect(parseRedisUrl(url)).toEqual({ username: undefined, password: undefined, ...expected });
   });
@@ -36,7 +45,9 @@ describe('parseRedisUrl', () => {
     expect(scheme.message).toMatch(/unsupported URL scheme "http:\/\/"/);
     expect(scheme.message).not.toContain('hunter22');
     expect(usage(() => parseRedisUrl('https://eu1-x.upstash.io')).hint).toMatch(/Upstash REST URL/);
-    expect(usage(() => parseRedisUrl('redis://localhost:70000')).message).toMatch(/invalid Redis URL|port out of range/);
+    expect(usage(() => parseRedisUrl('redis://localhost:70000')).message).toMatch(
+      /invalid Redis URL|port out of range/,
+    );
     expect(usage(() => parseRedisUrl('redis://localhost:0')).message).toMatch(/port out of range/);
     expect(usage(() => parseRedisUrl('redis://localhost:6379/abc')).message).toMatch(/invalid database/);
   });
@@ -46,8 +57,26 @@ describe('resolveTarget', () => {
   it('prefers --url, then REDIS_URL, then REDIS_HOST, then localhost', () => {
     expect(resolveTarget({ url: 'redis://a:1' }, { REDIS_URL: 'redis://b:2' }, cwd).host).toBe('a');
     expect(resolveTarget({}, { REDIS_URL: 'redis://b:2', REDIS_HOST: 'c' }, cwd).host).toBe('b');
-    const t = resolveTarget({}, { REDIS_HOST: 'c', REDIS_PORT: '7001', REDIS_USERNAME: 'u', REDIS_PASSWORD: 'pw-1234', REDIS_DB: '2', REDIS_TLS: 'true' }, cwd);
-    expect(t).toMatchObject({ host: 'c', port: 7001, username: 'u', password: 'pw-1234', db: 2, source: 'REDIS_HOST' });
+    const t = resolveTarget(
+      {},
+      {
+        REDIS_HOST: 'c',
+        REDIS_PORT: '7001',
+        REDIS_USERNAME: 'u',
+        REDIS_PASSWORD: 'pw-1234',
+        REDIS_DB: '2',
+        REDIS_TLS: 'true',
+      },
+      cwd,
+    );
+    expect(t).toMatchObject({
+      host: 'c',
+      port: 7001,
+      username: 'u',
+      password: 'pw-1234',
+      db: 2,
+      source: 'REDIS_HOST',
+    });
     expect(t.tls?.servername).toBe('c');
     expect(t.display).toBe('rediss://u:***@c:7001/2');
     const d = resolveTarget({}, {}, cwd);
@@ -56,18 +85,33 @@ describe('resolveTarget', () => {
   });
 
   it('TLS: SNI for host names, none for IPs, --sni wins, verification on unless --insecure', () => {
-    expect(resolveTarget({ url: 'rediss://cache.example.com' }, {}, cwd).tls).toMatchObject({ servername: 'cache.example.com', rejectUnauthorized: true });
+    expect(resolveTarget({ url: 'rediss://cache.example.com' }, {}, cwd).tls).toMatchObject({
+      servername: 'cache.example.com',
+      rejectUnauthorized: true,
+    });
     expect(resolveTarget({ url: 'rediss://10.0.0.1' }, {}, cwd).tls?.servername).toBeUndefined();
-    expect(resolveTarget({ url: 'redis://10.0.0.1', tls: true, sni: 'x.example' }, {}, cwd).tls?.servername).toBe('x.example');
+    expect(
+      resolveTarget({ url: 'redis://10.0.0.1', tls: true, sni: 'x.example' }, {}, cwd).tls?.servername,
+    ).toBe('x.example');
     expect(resolveTarget({ url: 'rediss://h', insecure: true }, {}, cwd).tls?.rejectUnauthorized).toBe(false);
   });
 
   it('bad TLS flags and files are usage errors', () => {
-    expect(usage(() => resolveTarget({ url: 'rediss://h', cert: 'a.crt' }, {}, cwd)).message).toBe('--cert needs --key');
-    expect(usage(() => resolveTarget({ url: 'rediss://h', key: 'a.key' }, {}, cwd)).message).toBe('--key needs --cert');
-    expect(usage(() => resolveTarget({ url: 'rediss://h', cacert: 'missing.pem' }, {}, cwd)).message).toMatch(/--cacert file not found/);
-    expect(usage(() => resolveTarget({ url: 'redis://h', cacert: 'missing.pem' }, {}, cwd)).message).toMatch(/--cacert file not found/);
-    expect(usage(() => resolveTarget({}, { REDIS_HOST: 'h', REDIS_PORT: '99999' }, cwd)).message).toMatch(/REDIS_PORT out of range/);
+    expect(usage(() => resolveTarget({ url: 'rediss://h', cert: 'a.crt' }, {}, cwd)).message).toBe(
+      '--cert needs --key',
+    );
+    expect(usage(() => resolveTarget({ url: 'rediss://h', key: 'a.key' }, {}, cwd)).message).toBe(
+      '--key needs --cert',
+    );
+    expect(usage(() => resolveTarget({ url: 'rediss://h', cacert: 'missing.pem' }, {}, cwd)).message).toMatch(
+      /--cacert file not found/,
+    );
+    expect(usage(() => resolveTarget({ url: 'redis://h', cacert: 'missing.pem' }, {}, cwd)).message).toMatch(
+      /--cacert file not found/,
+    );
+    expect(usage(() => resolveTarget({}, { REDIS_HOST: 'h', REDIS_PORT: '99999' }, cwd)).message).toMatch(
+      /REDIS_PORT out of range/,
+    );
   });
 
   it('timeouts', () => {
@@ -81,7 +125,10 @@ describe('resolveTarget', () => {
 describe('loadEnv', () => {
   it('reads .env in cwd; the process environment wins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'redis-ops-env-'));
-    writeFileSync(join(dir, '.env'), 'REDIS_URL=redis://from-file:1\nREDIS_PASSWORD="quoted pw"\n# comment\n');
+    writeFileSync(
+      join(dir, '.env'),
+      'REDIS_URL=redis://from-file:1\nREDIS_PASSWORD="quoted pw"\n# comment\n',
+    );
     expect(loadEnv({}, dir).REDIS_URL).toBe('redis://from-file:1');
     expect(loadEnv({}, dir).REDIS_PASSWORD).toBe('quoted pw');
     expect(loadEnv({ REDIS_URL: 'redis://proc:2' }, dir).REDIS_URL).toBe('redis://proc:2');
@@ -97,7 +144,9 @@ describe('loadEnv', () => {
 
 describe('formatTarget (masking)', () => {
   it('never shows the password', () => {
-    expect(formatTarget({ host: 'h', port: 1, password: 'secret', db: 0, tls: true })).toBe('rediss://default:***@h:1');
+    expect(formatTarget({ host: 'h', port: 1, password: 'secret', db: 0, tls: true })).toBe(
+      'rediss://default:***@h:1',
+    );
     expect(formatTarget({ host: '::1', port: 1, db: 0, tls: false })).toBe('redis://[::1]:1');
     expect(formatTarget({ host: 'h', port: 1, username: 'ro', db: 4, tls: false })).toBe('redis://ro@h:1/4');
   });

@@ -7,7 +7,12 @@ export interface XmlNode {
 }
 
 const unescape = (s: string): string =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 export function parseXml(xml: string): XmlNode {
   const src = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
@@ -35,7 +40,8 @@ export function parseXml(xml: string): XmlNode {
   }
   if (pos !== src.length) throw new Error(`malformed XML at offset ${pos}`);
   if (stack.length !== 1) throw new Error(`unclosed <${stack[stack.length - 1]!.name}>`);
-  if (root.children.length !== 1 || root.text.trim() !== '') throw new Error('XML needs exactly one root element');
+  if (root.children.length !== 1 || root.text.trim() !== '')
+    throw new Error('XML needs exactly one root element');
   root.children[0]!.text = root.children[0]!.text.trim();
   const trim = (n: XmlNode): void => {
     if (n.children.length) n.text = n.text.trim();

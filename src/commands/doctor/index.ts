@@ -45,7 +45,9 @@ export async function doctor(target: Target, opts: DoctorRunOptions = {}): Promi
 export function registerDoctor(program: Command, ctx: RunContext): void {
   const cmd = program
     .command('doctor')
-    .description('check that this Redis is reachable and fit for its use (cache, BullMQ queues), that the project is wired to it, and gate CI on it')
+    .description(
+      'check that this Redis is reachable and fit for its use (cache, BullMQ queues), that the project is wired to it, and gate CI on it',
+    )
     .addHelpText(
       'after',
       `
@@ -60,11 +62,31 @@ Examples:
 Thresholds and targets can live in redis-ops.yaml (current directory, or --config <file>).`,
     );
   addConnectionOptions(cmd)
-    .addOption(new Option('--use <use>', 'what the instance is for (default: inferred from BullMQ queues)').choices(['cache', 'queue', 'both']))
-    .addOption(new Option('--fail-on <level>', 'lowest status that makes the exit code 1 (default: fail)').choices(['warn', 'fail']))
+    .addOption(
+      new Option('--use <use>', 'what the instance is for (default: inferred from BullMQ queues)').choices([
+        'cache',
+        'queue',
+        'both',
+      ]),
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'lowest status that makes the exit code 1 (default: fail)').choices([
+        'warn',
+        'fail',
+      ]),
+    )
     .option('--wait <seconds>', 'retry the connection until it works or the time is over')
-    .addOption(new Option('--format <format>', 'output format (default: text; --json is --format json)').choices(['text', 'json', 'junit']))
-    .option('--config <file>', 'read thresholds and targets from this file (default: ./redis-ops.yaml when present)')
+    .addOption(
+      new Option('--format <format>', 'output format (default: text; --json is --format json)').choices([
+        'text',
+        'json',
+        'junit',
+      ]),
+    )
+    .option(
+      '--config <file>',
+      'read thresholds and targets from this file (default: ./redis-ops.yaml when present)',
+    )
     .option('--target <name>', 'connect to a target named in redis-ops.yaml')
     .option('--project <dir>', 'run the project checks on this directory (default: the current one)')
     .option('--min-hit-ratio <ratio>', 'gate: keyspace hit ratio at least this (0-1)')
@@ -80,8 +102,19 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
       const config = configPath ? loadConfigFile(configPath) : undefined;
       let flags: DoctorOptions = opts;
       if (opts.target !== undefined) {
-        if (!config) throw usageError(`--target ${opts.target} needs a redis-ops.yaml`, 'create redis-ops.yaml with targets:, or pass --config <file>');
-        flags = { ...opts, url: targetUrl(config, opts.target, (await import('../../redis/target.js')).loadEnv(ctx.env, ctx.cwd, opts.envFile)) };
+        if (!config)
+          throw usageError(
+            `--target ${opts.target} needs a redis-ops.yaml`,
+            'create redis-ops.yaml with targets:, or pass --config <file>',
+          );
+        flags = {
+          ...opts,
+          url: targetUrl(
+            config,
+            opts.target,
+            (await import('../../redis/target.js')).loadEnv(ctx.env, ctx.cwd, opts.envFile),
+          ),
+        };
       }
       const { target, env } = await targetFromFlags(flags, ctx);
       const result = await doctor(target, {
@@ -94,7 +127,14 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
         projectForced: opts.project !== undefined,
       });
       if (settings.format === 'json') writeJson((await import('./render.js')).toDoctorJson(result));
-      else if (settings.format === 'junit') writeStdout((await import('../../doctor/junit.js')).renderJunit({ target: result.target, checks: result.checks, failOn: result.failOn }));
+      else if (settings.format === 'junit')
+        writeStdout(
+          (await import('../../doctor/junit.js')).renderJunit({
+            target: result.target,
+            checks: result.checks,
+            failOn: result.failOn,
+          }),
+        );
       else writeStdout((await import('./render.js')).renderDoctor(result));
       process.exitCode = result.ok ? 0 : 1;
     });

@@ -30,7 +30,8 @@ export function renderDoctor(r: DoctorResult): string {
     }[check.status];
     const text = check.status === 'skip' ? c.dim(check.message) : check.message;
     lines.push(`  ${mark} ${check.id.padEnd(width)}  ${text}`);
-    if (check.hint && check.status !== 'pass') lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${check.hint}`);
+    if (check.hint && check.status !== 'pass')
+      lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${check.hint}`);
   }
   const s = r.summary;
   lines.push('');

@@ -34,17 +34,24 @@ export async function ladderWithWait(target: Target, waitSeconds: number): Promi
     const ladder = await runLadder(target);
     const left = deadline - Date.now();
     if (ladder.reached || left <= 0) {
-      if (waitSeconds > 0 && ladder.reached && attempt > 1) printProgress(`reached ${target.display} after ${attempt} attempts\n`);
+      if (waitSeconds > 0 && ladder.reached && attempt > 1)
+        printProgress(`reached ${target.display} after ${attempt} attempts\n`);
       return ladder;
     }
     await ladder.connection?.close();
     const failed = ladder.checks.find((c) => c.status === 'fail');
-    printProgress(`waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`);
+    printProgress(
+      `waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
+    );
     await sleep(Math.min(1000, left));
   }
 }
 
-async function serverChecks(ladder: LadderOutcome, target: Target, opts: DoctorRunOptions): Promise<{ checks: CheckResult[]; facts: Facts | null }> {
+async function serverChecks(
+  ladder: LadderOutcome,
+  target: Target,
+  opts: DoctorRunOptions,
+): Promise<{ checks: CheckResult[]; facts: Facts | null }> {
   const gate = opts.gate ?? {};
   const conn = ladder.connection;
   if (!ladder.reached || !conn || !ladder.info || !ladder.server) {
@@ -54,7 +61,15 @@ async function serverChecks(ladder: LadderOutcome, target: Target, opts: DoctorR
   const needQueues = needsQueueCounts(gate) || (conn.isCluster && opts.use !== 'cache');
   let facts: Facts;
   try {
-    facts = await gatherFacts({ connection: conn, info: ladder.info, server: ladder.server, provider: ladder.provider, target, use: opts.use, needQueues });
+    facts = await gatherFacts({
+      connection: conn,
+      info: ladder.info,
+      server: ladder.server,
+      provider: ladder.provider,
+      target,
+      use: opts.use,
+      needQueues,
+    });
   } catch (err) {
     // The server answered the ladder but not the follow-up reads (e.g. a node dropped): report, don't crash.
     const why = `not run: reading the server's facts failed: ${redact(errorText(err))}`;
@@ -91,5 +106,14 @@ export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Pr
   if (hasUpstashRest(env)) checks.push(await checkUpstashRest(env, target.timeoutMs));
   const summary = summarize(checks);
   const ok = summary.fail === 0 && (failOn === 'fail' || summary.warn === 0);
-  return { target: target.display, provider: ladder.provider, server: ladder.server, use, failOn, checks, summary, ok };
+  return {
+    target: target.display,
+    provider: ladder.provider,
+    server: ladder.server,
+    use,
+    failOn,
+    checks,
+    summary,
+    ok,
+  };
 }

@@ -38,11 +38,15 @@ async function classify(client: AnyClient, key: Buffer): Promise<string | null> 
   const base = key.subarray(0, key.length - (isMeta ? 5 : 3));
   if (isMeta) {
     // HGET on a key that is not a hash is WRONGTYPE: then it is not a queue's meta.
-    const version = await client.hget(key, 'version').catch((err: Error) => (/WRONGTYPE/.test(err.message) ? null : Promise.reject(err)));
+    const version = await client
+      .hget(key, 'version')
+      .catch((err: Error) => (/WRONGTYPE/.test(err.message) ? null : Promise.reject(err)));
     return typeof version === 'string' && version.startsWith('bullmq') ? displayKey(base) : null;
   }
   // Any counter may be called "id" (user:42:id): it takes a BullMQ state key beside it too.
-  return (await client.type(key)) === 'string' && (await isQueueByIdKey(client, base)) ? displayKey(base) : null;
+  return (await client.type(key)) === 'string' && (await isQueueByIdKey(client, base))
+    ? displayKey(base)
+    : null;
 }
 
 /** Queues that contain a literal prefix (`bull:q:completed` lies inside queue `bull:q`). */
@@ -59,7 +63,11 @@ export async function queuesAbovePrefixes(client: AnyClient, prefixes: string[])
 }
 
 /** Full discovery (two SCAN passes), then the glob decides: for --pattern and --type. */
-export async function queuesByDiscovery(primaries: Redis[], patterns: Buffer[], count: number): Promise<string[]> {
+export async function queuesByDiscovery(
+  primaries: Redis[],
+  patterns: Buffer[],
+  count: number,
+): Promise<string[]> {
   const { discoverQueues } = await import('../../queues/discover.js');
   const queues = await discoverQueues(primaries, { count });
   return [...new Set(queues.filter((q) => coversQueue(patterns, q.base)).map((q) => q.base))].sort();

@@ -24,7 +24,10 @@ export const defaultFlushCount = 1000;
 export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw usageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`, `e.g. ${flag} 1000`);
+    throw usageError(
+      `${flag} must be a positive whole number, got ${JSON.stringify(value)}`,
+      `e.g. ${flag} 1000`,
+    );
   }
   return Number(value);
 }
@@ -32,14 +35,20 @@ export function parsePositiveInt(value: string | undefined, flag: string): numbe
 export function parseType(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   // Core types, or a module's type name (ReJSON-RL): SCAN TYPE takes either.
-  if (!/^[A-Za-z][\w-]*$/.test(value)) throw usageError(`--type ${JSON.stringify(value)} is not a type name`, 'one of string, list, set, zset, hash, stream');
+  if (!/^[A-Za-z][\w-]*$/.test(value))
+    throw usageError(
+      `--type ${JSON.stringify(value)} is not a type name`,
+      'one of string, list, set, zset, hash, stream',
+    );
   return value;
 }
 
 export function registerFlush(program: Command, ctx: RunContext): void {
   const cmd = program
     .command('flush')
-    .description('delete every key under a prefix, safely (count, confirm, UNLINK in small batches) on a server or a cluster')
+    .description(
+      'delete every key under a prefix, safely (count, confirm, UNLINK in small batches) on a server or a cluster',
+    )
     .argument('[prefix...]', 'literal key prefixes: glob characters in them are escaped')
     .option('--pattern <glob>', 'a raw SCAN MATCH glob instead of prefixes')
     .option('--dry-run', 'count matching keys, show a sample and the count per node; delete nothing')
@@ -65,7 +74,12 @@ connection was lost mid-way (run again to finish), 130 interrupted (the report s
     await configureColor({ color: opts.color, json: opts.json });
     const count = parsePositiveInt(opts.count, '--count') ?? defaultFlushCount;
     const rate = parsePositiveInt(opts.rate, '--rate');
-    const maxKeys = opts.maxKeys === undefined ? undefined : (opts.maxKeys === '0' ? 0 : parsePositiveInt(opts.maxKeys, '--max-keys'));
+    const maxKeys =
+      opts.maxKeys === undefined
+        ? undefined
+        : opts.maxKeys === '0'
+          ? 0
+          : parsePositiveInt(opts.maxKeys, '--max-keys');
     const type = parseType(opts.type);
     const { target } = await targetFromFlags(opts, ctx);
     // Lazy: ioredis and the engine load only when flush runs, so --help stays fast.
@@ -87,7 +101,11 @@ connection was lost mid-way (run again to finish), 130 interrupted (the report s
     });
     if (opts.json) writeJson(toFlushJson(result));
     else writeStdout(renderFlush(result));
-    if (result.status === 'connection-lost') printError(`connection lost after deleting ${result.deleted} keys: ${result.error ?? ''}`, 'run the same command again to finish: keys already deleted are simply not found again');
+    if (result.status === 'connection-lost')
+      printError(
+        `connection lost after deleting ${result.deleted} keys: ${result.error ?? ''}`,
+        'run the same command again to finish: keys already deleted are simply not found again',
+      );
     process.exitCode = exitCodeFor(result.status);
   });
 }

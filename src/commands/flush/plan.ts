@@ -20,21 +20,36 @@ export interface FlushPlan {
 
 export function planFlush(prefixes: string[], pattern: string | undefined): FlushPlan {
   if (pattern !== undefined && prefixes.length > 0) {
-    throw usageError('give either prefixes or --pattern, not both', 'redis-ops flush cache: session:  or  redis-ops flush --pattern "cache:*:html"');
+    throw usageError(
+      'give either prefixes or --pattern, not both',
+      'redis-ops flush cache: session:  or  redis-ops flush --pattern "cache:*:html"',
+    );
   }
   if (pattern !== undefined) {
     if (pattern === '') throw usageError('the pattern is empty', 'give a MATCH glob such as "cache:*:html"');
     if (globMatchesEverything(pattern)) {
-      throw usageError(`the pattern ${JSON.stringify(pattern)} matches every key`, 'use FLUSHDB to empty a database; flush is for one namespace');
+      throw usageError(
+        `the pattern ${JSON.stringify(pattern)} matches every key`,
+        'use FLUSHDB to empty a database; flush is for one namespace',
+      );
     }
     return { prefixes: [], patterns: [Buffer.from(pattern, 'utf8')], raw: true, confirmText: pattern };
   }
-  if (prefixes.length === 0) throw usageError('no prefix given', 'redis-ops flush cache:  (or --pattern <glob>)');
+  if (prefixes.length === 0)
+    throw usageError('no prefix given', 'redis-ops flush cache:  (or --pattern <glob>)');
   if (prefixes.some((p) => p === '')) {
-    throw usageError('an empty prefix matches every key', 'use FLUSHDB to empty a database; flush is for one namespace');
+    throw usageError(
+      'an empty prefix matches every key',
+      'use FLUSHDB to empty a database; flush is for one namespace',
+    );
   }
   const kept = dropCovered(prefixes);
-  return { prefixes: kept, patterns: kept.map((p) => prefixPattern(p)), raw: false, confirmText: kept.join(' ') };
+  return {
+    prefixes: kept,
+    patterns: kept.map((p) => prefixPattern(p)),
+    raw: false,
+    confirmText: kept.join(' '),
+  };
 }
 
 /** `cache:` already covers `cache:page:`: scanning both would count those keys twice. */

@@ -32,13 +32,21 @@ const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)}
 /** What would be deleted: shown for --dry-run and before the typed confirmation. */
 export function renderSurvey(r: FlushResult): string {
   const c = color();
-  const lines = [`${c.bold(plural(r.matched, 'key'))} match ${r.patterns.join(', ')}${r.type ? ` (type ${r.type})` : ''} on ${plural(r.nodes.length, 'node')} of ${r.target}`];
-  if (r.nodes.length > 1) for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.matched).padStart(12)}`);
+  const lines = [
+    `${c.bold(plural(r.matched, 'key'))} match ${r.patterns.join(', ')}${r.type ? ` (type ${r.type})` : ''} on ${plural(r.nodes.length, 'node')} of ${r.target}`,
+  ];
+  if (r.nodes.length > 1)
+    for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.matched).padStart(12)}`);
   if (r.sample.length > 0) {
     lines.push(`sample (${r.sample.length}):`);
     for (const key of r.sample) lines.push(`  ${key}`);
   }
-  if (r.queues.length > 0) lines.push(c.yellow(`${symbols.warn} these reach BullMQ queues: ${r.queues.join(', ')} (refused without --include-queues)`));
+  if (r.queues.length > 0)
+    lines.push(
+      c.yellow(
+        `${symbols.warn} these reach BullMQ queues: ${r.queues.join(', ')} (refused without --include-queues)`,
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -51,13 +59,23 @@ export function renderFlush(r: FlushResult): string {
   const lines: string[] = [];
   const took = `in ${seconds(r.durationMs)}`;
   if (r.status === 'done') {
-    lines.push(`${c.green(symbols.pass)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} on ${plural(r.nodes.length, 'node')} ${took}`);
+    lines.push(
+      `${c.green(symbols.pass)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} on ${plural(r.nodes.length, 'node')} ${took}`,
+    );
   } else {
-    const why = r.status === 'interrupted' ? 'interrupted' : `connection lost (${r.error ?? 'unknown error'})`;
-    lines.push(`${c.yellow(symbols.warn)} ${why}: deleted ${num(r.deleted)} of ${plural(r.matched, 'matching key')} ${took}; run the same command again to finish`);
+    const why =
+      r.status === 'interrupted' ? 'interrupted' : `connection lost (${r.error ?? 'unknown error'})`;
+    lines.push(
+      `${c.yellow(symbols.warn)} ${why}: deleted ${num(r.deleted)} of ${plural(r.matched, 'matching key')} ${took}; run the same command again to finish`,
+    );
   }
-  if (r.nodes.length > 1) for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.deleted).padStart(12)} of ${num(n.matched)}`);
-  if (r.deleted < r.matched && r.status === 'done') lines.push(c.dim(`  ${num(r.matched - r.deleted)} matched keys were already gone (expired or deleted meanwhile)`));
+  if (r.nodes.length > 1)
+    for (const n of r.nodes)
+      lines.push(`  ${n.node.padEnd(22)} ${num(n.deleted).padStart(12)} of ${num(n.matched)}`);
+  if (r.deleted < r.matched && r.status === 'done')
+    lines.push(
+      c.dim(`  ${num(r.matched - r.deleted)} matched keys were already gone (expired or deleted meanwhile)`),
+    );
   return lines.join('\n');
 }
 
@@ -75,7 +93,11 @@ export function progressLine(s: ProgressState): string {
   const elapsed = Math.max(1, s.nowMs - s.startedMs) / 1000;
   const counts = s.phase === 'counting' ? s.scanned : s.deleted;
   const total = sum(counts);
-  const head = s.phase === 'counting' ? `counting: ${num(total)} keys match` : `deleting: ${num(total)} of ${num(sum(s.scanned))}`;
-  const perNode = s.labels.length > 1 ? ` · ${s.labels.map((l, i) => `${l} ${num(counts[i] ?? 0)}`).join(' · ')}` : '';
+  const head =
+    s.phase === 'counting'
+      ? `counting: ${num(total)} keys match`
+      : `deleting: ${num(total)} of ${num(sum(s.scanned))}`;
+  const perNode =
+    s.labels.length > 1 ? ` · ${s.labels.map((l, i) => `${l} ${num(counts[i] ?? 0)}`).join(' · ')}` : '';
   return `${head} · ${num(Math.round(total / elapsed))} keys/s${perNode}`;
 }

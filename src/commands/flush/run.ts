@@ -67,13 +67,22 @@ const batchSize = 1000;
 const inFlight = 4;
 
 export function exitCodeFor(status: FlushStatus): number {
-  return { done: 0, 'dry-run': 0, 'max-keys': ExitCode.failed, interrupted: ExitCode.cancelled, 'connection-lost': ExitCode.usage }[status];
+  return {
+    done: 0,
+    'dry-run': 0,
+    'max-keys': ExitCode.failed,
+    interrupted: ExitCode.cancelled,
+    'connection-lost': ExitCode.usage,
+  }[status];
 }
 
 export async function flush(opts: FlushOptions): Promise<FlushResult> {
   const plan = planFlush(opts.prefixes, opts.pattern);
   if (!opts.dryRun && !opts.yes && !opts.interactive) {
-    throw new CliError('refusing to delete without confirmation: there is no terminal to ask on', 'check with --dry-run first, then pass --yes to delete without a prompt');
+    throw new CliError(
+      'refusing to delete without confirmation: there is no terminal to ask on',
+      'check with --dry-run first, then pass --yes to delete without a prompt',
+    );
   }
   // durationMs leaves out the time spent at the prompt: it measures our work, not the reader.
   const clock = { started: performance.now() };
@@ -93,10 +102,21 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   }
 }
 
-async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, signal: AbortSignal, progress: Progress, labels: string[], clock: { started: number }): Promise<FlushResult> {
+async function runFlush(
+  opts: FlushOptions,
+  plan: FlushPlan,
+  conn: Connection,
+  signal: AbortSignal,
+  progress: Progress,
+  labels: string[],
+  clock: { started: number },
+): Promise<FlushResult> {
   const primaries = conn.primaries();
   const exact = !plan.raw && !opts.type;
-  const guarded = (): Promise<string[]> => (exact ? queuesAbovePrefixes(conn.client, plan.prefixes) : queuesByDiscovery(primaries, plan.patterns, opts.count));
+  const guarded = (): Promise<string[]> =>
+    exact
+      ? queuesAbovePrefixes(conn.client, plan.prefixes)
+      : queuesByDiscovery(primaries, plan.patterns, opts.count);
   const queues = new Set(await step('looking for BullMQ queues', guarded));
   const refuse = (): CliError =>
     new CliError(
@@ -120,7 +140,10 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
       timeoutMs: opts.target.timeoutMs,
     }),
   );
-  for (const base of await step('checking BullMQ queues', () => queuesFromCandidates(conn.client, survey.candidates))) queues.add(base);
+  for (const base of await step('checking BullMQ queues', () =>
+    queuesFromCandidates(conn.client, survey.candidates),
+  ))
+    queues.add(base);
 
   const result = baseResult(opts, plan, survey, labels, [...queues].sort());
   if (signal.aborted) return { ...result, status: 'interrupted' };
@@ -132,7 +155,8 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
     progress.pause();
     const confirm = opts.confirm ?? askTyped;
     const asked = performance.now();
-    if (!(await confirm(renderSurvey(result), plan.confirmText))) throw new CancelledError('confirmation did not match: nothing was deleted');
+    if (!(await confirm(renderSurvey(result), plan.confirmText)))
+      throw new CancelledError('confirmation did not match: nothing was deleted');
     clock.started += performance.now() - asked;
   }
 
@@ -140,7 +164,18 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
   const deletions = await deleteKeys(
     primaries,
     survey.nodes.map((n) => n.store),
-    { cluster: conn.isCluster, patterns: plan.patterns, count: opts.count, type: opts.type, batchSize, inFlight, rate: opts.rate, signal, onDeleted: (node, n) => progress.deleted(node, n), timeoutMs: opts.target.timeoutMs },
+    {
+      cluster: conn.isCluster,
+      patterns: plan.patterns,
+      count: opts.count,
+      type: opts.type,
+      batchSize,
+      inFlight,
+      rate: opts.rate,
+      signal,
+      onDeleted: (node, n) => progress.deleted(node, n),
+      timeoutMs: opts.target.timeoutMs,
+    },
   );
   deletions.forEach((d, i) => ((result.nodes[i] as NodeReport).deleted = d.deleted));
   result.deleted = deletions.reduce((sum, d) => sum + d.deleted, 0);
@@ -149,7 +184,13 @@ async function runFlush(opts: FlushOptions, plan: FlushPlan, conn: Connection, s
   return { ...result, status: signal.aborted ? 'interrupted' : 'done' };
 }
 
-function baseResult(opts: FlushOptions, plan: FlushPlan, survey: Survey, labels: string[], queues: string[]): FlushResult {
+function baseResult(
+  opts: FlushOptions,
+  plan: FlushPlan,
+  survey: Survey,
+  labels: string[],
+  queues: string[],
+): FlushResult {
   return {
     target: opts.target.display,
     prefixes: plan.prefixes,
@@ -174,7 +215,11 @@ async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(redact(`${what} failed: ${errorText(err)}; nothing was deleted`), explainError(err).hint, ExitCode.usage);
+    throw new CliError(
+      redact(`${what} failed: ${errorText(err)}; nothing was deleted`),
+      explainError(err).hint,
+      ExitCode.usage,
+    );
   }
 }
 

@@ -1,15 +1,25 @@
 import { askConfirm, askInput, askSelect } from '../../ui/prompt.js';
-import { checkServiceName, parsePort, parseSize, providers, uses, profiles, type InitAnswers } from '../../scaffold/settings.js';
+import {
+  checkServiceName,
+  parsePort,
+  parseSize,
+  providers,
+  uses,
+  profiles,
+  type InitAnswers,
+} from '../../scaffold/settings.js';
 
 /** Turn a validator that throws into one that answers with the message (inquirer's contract). */
-const valid = (check: (v: string) => unknown) => (v: string): true | string => {
-  try {
-    check(v);
-    return true;
-  } catch (err) {
-    return (err as Error).message;
-  }
-};
+const valid =
+  (check: (v: string) => unknown) =>
+  (v: string): true | string => {
+    try {
+      check(v);
+      return true;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
 
 /**
  * The questions of interactive mode, each only when its flag was not given. Every question
@@ -17,18 +27,40 @@ const valid = (check: (v: string) => unknown) => (v: string): true | string => {
  */
 export async function askMissing(a: InitAnswers & { up?: boolean }): Promise<InitAnswers & { up?: boolean }> {
   const out = { ...a };
-  out.provider ??= await askSelect('Where does Redis run in production?', providers.map((value) => ({ value })), 'local');
-  if (out.provider !== 'local') out.withLocal ??= await askConfirm('Also add a local Redis service for development?', true);
-  out.use ??= await askSelect('What is it for?', [
-    { value: 'cache', description: 'allkeys-lru with maxmemory, no AOF' },
-    { value: 'queue', description: 'BullMQ: noeviction, AOF every second' },
-    { value: 'both', description: 'two services: redis-cache and redis-queue' },
-  ] as Array<{ value: (typeof uses)[number]; description: string }>, 'cache');
-  out.profile ??= await askSelect('Profile?', profiles.map((value) => ({ value })), 'dev');
+  out.provider ??= await askSelect(
+    'Where does Redis run in production?',
+    providers.map((value) => ({ value })),
+    'local',
+  );
+  if (out.provider !== 'local')
+    out.withLocal ??= await askConfirm('Also add a local Redis service for development?', true);
+  out.use ??= await askSelect(
+    'What is it for?',
+    [
+      { value: 'cache', description: 'allkeys-lru with maxmemory, no AOF' },
+      { value: 'queue', description: 'BullMQ: noeviction, AOF every second' },
+      { value: 'both', description: 'two services: redis-cache and redis-queue' },
+    ] as Array<{ value: (typeof uses)[number]; description: string }>,
+    'cache',
+  );
+  out.profile ??= await askSelect(
+    'Profile?',
+    profiles.map((value) => ({ value })),
+    'dev',
+  );
   if (out.provider === 'local' || out.withLocal) {
-    out.service ??= await askInput('Compose service name:', { default: 'redis', validate: valid(checkServiceName) });
-    out.port ??= await askInput('Port on 127.0.0.1:', { default: '6379', validate: valid((v) => parsePort(v)) });
-    out.maxmemory ??= await askInput('maxmemory:', { default: out.profile === 'prod' ? '1gb' : '256mb', validate: valid(parseSize) });
+    out.service ??= await askInput('Compose service name:', {
+      default: 'redis',
+      validate: valid(checkServiceName),
+    });
+    out.port ??= await askInput('Port on 127.0.0.1:', {
+      default: '6379',
+      validate: valid((v) => parsePort(v)),
+    });
+    out.maxmemory ??= await askInput('maxmemory:', {
+      default: out.profile === 'prod' ? '1gb' : '256mb',
+      validate: valid(parseSize),
+    });
     out.password ??= await askConfirm('Generate a strong password (kept in .env)?', true);
     out.up ??= await askConfirm('Start it now?', false);
   }

@@ -67,7 +67,10 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   }
   const settings = resolveSettings(answers);
   if (answers.up && settings.services.length === 0) {
-    throw new CliError(`--up needs a local service, and --provider ${settings.provider} has none`, 'add --with-local to also write a local service for development');
+    throw new CliError(
+      `--up needs a local service, and --provider ${settings.provider} has none`,
+      'add --with-local to also write a local service for development',
+    );
   }
   const dryRun = options.dryRun === true;
   checkProjectDir(dir, !dryRun);
@@ -103,11 +106,21 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
     profile: settings.profile,
     image: settings.image,
     envFile: plan.envFile,
-    services: plan.services.map((s) => ({ name: s.name, role: s.role, port: s.port, url: mask(s.url), urlVar: s.urlVar, conf: s.conf })),
+    services: plan.services.map((s) => ({
+      name: s.name,
+      role: s.role,
+      port: s.port,
+      url: mask(s.url),
+      urlVar: s.urlVar,
+      conf: s.conf,
+    })),
     files: plan.files.map((f) => ({
       path: f.path,
       action: f.before === null ? 'create' : needsWrite(f) ? 'update' : 'unchanged',
-      summary: f.before !== null && f.before === f.after && needsWrite(f) ? `mode set to ${f.mode.toString(8)}` : f.summary,
+      summary:
+        f.before !== null && f.before === f.after && needsWrite(f)
+          ? `mode set to ${f.mode.toString(8)}`
+          : f.summary,
       diff: dryRun ? redact(unifiedDiff(f.before, f.after, f.path)) || undefined : undefined,
     })),
     changed: changes.length > 0,
@@ -119,15 +132,23 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
 export function registerInit(program: Command, ctx: RunContext): void {
   program
     .command('init')
-    .description('add a secure Redis service (compose, redis.conf, .env) to this project, or the env entries for Upstash/ElastiCache')
+    .description(
+      'add a secure Redis service (compose, redis.conf, .env) to this project, or the env entries for Upstash/ElastiCache',
+    )
     .argument('[dir]', 'project directory', '.')
     .option('--provider <name>', 'local | upstash | elasticache (default: local)')
     .option('--with-local', 'with a remote provider, also add a local service for development')
     .option('--use <use>', 'cache | queue | both (default: cache)')
     .option('--profile <profile>', 'dev | prod: maxmemory and persistence defaults (default: dev)')
-    .option('--service <name>', 'compose service name (default: redis; with --use both: <name>-cache, <name>-queue)')
+    .option(
+      '--service <name>',
+      'compose service name (default: redis; with --use both: <name>-cache, <name>-queue)',
+    )
     .option('--port <n>', 'host port on 127.0.0.1 (default: 6379; --use both: queue on port + 1)')
-    .option('--image <ref>', 'image, pinned (default: redis:8.2-alpine; "valkey" means valkey/valkey:8-alpine)')
+    .option(
+      '--image <ref>',
+      'image, pinned (default: redis:8.2-alpine; "valkey" means valkey/valkey:8-alpine)',
+    )
     .option('--maxmemory <size>', 'e.g. 256mb, 1gb (default: 256mb dev, 1gb prod)')
     .option('--no-password', 'no password (default: generate one into .env)')
     .option('--compose <file>', 'compose file (default: the existing one, else compose.yaml)')
@@ -160,4 +181,3 @@ Examples:
       process.exitCode = result.up && !result.up.ok ? 1 : 0;
     });
 }
-

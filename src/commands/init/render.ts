@@ -13,7 +13,12 @@ export function toInitJson(r: InitResult): object {
     profile: r.profile,
     image: r.image,
     services: r.services,
-    files: r.files.map((f) => ({ path: f.path, action: f.action, summary: f.summary, ...(r.dryRun ? { diff: f.diff } : {}) })),
+    files: r.files.map((f) => ({
+      path: f.path,
+      action: f.action,
+      summary: f.summary,
+      ...(r.dryRun ? { diff: f.diff } : {}),
+    })),
     changed: r.changed,
     notes: r.notes,
     up: r.up && {
@@ -34,31 +39,46 @@ export function renderInit(r: InitResult): string {
   if (r.dryRun) {
     const diffs = r.files.filter((f) => f.diff);
     for (const f of diffs) lines.push((f.diff ?? '').replace(/\n$/, ''), '');
-    lines.push(diffs.length ? `dry run: nothing written (${diffs.length} file${diffs.length === 1 ? '' : 's'} would change)` : 'dry run: nothing would change');
+    lines.push(
+      diffs.length
+        ? `dry run: nothing written (${diffs.length} file${diffs.length === 1 ? '' : 's'} would change)`
+        : 'dry run: nothing would change',
+    );
     return lines.join('\n');
   }
   if (!r.changed) {
-    lines.push(`${c.green(symbols.pass)} nothing changed: ${r.files.map((f) => f.path).join(', ')} already up to date`);
+    lines.push(
+      `${c.green(symbols.pass)} nothing changed: ${r.files.map((f) => f.path).join(', ')} already up to date`,
+    );
   } else {
     const width = Math.max(...r.files.map((f) => f.path.length));
     for (const f of r.files) {
       const mark = f.action === 'unchanged' ? c.dim(marks[f.action]) : c.green(marks[f.action]);
-      lines.push(`  ${mark} ${f.path.padEnd(width)}  ${f.action === 'unchanged' ? c.dim('unchanged') : f.summary}`);
+      lines.push(
+        `  ${mark} ${f.path.padEnd(width)}  ${f.action === 'unchanged' ? c.dim('unchanged') : f.summary}`,
+      );
     }
   }
   if (r.services.length > 0) {
     lines.push('');
-    for (const s of r.services) lines.push(`  ${s.name} (${s.role})  ${s.url}  ${c.dim(`${s.urlVar} in ${r.envFile}`)}`);
+    for (const s of r.services)
+      lines.push(`  ${s.name} (${s.role})  ${s.url}  ${c.dim(`${s.urlVar} in ${r.envFile}`)}`);
   }
   if (r.notes.length > 0) {
     lines.push('');
     for (const n of r.notes) lines.push(`  ${c.cyan(symbols.info)} ${n}`);
   }
   if (r.up) {
-    lines.push('', `${r.up.ok ? c.green(symbols.pass) : c.red(symbols.fail)} up (${r.up.method}): ${r.up.message}`);
+    lines.push(
+      '',
+      `${r.up.ok ? c.green(symbols.pass) : c.red(symbols.fail)} up (${r.up.method}): ${r.up.message}`,
+    );
     for (const d of r.up.doctor) lines.push('', renderDoctor(d));
   } else if (r.services.length > 0) {
-    lines.push('', `next: docker compose up -d ${r.services.map((s) => s.name).join(' ')}   then: npx redis-ops doctor`);
+    lines.push(
+      '',
+      `next: docker compose up -d ${r.services.map((s) => s.name).join(' ')}   then: npx redis-ops doctor`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,6 +1,13 @@
 import { CancelledError, CliError } from '../../errors.js';
 import { probeScripting } from '../../queues/access.js';
-import { countCleanable, planText, runAction, type ActionName, type ActionOptions, type CleanState } from '../../queues/actions.js';
+import {
+  countCleanable,
+  planText,
+  runAction,
+  type ActionName,
+  type ActionOptions,
+  type CleanState,
+} from '../../queues/actions.js';
 import { readQueueStates, type JobCounts } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
@@ -73,21 +80,52 @@ export async function performAction(conn: Connection, req: ActionRequest): Promi
   const queue = pickQueue(queues, req.name, req.prefixes);
   const scripting = await probeScripting(conn.client, req.timeoutMs);
   if (!scripting.allowed) {
-    throw new CliError(`cannot ${req.action} ${queue.base}: EVAL is denied for this user (${scripting.error})`, 'BullMQ acts through Lua scripts: use a user with +@scripting (ACL SETUSER <user> +@scripting)');
+    throw new CliError(
+      `cannot ${req.action} ${queue.base}: EVAL is denied for this user (${scripting.error})`,
+      'BullMQ acts through Lua scripts: use a user with +@scripting (ACL SETUSER <user> +@scripting)',
+    );
   }
   const before = await snapshot(conn, queue, req.timeoutMs);
   const now = Date.now();
-  const matched = req.action === 'clean'
-    ? await countCleanable(conn.client, queue, req.state as CleanState, now - (req.graceMs ?? 0))
-    : countMatched(req, before);
-  const counts = before.counts ?? { waiting: 0, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 };
+  const matched =
+    req.action === 'clean'
+      ? await countCleanable(conn.client, queue, req.state as CleanState, now - (req.graceMs ?? 0))
+      : countMatched(req, before);
+  const counts = before.counts ?? {
+    waiting: 0,
+    active: 0,
+    delayed: 0,
+    prioritized: 0,
+    'waiting-children': 0,
+    completed: 0,
+    failed: 0,
+  };
   const plan = planText(req.action, queue, matched, counts, before.paused, req);
-  const base = { queue, action: req.action, state: req.action === 'retry' || req.action === 'clean' ? (req.state ?? null) : null, matched, before, plan };
-  if (matched === 0) return { ...base, dryRun: req.dryRun, changed: req.dryRun ? null : 0, after: null, done: plan, note: `nothing to do: ${plan}` };
+  const base = {
+    queue,
+    action: req.action,
+    state: req.action === 'retry' || req.action === 'clean' ? (req.state ?? null) : null,
+    matched,
+    before,
+    plan,
+  };
+  if (matched === 0)
+    return {
+      ...base,
+      dryRun: req.dryRun,
+      changed: req.dryRun ? null : 0,
+      after: null,
+      done: plan,
+      note: `nothing to do: ${plan}`,
+    };
   req.announce(plan);
   if (req.dryRun) return { ...base, dryRun: true, changed: null, after: null, done: plan, note: null };
   if (!req.yes) {
-    if (!req.interactive) throw new CliError(`refusing to ${req.action} without confirmation: no terminal to ask on`, 'pass --yes to confirm, or --dry-run to preview');
+    if (!req.interactive)
+      throw new CliError(
+        `refusing to ${req.action} without confirmation: no terminal to ask on`,
+        'pass --yes to confirm, or --dry-run to preview',
+      );
     if (!(await req.confirm(`${plan}?`))) throw new CancelledError('cancelled: nothing changed');
   }
   const result = await runAction(conn, queue, req.action, { ...req, now }, req.timeoutMs);

@@ -3,7 +3,11 @@
 export type Align = 'left' | 'right';
 
 /** Pad cells into aligned columns; `paint(row, col, padded)` may colour a padded cell. */
-export function formatColumns(rows: string[][], align: Align[], paint?: (row: number, col: number, text: string) => string): string[] {
+export function formatColumns(
+  rows: string[][],
+  align: Align[],
+  paint?: (row: number, col: number, text: string) => string,
+): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
   return rows.map((r, ri) =>

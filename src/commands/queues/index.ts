@@ -31,10 +31,22 @@ interface ActionFlags extends QueuesFlags {
 // Kept here (not imported from src/queues) so registering stays free of ioredis-using modules.
 const retryStates = ['failed', 'completed'] as const;
 const cleanStates = ['completed', 'failed', 'waiting', 'delayed', 'prioritized'] as const;
-const jobStateNames = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+const jobStateNames = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 /** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
-async function withConnection<T>(flags: QueuesFlags, ctx: RunContext, run: (conn: Connection, target: Target) => Promise<T>): Promise<T> {
+async function withConnection<T>(
+  flags: QueuesFlags,
+  ctx: RunContext,
+  run: (conn: Connection, target: Target) => Promise<T>,
+): Promise<T> {
   await configureColor({ color: flags.color, json: flags.json });
   const { target } = await targetFromFlags(flags, ctx);
   const { openConnection } = await import('../../redis/connect.js');
@@ -56,30 +68,52 @@ function mergedFlags<T>(cmd: Command): T {
   if (!parent) return own as T;
   const merged = { ...own };
   for (const [key, value] of Object.entries(parent.opts())) {
-    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli') merged[key] = value;
+    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli')
+      merged[key] = value;
   }
   return merged as T;
 }
 
 function commonOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd).option('--prefix <prefix>', 'only queues under this prefix (repeatable; may contain ":")', collect, []);
+  return addConnectionOptions(cmd).option(
+    '--prefix <prefix>',
+    'only queues under this prefix (repeatable; may contain ":")',
+    collect,
+    [],
+  );
 }
 
-function registerAction(queues: Command, ctx: RunContext, name: 'retry' | 'promote' | 'clean' | 'pause' | 'resume', description: string, extra: (cmd: Command) => Command): void {
+function registerAction(
+  queues: Command,
+  ctx: RunContext,
+  name: 'retry' | 'promote' | 'clean' | 'pause' | 'resume',
+  description: string,
+  extra: (cmd: Command) => Command,
+): void {
   const cmd = extra(commonOptions(queues.command(`${name} <queue>`).description(description)))
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
   cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
     const flags = mergedFlags<ActionFlags>(self);
-    const state = name === 'retry' ? parseChoice(flags.state ?? 'failed', '--state', retryStates) : name === 'clean' ? parseChoice(flags.state, '--state', cleanStates) : undefined;
+    const state =
+      name === 'retry'
+        ? parseChoice(flags.state ?? 'failed', '--state', retryStates)
+        : name === 'clean'
+          ? parseChoice(flags.state, '--state', cleanStates)
+          : undefined;
     const graceMs = name === 'clean' && flags.grace !== undefined ? parseDuration(flags.grace) : undefined;
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { performAction } = await import('./actions.js');
       const { askConfirm } = await import('../../ui/prompt.js');
       return performAction(conn, {
-        action: name, name: queueName, prefixes: flags.prefix ?? [], state, graceMs,
-        yes: Boolean(flags.yes), dryRun: Boolean(flags.dryRun),
+        action: name,
+        name: queueName,
+        prefixes: flags.prefix ?? [],
+        state,
+        graceMs,
+        yes: Boolean(flags.yes),
+        dryRun: Boolean(flags.dryRun),
         interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
         timeoutMs: target.timeoutMs,
         confirm: (message) => askConfirm(message, false),
@@ -94,25 +128,39 @@ function registerAction(queues: Command, ctx: RunContext, name: 'retry' | 'promo
 }
 
 export function registerQueues(program: Command, ctx: RunContext): void {
-  const queues = commonOptions(program.command('queues').description('find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)'))
+  const queues = commonOptions(
+    program
+      .command('queues')
+      .description(
+        'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
+      ),
+  )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
-    .option('--max-waiting-age <seconds>', 'exit 1 when a queue\'s oldest waiting job is older than this')
+    .option('--max-waiting-age <seconds>', "exit 1 when a queue's oldest waiting job is older than this")
     // Flags after a subcommand's name belong to the subcommand, never to this parent.
     .enablePositionalOptions()
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ redis-ops queues
   $ redis-ops queues --prefix myapp:jobs --json
   $ redis-ops queues --max-failed 0 --max-waiting-age 300     # CI gate: exit 1 when exceeded
   $ redis-ops queues show email --jobs failed --limit 20
   $ redis-ops queues retry email --state failed --yes
-  $ redis-ops queues clean email --state completed --grace 1h --dry-run`);
+  $ redis-ops queues clean email --state completed --grace 1h --dry-run`,
+    );
   queues.action(async (flags: QueuesFlags) => {
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
     const maxWaitingAgeSeconds = parseCount(flags.maxWaitingAge, '--max-waiting-age');
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { listQueues } = await import('./overview.js');
-      return listQueues(conn, target.display, { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds, timeoutMs: target.timeoutMs });
+      return listQueues(conn, target.display, {
+        prefixes: flags.prefix ?? [],
+        maxFailed,
+        maxWaitingAgeSeconds,
+        timeoutMs: target.timeoutMs,
+      });
     });
     const { renderQueues, toQueuesJson } = await import('./render.js');
     if (flags.json) writeJson(toQueuesJson(result));
@@ -120,8 +168,17 @@ Examples:
     process.exitCode = result.violations.length > 0 ? 1 : 0;
   });
 
-  const show = commonOptions(queues.command('show <queue>').description('one queue in detail: counts, meta, workers, failure reasons, throughput, jobs'))
-    .addOption(new Option('--limit <n>', 'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)').default(undefined))
+  const show = commonOptions(
+    queues
+      .command('show <queue>')
+      .description('one queue in detail: counts, meta, workers, failure reasons, throughput, jobs'),
+  )
+    .addOption(
+      new Option(
+        '--limit <n>',
+        'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
+      ).default(undefined),
+    )
     .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -132,7 +189,15 @@ Examples:
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { showQueue } = await import('./show.js');
-      return showQueue(conn, target.display, { name: queueName, prefixes: flags.prefix ?? [], limit: limit ?? 1000, jobs, jobsLimit: limit ?? 50, minutes, timeoutMs: target.timeoutMs });
+      return showQueue(conn, target.display, {
+        name: queueName,
+        prefixes: flags.prefix ?? [],
+        limit: limit ?? 1000,
+        jobs,
+        jobsLimit: limit ?? 50,
+        minutes,
+        timeoutMs: target.timeoutMs,
+      });
     });
     const { renderShow, toShowJson } = await import('./render-show.js');
     if (flags.json) writeJson(toShowJson(result));
@@ -140,10 +205,15 @@ Examples:
     process.exitCode = 0;
   });
 
-  registerAction(queues, ctx, 'retry', 'move failed (or completed) jobs back to wait', (c) => c.option('--state <state>', 'failed or completed', 'failed'));
+  registerAction(queues, ctx, 'retry', 'move failed (or completed) jobs back to wait', (c) =>
+    c.option('--state <state>', 'failed or completed', 'failed'),
+  );
   registerAction(queues, ctx, 'promote', 'run every delayed job now', (c) => c);
   registerAction(queues, ctx, 'clean', 'delete jobs in a state older than a grace period', (c) =>
-    c.requiredOption('--state <state>', 'completed, failed, waiting, delayed or prioritized').requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'));
+    c
+      .requiredOption('--state <state>', 'completed, failed, waiting, delayed or prioritized')
+      .requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'),
+  );
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }

@@ -7,13 +7,18 @@ const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 /** "500ms", "30s", "15m", "1h", "7d", or a bare number of milliseconds (as BullMQ's clean takes). */
 export function parseDuration(value: string, flag = '--grace'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
-  if (!m) throw usageError(`invalid ${flag}: ${value}`, `give a duration such as 30s, 15m, 1h, 7d (a bare number is milliseconds)`);
+  if (!m)
+    throw usageError(
+      `invalid ${flag}: ${value}`,
+      `give a duration such as 30s, 15m, 1h, 7d (a bare number is milliseconds)`,
+    );
   return Math.round(Number(m[1]) * (units[m[2] ?? 'ms'] as number));
 }
 
 export function parseCount(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw usageError(`invalid ${flag}: ${value}`, `give a whole number ≥ 0, e.g. ${flag} 10`);
+  if (!/^\d+$/.test(value.trim()))
+    throw usageError(`invalid ${flag}: ${value}`, `give a whole number ≥ 0, e.g. ${flag} 10`);
   return Number(value);
 }
 
@@ -23,10 +28,15 @@ export function parsePositive(value: string | undefined, flag: string): number |
   return n;
 }
 
-export function parseChoice<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
+export function parseChoice<T extends string>(
+  value: string | undefined,
+  flag: string,
+  choices: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   const v = value === 'wait' ? 'waiting' : value;
-  if (!(choices as readonly string[]).includes(v)) throw usageError(`invalid ${flag}: ${value}`, `one of: ${choices.join(', ')}`);
+  if (!(choices as readonly string[]).includes(v))
+    throw usageError(`invalid ${flag}: ${value}`, `one of: ${choices.join(', ')}`);
   return v as T;
 }
 

@@ -17,49 +17,124 @@ export function toShowJson(r: ShowResult): object {
     workers: r.workers,
     stalledCheck: r.stalledCheck,
     failed: r.failed,
-    throughput: r.throughput.map((m) => ({ minute: iso(m.minute), completed: m.completed, failed: m.failed })),
+    throughput: r.throughput.map((m) => ({
+      minute: iso(m.minute),
+      completed: m.completed,
+      failed: m.failed,
+    })),
     jobSchedulers: r.jobSchedulers,
-    jobs: r.jobs && { state: r.jobs.state, items: r.jobs.items.map((j) => ({ ...j, timestamp: iso(j.timestamp), processedOn: iso(j.processedOn), finishedOn: iso(j.finishedOn) })) },
+    jobs: r.jobs && {
+      state: r.jobs.state,
+      items: r.jobs.items.map((j) => ({
+        ...j,
+        timestamp: iso(j.timestamp),
+        processedOn: iso(j.processedOn),
+        finishedOn: iso(j.finishedOn),
+      })),
+    },
   };
 }
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
-const when = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const when = (ms: number | null): string =>
+  ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 function countsLine(r: ShowResult): string {
   if (!r.counts) return `unreadable: ${r.error}`;
-  return Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(' · ');
+  return Object.entries(r.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
 }
 
 function workersLines(r: ShowResult): string[] {
-  if (r.workers === null) return [`unknown (CLIENT LIST denied); stalled-check key ${r.stalledCheck ? 'present: a worker ran in the last 30 s' : 'absent: no worker in the last 30 s'}`];
+  if (r.workers === null)
+    return [
+      `unknown (CLIENT LIST denied); stalled-check key ${r.stalledCheck ? 'present: a worker ran in the last 30 s' : 'absent: no worker in the last 30 s'}`,
+    ];
   if (r.workers.length === 0) return ['none connected'];
-  return [plural(r.workers.length, 'worker'), ...r.workers.map((w) => `  ${w.name ?? '(unnamed)'}  ${w.addr}  idle ${w.idleSeconds}s, connected ${formatAge(w.ageSeconds * 1000)}`)];
+  return [
+    plural(r.workers.length, 'worker'),
+    ...r.workers.map(
+      (w) =>
+        `  ${w.name ?? '(unnamed)'}  ${w.addr}  idle ${w.idleSeconds}s, connected ${formatAge(w.ageSeconds * 1000)}`,
+    ),
+  ];
 }
 
 export function renderShow(r: ShowResult): string {
   const c = color();
   const m = r.meta;
-  const section = (label: string, lines: string[]): string[] => lines.map((l, i) => `  ${(i === 0 ? label : '').padEnd(12)}${l}`);
-  const out = [`${c.bold('redis-ops queues show')}  ${r.queue.base}  (prefix ${r.queue.prefix}, name ${r.queue.name}, bullmq ${shortVersion(r.queue.version)})  ${r.target}`, ''];
+  const section = (label: string, lines: string[]): string[] =>
+    lines.map((l, i) => `  ${(i === 0 ? label : '').padEnd(12)}${l}`);
+  const out = [
+    `${c.bold('redis-ops queues show')}  ${r.queue.base}  (prefix ${r.queue.prefix}, name ${r.queue.name}, bullmq ${shortVersion(r.queue.version)})  ${r.target}`,
+    '',
+  ];
   out.push(...section('counts', [countsLine(r)]));
   out.push(...section('state', [r.paused ? c.yellow('paused') : 'running']));
   const rate = m.rateLimit ? `${m.rateLimit.max} jobs per ${m.rateLimit.durationMs} ms` : 'none';
-  out.push(...section('meta', [`global concurrency ${m.concurrency ?? 'none'} · rate limit ${rate} · events kept ${m.maxLenEvents ?? 'default'}`]));
+  out.push(
+    ...section('meta', [
+      `global concurrency ${m.concurrency ?? 'none'} · rate limit ${rate} · events kept ${m.maxLenEvents ?? 'default'}`,
+    ]),
+  );
   out.push(...section('workers', workersLines(r)));
-  out.push(...section('waiting', [r.oldestWaitingAgeMs === null ? 'no job waiting' : `oldest waiting ${formatAge(r.oldestWaitingAgeMs)}`]));
+  out.push(
+    ...section('waiting', [
+      r.oldestWaitingAgeMs === null ? 'no job waiting' : `oldest waiting ${formatAge(r.oldestWaitingAgeMs)}`,
+    ]),
+  );
   const next = r.nextDelayedAt;
-  out.push(...section('delayed', [next === null ? 'none' : `next run ${next <= r.now ? `due ${formatAge(r.now - next)} ago` : `in ${formatAge(next - r.now)}`} (${when(next)} UTC)`]));
+  out.push(
+    ...section('delayed', [
+      next === null
+        ? 'none'
+        : `next run ${next <= r.now ? `due ${formatAge(r.now - next)} ago` : `in ${formatAge(next - r.now)}`} (${when(next)} UTC)`,
+    ]),
+  );
   out.push(...section('schedulers', [plural(r.jobSchedulers, 'job scheduler')]));
   const reasons = r.failed.reasons.map((x) => [String(x.count), x.reason]);
-  out.push(...section('failed', r.failed.sampled === 0 ? ['none'] : [`top reasons over the ${plural(r.failed.sampled, 'most recent failure')}:`, ...formatColumns(reasons, ['right', 'left']).map((l) => `  ${c.red(l)}`)]));
-  const tp = [['minute', 'completed', 'failed'], ...r.throughput.map((x) => [hhmm(x.minute), String(x.completed), String(x.failed)])];
-  out.push(...section('throughput', [`per minute from the events stream (UTC):`, ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`)]));
+  out.push(
+    ...section(
+      'failed',
+      r.failed.sampled === 0
+        ? ['none']
+        : [
+            `top reasons over the ${plural(r.failed.sampled, 'most recent failure')}:`,
+            ...formatColumns(reasons, ['right', 'left']).map((l) => `  ${c.red(l)}`),
+          ],
+    ),
+  );
+  const tp = [
+    ['minute', 'completed', 'failed'],
+    ...r.throughput.map((x) => [hhmm(x.minute), String(x.completed), String(x.failed)]),
+  ];
+  out.push(
+    ...section('throughput', [
+      `per minute from the events stream (UTC):`,
+      ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`),
+    ]),
+  );
   if (r.jobs) {
     out.push('', `  jobs in ${r.jobs.state}, newest first (${r.jobs.items.length}):`);
     if (r.jobs.items.length > 0) {
-      const rows = [['ID', 'NAME', 'CREATED', 'PROCESSED', 'FINISHED', 'ATTEMPTS', 'REASON'], ...r.jobs.items.map((j) => [j.id, j.name ?? '-', when(j.timestamp), when(j.processedOn), when(j.finishedOn), String(j.attemptsMade), (j.failedReason ?? '').split('\n')[0] ?? ''])];
-      out.push(...formatColumns(rows, ['left', 'left', 'left', 'left', 'left', 'right', 'left']).map((l) => `    ${l}`));
+      const rows = [
+        ['ID', 'NAME', 'CREATED', 'PROCESSED', 'FINISHED', 'ATTEMPTS', 'REASON'],
+        ...r.jobs.items.map((j) => [
+          j.id,
+          j.name ?? '-',
+          when(j.timestamp),
+          when(j.processedOn),
+          when(j.finishedOn),
+          String(j.attemptsMade),
+          (j.failedReason ?? '').split('\n')[0] ?? '',
+        ]),
+      ];
+      out.push(
+        ...formatColumns(rows, ['left', 'left', 'left', 'left', 'left', 'right', 'left']).map(
+          (l) => `    ${l}`,
+        ),
+      );
     }
   }
   return out.join('\n');

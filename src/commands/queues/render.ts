@@ -34,8 +34,38 @@ export function describeViolation(v: Violation): string {
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
 }
 
-const header = ['', 'PREFIX', 'NAME', 'WAIT', 'ACTIVE', 'DELAYED', 'PRIO', 'CHILDREN', 'DONE', 'FAILED', 'PAUSED', 'WORKERS', 'OLDEST', 'VERSION'];
-const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left'];
+const header = [
+  '',
+  'PREFIX',
+  'NAME',
+  'WAIT',
+  'ACTIVE',
+  'DELAYED',
+  'PRIO',
+  'CHILDREN',
+  'DONE',
+  'FAILED',
+  'PAUSED',
+  'WORKERS',
+  'OLDEST',
+  'VERSION',
+];
+const align: Align[] = [
+  'left',
+  'left',
+  'left',
+  'right',
+  'right',
+  'right',
+  'right',
+  'right',
+  'right',
+  'right',
+  'left',
+  'right',
+  'right',
+  'left',
+];
 
 function cells(q: QueueRow): string[] {
   const c = q.counts;
@@ -81,14 +111,30 @@ export function renderQueues(r: QueuesResult): string {
   }
   const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
   lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
-  if (!r.workersKnown) lines.push(`CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`);
-  if (!r.scripting.allowed) lines.push('EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable');
+  if (!r.workersKnown)
+    lines.push(
+      `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
+    );
+  if (!r.scripting.allowed)
+    lines.push(
+      'EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable',
+    );
   for (const v of r.violations) lines.push(c.red(`${symbols.fail} ${describeViolation(v)}`));
   return lines.join('\n');
 }
 
 export function toActionJson(r: ActionResult): object {
-  return { queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base }, action: r.action, state: r.state, dryRun: r.dryRun, matched: r.matched, changed: r.changed, before: r.before, after: r.after, note: r.note };
+  return {
+    queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base },
+    action: r.action,
+    state: r.state,
+    dryRun: r.dryRun,
+    matched: r.matched,
+    changed: r.changed,
+    before: r.before,
+    after: r.after,
+    note: r.note,
+  };
 }
 
 export function renderAction(r: ActionResult): string {

@@ -1,8 +1,17 @@
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import {
-  readFailedReasons, readJobs, readJobSchedulers, readMeta, readNextDelayedAt, readThroughput,
-  type JobState, type JobSummary, type MinuteStats, type QueueMeta, type ReasonCount,
+  readFailedReasons,
+  readJobs,
+  readJobSchedulers,
+  readMeta,
+  readNextDelayedAt,
+  readThroughput,
+  type JobState,
+  type JobSummary,
+  type MinuteStats,
+  type QueueMeta,
+  type ReasonCount,
 } from '../../queues/inspect.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import { workersOf } from '../../queues/workers.js';
@@ -68,7 +77,15 @@ export async function showQueue(conn: Connection, target: string, opts: ShowOpti
     target,
     queue,
     meta,
-    workers: workers === null ? null : workers.map((w) => ({ name: workerName(w.name, queue), addr: w.addr, idleSeconds: w.idleSeconds, ageSeconds: w.ageSeconds })),
+    workers:
+      workers === null
+        ? null
+        : workers.map((w) => ({
+            name: workerName(w.name, queue),
+            addr: w.addr,
+            idleSeconds: w.idleSeconds,
+            ageSeconds: w.ageSeconds,
+          })),
     nextDelayedAt,
     failed,
     throughput,

@@ -12,7 +12,9 @@ export interface StatsOptions extends ConnectionFlags, StatsFlags {
 export function registerStats(program: Command, ctx: RunContext): void {
   const cmd = program
     .command('stats')
-    .description('INFO turned into answers: memory, hit ratio, evictions, traffic, keyspace; live rates; namespace breakdown')
+    .description(
+      'INFO turned into answers: memory, hit ratio, evictions, traffic, keyspace; live rates; namespace breakdown',
+    )
     .option('--watch [seconds]', 'one row per interval, measured over that interval (default 1 s)')
     .option('--count <n>', 'with --watch: stop after n rows')
     .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types')
@@ -39,6 +41,9 @@ Examples:
     const { target } = await targetFromFlags(opts, ctx);
     // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
-    process.exitCode = await runStats(target, mode, { json: Boolean(opts.json), progress: ctx.stderrIsTTY && !opts.json });
+    process.exitCode = await runStats(target, mode, {
+      json: Boolean(opts.json),
+      progress: ctx.stderrIsTTY && !opts.json,
+    });
   });
 }

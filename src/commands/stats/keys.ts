@@ -6,7 +6,13 @@ import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
 import { redact } from '../../redis/secrets.js';
 import { withTimeout } from '../../redis/timeout.js';
-import { mergeNamespaces, NamespaceTally, rankNamespaces, type BigKey, type Namespace } from './namespaces.js';
+import {
+  mergeNamespaces,
+  NamespaceTally,
+  rankNamespaces,
+  type BigKey,
+  type Namespace,
+} from './namespaces.js';
 import { nodeAddress, type NodeFailure } from './snapshot.js';
 
 /** `stats --keys`: SCAN every primary in parallel, size each batch in one round trip. */
@@ -52,11 +58,15 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
   let limits: Array<number | undefined> = primaries.map(() => undefined);
   let sizes: number[] = [];
   if (opts.sample !== undefined) {
-    sizes = await Promise.all(primaries.map((n) => withTimeout(n.dbsize(), opts.timeoutMs, `DBSIZE on ${nodeAddress(n)}`)));
+    sizes = await Promise.all(
+      primaries.map((n) => withTimeout(n.dbsize(), opts.timeoutMs, `DBSIZE on ${nodeAddress(n)}`)),
+    );
     const total = sizes.reduce((a, b) => a + b, 0);
     limits = sizes.map((s) => (total === 0 ? 0 : Math.ceil(((opts.sample as number) * s) / total)));
   }
-  const settled = await Promise.allSettled(primaries.map((node, i) => scanOne(node, opts, limits[i], sizes[i], bump)));
+  const settled = await Promise.allSettled(
+    primaries.map((node, i) => scanOne(node, opts, limits[i], sizes[i], bump)),
+  );
   const done: NodeScan[] = [];
   const failed: NodeFailure[] = [];
   settled.forEach((s, i) => {
@@ -79,11 +89,20 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
   };
 }
 
-async function scanOne(node: Redis, opts: KeysOptions, limit: number | undefined, dbsize: number | undefined, bump: (n: number) => void): Promise<NodeScan> {
+async function scanOne(
+  node: Redis,
+  opts: KeysOptions,
+  limit: number | undefined,
+  dbsize: number | undefined,
+  bump: (n: number) => void,
+): Promise<NodeScan> {
   const tally = new NamespaceTally(Buffer.from(opts.delimiter, 'utf8'), opts.depth, opts.top);
   if (limit === 0) return { tally, scale: 1, memoryKnown: true };
   // Two raw connections: one for the SCAN chain, one for the sizing batches (see resp-pipe.ts).
-  const [scanPipe, sizePipe] = await Promise.all([RespPipe.openLike(node, opts.timeoutMs), RespPipe.openLike(node, opts.timeoutMs)]);
+  const [scanPipe, sizePipe] = await Promise.all([
+    RespPipe.openLike(node, opts.timeoutMs),
+    RespPipe.openLike(node, opts.timeoutMs),
+  ]);
   try {
     const pattern = opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8');
     // Sampling must see every key SCAN visits to scale by DBSIZE, so it filters here instead.
@@ -91,7 +110,11 @@ async function scanOne(node: Redis, opts: KeysOptions, limit: number | undefined
     let withMemory = true;
     let memoryKnown = true;
     const pending: Array<Promise<void>> = [];
-    for await (let batch of scanNode(scanPipe, { match: serverMatch, count: defaultScanCount, signal: opts.signal })) {
+    for await (let batch of scanNode(scanPipe, {
+      match: serverMatch,
+      count: defaultScanCount,
+      signal: opts.signal,
+    })) {
       if (limit !== undefined) {
         if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
         tally.visited += batch.length;
@@ -117,7 +140,10 @@ async function scanOne(node: Redis, opts: KeysOptions, limit: number | undefined
       if (limit !== undefined && tally.visited >= limit) break;
     }
     await Promise.all(pending);
-    const scale = limit !== undefined && dbsize !== undefined && tally.visited > 0 && tally.visited < dbsize ? dbsize / tally.visited : 1;
+    const scale =
+      limit !== undefined && dbsize !== undefined && tally.visited > 0 && tally.visited < dbsize
+        ? dbsize / tally.visited
+        : 1;
     return { tally, scale, memoryKnown };
   } finally {
     scanPipe.close();

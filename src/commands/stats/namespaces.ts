@@ -49,7 +49,11 @@ export class NamespaceTally {
   visited = 0;
   vanished = 0;
 
-  constructor(private readonly delimiter: Buffer, private readonly depth: number, private readonly topKeys: number) {}
+  constructor(
+    private readonly delimiter: Buffer,
+    private readonly depth: number,
+    private readonly topKeys: number,
+  ) {}
 
   add(keys: Buffer[], sizes: KeySizes): void {
     for (let i = 0; i < keys.length; i++) {
@@ -63,7 +67,14 @@ export class NamespaceTally {
       const id = key.toString('latin1', 0, end);
       let slot = this.slots.get(id);
       if (!slot) {
-        slot = { prefix: Buffer.from(key.subarray(0, end)), keys: 0, bytes: 0, unknownBytes: 0, noTtlKeys: 0, types: new Map() };
+        slot = {
+          prefix: Buffer.from(key.subarray(0, end)),
+          keys: 0,
+          bytes: 0,
+          unknownBytes: 0,
+          noTtlKeys: 0,
+          types: new Map(),
+        };
         this.slots.set(id, slot);
       }
       slot.keys++;
@@ -126,5 +137,7 @@ export function mergeNamespaces(lists: Namespace[][]): Namespace[] {
 
 /** Biggest first by memory; by key count where memory is unknown. */
 export function rankNamespaces(list: Namespace[]): Namespace[] {
-  return [...list].sort((a, b) => (b.bytes ?? -1) - (a.bytes ?? -1) || b.keys - a.keys || Buffer.compare(a.prefix, b.prefix));
+  return [...list].sort(
+    (a, b) => (b.bytes ?? -1) - (a.bytes ?? -1) || b.keys - a.keys || Buffer.compare(a.prefix, b.prefix),
+  );
 }

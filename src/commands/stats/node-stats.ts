@@ -36,8 +36,23 @@ export interface NodeStats {
   replication: Record<string, string> | null;
 }
 
-const persistenceFields = ['loading', 'rdb_changes_since_last_save', 'rdb_last_bgsave_status', 'rdb_last_save_time', 'aof_enabled', 'aof_last_write_status', 'aof_last_bgrewrite_status'];
-const replicationFields = ['role', 'connected_slaves', 'master_host', 'master_port', 'master_link_status', 'master_last_io_seconds_ago'];
+const persistenceFields = [
+  'loading',
+  'rdb_changes_since_last_save',
+  'rdb_last_bgsave_status',
+  'rdb_last_save_time',
+  'aof_enabled',
+  'aof_last_write_status',
+  'aof_last_bgrewrite_status',
+];
+const replicationFields = [
+  'role',
+  'connected_slaves',
+  'master_host',
+  'master_port',
+  'master_link_status',
+  'master_last_io_seconds_ago',
+];
 
 function pick(info: InfoRecord, fields: string[]): Record<string, string> | null {
   const out: Record<string, string> = {};
@@ -51,7 +66,12 @@ export function parseDbs(info: InfoRecord): DbKeys[] {
     const m = /^db(\d+)$/.exec(k);
     if (!m) continue;
     const f = parseInfoFields(v);
-    dbs.push({ db: Number(m[1]), keys: Number(f.keys ?? 0), expires: Number(f.expires ?? 0), avgTtlMs: Number(f.avg_ttl ?? 0) });
+    dbs.push({
+      db: Number(m[1]),
+      keys: Number(f.keys ?? 0),
+      expires: Number(f.expires ?? 0),
+      avgTtlMs: Number(f.avg_ttl ?? 0),
+    });
   }
   return dbs.sort((a, b) => a.db - b.db);
 }

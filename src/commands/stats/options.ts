@@ -18,7 +18,8 @@ export type StatsMode =
   | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number };
 
 function positiveInt(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw usageError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 10`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw usageError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 10`);
   return Number(value);
 }
 
@@ -31,8 +32,10 @@ const keysOnly: Array<[keyof StatsFlags, string]> = [
 ];
 
 export function parseStatsFlags(flags: StatsFlags): StatsMode {
-  if (flags.keys && flags.watch !== undefined) throw usageError('--keys and --watch cannot be combined', 'run one, then the other');
-  if (flags.count !== undefined && flags.watch === undefined) throw usageError('--count needs --watch', 'e.g. redis-ops stats --watch 1 --count 10');
+  if (flags.keys && flags.watch !== undefined)
+    throw usageError('--keys and --watch cannot be combined', 'run one, then the other');
+  if (flags.count !== undefined && flags.watch === undefined)
+    throw usageError('--count needs --watch', 'e.g. redis-ops stats --watch 1 --count 10');
   if (!flags.keys) {
     const stray = keysOnly.find(([k]) => flags[k] !== undefined);
     if (stray) throw usageError(`${stray[1]} needs --keys`, `e.g. redis-ops stats --keys ${stray[1]} ...`);
@@ -42,7 +45,10 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
     if (typeof flags.watch === 'string') {
       seconds = Number(flags.watch);
       if (!/^\d*\.?\d+$/.test(flags.watch.trim()) || !(seconds >= 0.1) || seconds > 3600) {
-        throw usageError(`--watch takes an interval in seconds (0.1 to 3600), got "${flags.watch}"`, 'e.g. --watch 2');
+        throw usageError(
+          `--watch takes an interval in seconds (0.1 to 3600), got "${flags.watch}"`,
+          'e.g. --watch 2',
+        );
       }
     }
     const count = flags.count === undefined ? undefined : positiveInt(flags.count, '--count');
@@ -50,7 +56,8 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
   }
   if (flags.keys) {
     const delimiter = flags.delimiter ?? ':';
-    if (delimiter === '') throw usageError('--delimiter cannot be empty', 'e.g. --delimiter : or --delimiter /');
+    if (delimiter === '')
+      throw usageError('--delimiter cannot be empty', 'e.g. --delimiter : or --delimiter /');
     return {
       kind: 'keys',
       delimiter,

@@ -10,7 +10,13 @@ export function toKeysJson(r: KeysResult): object {
     scanned: r.scanned,
     estimated: r.estimated,
     memoryKnown: r.memoryKnown,
-    namespaces: r.namespaces.map((n) => ({ prefix: displayKey(n.prefix), keys: n.keys, bytes: n.bytes, noTtlKeys: n.noTtlKeys, types: n.types })),
+    namespaces: r.namespaces.map((n) => ({
+      prefix: displayKey(n.prefix),
+      keys: n.keys,
+      bytes: n.bytes,
+      noTtlKeys: n.noTtlKeys,
+      types: n.types,
+    })),
     totalNamespaces: r.totalNamespaces,
     biggest: r.biggest.map((b) => ({ key: displayKey(b.key), type: b.type, bytes: b.bytes })),
     failedNodes: r.failed,
@@ -21,9 +27,12 @@ export function renderKeys(r: KeysResult, target: string): string {
   const c = color();
   const est = r.estimated ? '~' : '';
   const head = `${c.bold('redis-ops stats --keys')}  ${target}`;
-  const note = r.estimated ? `sampled ${formatCount(r.scanned)} keys; figures marked ~ are estimates scaled to DBSIZE` : `scanned ${formatCount(r.scanned)} keys`;
+  const note = r.estimated
+    ? `sampled ${formatCount(r.scanned)} keys; figures marked ~ are estimates scaled to DBSIZE`
+    : `scanned ${formatCount(r.scanned)} keys`;
   const out = [head, '', note];
-  if (!r.memoryKnown) out.push(c.yellow('MEMORY USAGE is not allowed here: memory is unknown, counts are exact'));
+  if (!r.memoryKnown)
+    out.push(c.yellow('MEMORY USAGE is not allowed here: memory is unknown, counts are exact'));
   const rows = r.namespaces.map((n) => [
     n.prefix.length === 0 ? c.dim('(no prefix)') : `${displayKey(n.prefix)}*`,
     `${est}${formatCount(n.keys)}`,
@@ -33,11 +42,27 @@ export function renderKeys(r: KeysResult, target: string): string {
       .map(([t, k]) => `${t} ${est}${formatCount(k)}`)
       .join(', '),
   ]);
-  out.push('', gridTable(['namespace', 'keys', 'memory', 'no TTL', 'types'], rows, ['left', 'right', 'right', 'right', 'left']));
-  if (r.totalNamespaces > r.namespaces.length) out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
+  out.push(
+    '',
+    gridTable(['namespace', 'keys', 'memory', 'no TTL', 'types'], rows, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'left',
+    ]),
+  );
+  if (r.totalNamespaces > r.namespaces.length)
+    out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
   if (r.biggest.length > 0) {
     out.push('', c.bold('biggest keys'));
-    out.push(gridTable(['key', 'type', 'memory'], r.biggest.map((b) => [displayKey(b.key), b.type, formatBytes(b.bytes)]), ['left', 'left', 'right']));
+    out.push(
+      gridTable(
+        ['key', 'type', 'memory'],
+        r.biggest.map((b) => [displayKey(b.key), b.type, formatBytes(b.bytes)]),
+        ['left', 'left', 'right'],
+      ),
+    );
   }
   for (const f of r.failed) out.push(c.red(`node ${f.address} failed: ${f.error}`));
   return out.join('\n');

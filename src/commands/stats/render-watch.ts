@@ -13,23 +13,28 @@ const columns: Array<[string, number]> = [
   ['keys', 8],
 ];
 
-const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(columns[i]?.[1] ?? 0) : cell.padStart(columns[i]?.[1] ?? 0))).join('  ');
+const line = (cells: string[]): string =>
+  cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(columns[i]?.[1] ?? 0) : cell.padStart(columns[i]?.[1] ?? 0)))
+    .join('  ');
 
 export function watchHeader(): string {
   return line(columns.map(([name]) => name));
 }
 
 export function renderWatchRow(r: WindowRow): string {
-  return line([
-    r.time.slice(11, 19),
-    formatPercent(r.hitRatio, '-'),
-    formatRate(r.opsPerSec, ''),
-    formatRate(r.evictionsPerSec, ''),
-    formatRate(r.expirationsPerSec, ''),
-    formatBytes(r.usedMemory),
-    formatCount(r.connectedClients),
-    formatCount(r.keys),
-  ].map((s) => s.trim()));
+  return line(
+    [
+      r.time.slice(11, 19),
+      formatPercent(r.hitRatio, '-'),
+      formatRate(r.opsPerSec, ''),
+      formatRate(r.evictionsPerSec, ''),
+      formatRate(r.expirationsPerSec, ''),
+      formatBytes(r.usedMemory),
+      formatCount(r.connectedClients),
+      formatCount(r.keys),
+    ].map((s) => s.trim()),
+  );
 }
 
 /** One NDJSON line per row. */

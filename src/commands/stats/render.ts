@@ -43,11 +43,19 @@ const kbps = (v: number | null): string => (v === null ? 'unknown' : `${formatBy
 
 function memoryLine(r: StatsResult, policy: string | null, frag: NodeStats | undefined): string {
   const t = r.totals;
-  const limit = t.maxmemory > 0 ? `${formatBytes(t.maxmemory)} (${formatPercent(t.memoryUsedPct)} used)` : 'none';
+  const limit =
+    t.maxmemory > 0 ? `${formatBytes(t.maxmemory)} (${formatPercent(t.memoryUsedPct)} used)` : 'none';
   const peak = r.nodes.reduce((s, n) => s + (n.peakMemory ?? 0), 0);
-  const parts = [`used ${formatBytes(t.usedMemory)}`, `peak ${formatBytes(peak)}`, `maxmemory ${limit}`, `policy ${policy ?? 'unknown'}`];
+  const parts = [
+    `used ${formatBytes(t.usedMemory)}`,
+    `peak ${formatBytes(peak)}`,
+    `maxmemory ${limit}`,
+    `policy ${policy ?? 'unknown'}`,
+  ];
   if (frag?.fragmentationRatio !== null && frag?.fragmentationRatio !== undefined) {
-    parts.push(`fragmentation ${frag.fragmentationRatio.toFixed(2)} (${formatBytes(frag.fragmentationBytes)})`);
+    parts.push(
+      `fragmentation ${frag.fragmentationRatio.toFixed(2)} (${formatBytes(frag.fragmentationBytes)})`,
+    );
   }
   return parts.join(' · ');
 }
@@ -74,12 +82,14 @@ function keyspaceLine(nodes: NodeStats[]): string {
 
 function persistenceLine(p: Record<string, string>): string {
   const rdb = `rdb ${p.rdb_last_bgsave_status ?? 'unknown'}, ${p.rdb_changes_since_last_save === undefined ? '?' : formatCount(Number(p.rdb_changes_since_last_save))} changes since last save`;
-  const aof = p.aof_enabled === '1' ? `aof on, last write ${p.aof_last_write_status ?? 'unknown'}` : 'aof off';
+  const aof =
+    p.aof_enabled === '1' ? `aof on, last write ${p.aof_last_write_status ?? 'unknown'}` : 'aof off';
   return `${rdb} · ${aof}${p.loading === '1' ? ' · loading' : ''}`;
 }
 
 function replicationLine(rep: Record<string, string>): string {
-  if (rep.role === 'slave') return `replica of ${rep.master_host}:${rep.master_port}, link ${rep.master_link_status ?? 'unknown'}, last I/O ${rep.master_last_io_seconds_ago ?? '?'}s ago`;
+  if (rep.role === 'slave')
+    return `replica of ${rep.master_host}:${rep.master_port}, link ${rep.master_link_status ?? 'unknown'}, last I/O ${rep.master_last_io_seconds_ago ?? '?'}s ago`;
   return `${rep.role ?? 'master'}, ${rep.connected_slaves ?? '0'} replicas`;
 }
 
@@ -90,33 +100,73 @@ export function renderStats(r: StatsResult): string {
   const first = r.nodes[0];
   const single = r.nodes.length === 1 && r.failed.length === 0;
   const rows: Array<[string, string]> = [
-    ['server', `${s.engine} ${s.version} · ${s.mode} · ${s.role} · up ${formatDuration(s.uptimeSeconds)} · ${s.provider}`],
+    [
+      'server',
+      `${s.engine} ${s.version} · ${s.mode} · ${s.role} · up ${formatDuration(s.uptimeSeconds)} · ${s.provider}`,
+    ],
     ['memory', memoryLine(r, first?.maxmemoryPolicy ?? null, single ? first : undefined)],
-    ['cache', `hits ${formatCount(t.hits)} · misses ${formatCount(t.misses)} · hit ratio ${formatPercent(t.hitRatio)} · evicted ${formatCount(t.evictedKeys)} · expired ${formatCount(t.expiredKeys)}`],
+    [
+      'cache',
+      `hits ${formatCount(t.hits)} · misses ${formatCount(t.misses)} · hit ratio ${formatPercent(t.hitRatio)} · evicted ${formatCount(t.evictedKeys)} · expired ${formatCount(t.expiredKeys)}`,
+    ],
     ['traffic', trafficLine(r)],
     ['keyspace', keyspaceLine(r.nodes)],
   ];
   if (single && first?.persistence) rows.push(['persistence', persistenceLine(first.persistence)]);
   if (single && first?.replication) rows.push(['replication', replicationLine(first.replication)]);
-  const out = [`${c.bold('redis-ops stats')}  ${r.target}`, '', sectionTable(rows.map(([k, v]) => [c.bold(k), v]))];
+  const out = [
+    `${c.bold('redis-ops stats')}  ${r.target}`,
+    '',
+    sectionTable(rows.map(([k, v]) => [c.bold(k), v])),
+  ];
   if (!single) out.push('', renderNodes(r));
   return out.join('\n');
 }
 
 function trafficLine(r: StatsResult): string {
-  const sum = (f: (n: NodeStats) => number | null): number | null => (r.nodes.some((n) => f(n) !== null) ? r.nodes.reduce((a, n) => a + (f(n) ?? 0), 0) : null);
+  const sum = (f: (n: NodeStats) => number | null): number | null =>
+    r.nodes.some((n) => f(n) !== null) ? r.nodes.reduce((a, n) => a + (f(n) ?? 0), 0) : null;
   const maxclients = sum((n) => n.maxclients);
   const clients = `clients ${formatCount(r.totals.connectedClients)} connected, ${formatCount(sum((n) => n.blockedClients))} blocked${maxclients ? ` / ${formatCount(maxclients)} max` : ''}`;
-  return [formatRate(r.totals.opsPerSec), `in ${kbps(sum((n) => n.inputKbps))}`, `out ${kbps(sum((n) => n.outputKbps))}`, clients].join(' · ');
+  return [
+    formatRate(r.totals.opsPerSec),
+    `in ${kbps(sum((n) => n.inputKbps))}`,
+    `out ${kbps(sum((n) => n.outputKbps))}`,
+    clients,
+  ].join(' · ');
 }
 
 /** A row per node and the totals (cluster, or any node that failed). */
 export function renderNodes(r: StatsResult): string {
   const t = r.totals;
-  const rows = r.nodes.map((n) => [n.address, n.role, formatCount(n.keys), formatBytes(n.usedMemory), formatCount(n.hits), formatCount(n.misses), formatPercent(n.hits === null ? null : hitRatioOf(n)), formatRate(n.opsPerSec, '/s'), formatCount(n.connectedClients)]);
+  const rows = r.nodes.map((n) => [
+    n.address,
+    n.role,
+    formatCount(n.keys),
+    formatBytes(n.usedMemory),
+    formatCount(n.hits),
+    formatCount(n.misses),
+    formatPercent(n.hits === null ? null : hitRatioOf(n)),
+    formatRate(n.opsPerSec, '/s'),
+    formatCount(n.connectedClients),
+  ]);
   for (const f of r.failed) rows.push([f.address, color().red('failed'), '', '', '', '', '', '', f.error]);
-  rows.push(['total', '', formatCount(t.keys), formatBytes(t.usedMemory), formatCount(t.hits), formatCount(t.misses), formatPercent(t.hitRatio), formatRate(t.opsPerSec, '/s'), formatCount(t.connectedClients)]);
-  return gridTable(['node', 'role', 'keys', 'memory', 'hits', 'misses', 'hit ratio', 'ops', 'clients'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']);
+  rows.push([
+    'total',
+    '',
+    formatCount(t.keys),
+    formatBytes(t.usedMemory),
+    formatCount(t.hits),
+    formatCount(t.misses),
+    formatPercent(t.hitRatio),
+    formatRate(t.opsPerSec, '/s'),
+    formatCount(t.connectedClients),
+  ]);
+  return gridTable(
+    ['node', 'role', 'keys', 'memory', 'hits', 'misses', 'hit ratio', 'ops', 'clients'],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
 }
 
 function hitRatioOf(n: NodeStats): number | null {

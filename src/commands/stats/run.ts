@@ -24,14 +24,19 @@ export async function snapshotStats(conn: Connection, target: Target): Promise<S
   const readings = await readNodes(conn.primaries(), target.timeoutMs);
   if (readings.nodes.length === 0) {
     const f = readings.failed[0];
-    throw new CliError(`cannot read INFO from ${target.display}${f ? `: ${f.error}` : ''}`, 'run redis-ops doctor to see why', ExitCode.usage);
+    throw new CliError(
+      `cannot read INFO from ${target.display}${f ? `: ${f.error}` : ''}`,
+      'run redis-ops doctor to see why',
+      ExitCode.usage,
+    );
   }
   return collectStats(target, readings);
 }
 
 /** Failed nodes are named on stderr and make the exit code 2; the rest was printed. */
 function reportFailures(failed: NodeFailure[]): number {
-  for (const f of failed) printError(`node ${f.address} failed: ${f.error}`, 'the figures above leave this node out');
+  for (const f of failed)
+    printError(`node ${f.address} failed: ${f.error}`, 'the figures above leave this node out');
   return failed.length > 0 ? ExitCode.usage : ExitCode.ok;
 }
 
@@ -54,7 +59,10 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
           count: mode.count,
           timeoutMs: target.timeoutMs,
           signal: ac.signal,
-          onRow: (row) => (opts.json ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`) : writeStdout(renderWatchRow(row))),
+          onRow: (row) =>
+            opts.json
+              ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`)
+              : writeStdout(renderWatchRow(row)),
         });
       } finally {
         release();
@@ -68,13 +76,22 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     return reportFailures(result.failed);
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(redact(`stats failed on ${target.display}: ${err instanceof Error ? err.message : String(err)}`), 'run redis-ops doctor to check the connection', ExitCode.usage);
+    throw new CliError(
+      redact(`stats failed on ${target.display}: ${err instanceof Error ? err.message : String(err)}`),
+      'run redis-ops doctor to check the connection',
+      ExitCode.usage,
+    );
   } finally {
     await conn.close();
   }
 }
 
-async function scanWithProgress(conn: Connection, target: Target, mode: Extract<StatsMode, { kind: 'keys' }>, progress: boolean): Promise<KeysResult> {
+async function scanWithProgress(
+  conn: Connection,
+  target: Target,
+  mode: Extract<StatsMode, { kind: 'keys' }>,
+  progress: boolean,
+): Promise<KeysResult> {
   const started = Date.now();
   let shownAt = 0;
   const show = (scanned: number): void => {
@@ -85,7 +102,11 @@ async function scanWithProgress(conn: Connection, target: Target, mode: Extract<
     printProgress(`\r\x1b[Kscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
   };
   try {
-    return await scanNamespaces(conn.primaries(), { ...mode, timeoutMs: target.timeoutMs, onProgress: progress ? show : undefined });
+    return await scanNamespaces(conn.primaries(), {
+      ...mode,
+      timeoutMs: target.timeoutMs,
+      onProgress: progress ? show : undefined,
+    });
   } finally {
     if (progress && shownAt > 0) printProgress('\r\x1b[K');
   }

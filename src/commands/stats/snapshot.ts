@@ -44,7 +44,9 @@ export function nodeAddress(node: Redis): string {
 /** INFO from every primary in parallel; a node that fails is reported, the others still count. */
 export async function readNodes(primaries: Redis[], timeoutMs: number): Promise<NodeReadings> {
   const at = Date.now();
-  const settled = await Promise.allSettled(primaries.map((node) => withTimeout(node.info(), timeoutMs, `INFO on ${nodeAddress(node)}`)));
+  const settled = await Promise.allSettled(
+    primaries.map((node) => withTimeout(node.info(), timeoutMs, `INFO on ${nodeAddress(node)}`)),
+  );
   const nodes: NodeStats[] = [];
   const infos: InfoRecord[] = [];
   const failed: NodeFailure[] = [];

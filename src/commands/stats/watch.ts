@@ -32,7 +32,12 @@ async function read(primaries: Redis[], timeoutMs: number): Promise<Reading> {
   const r = await readNodes(primaries, timeoutMs);
   // A window without one of the nodes would be wrong in silence: stop and name it.
   const f = r.failed[0];
-  if (f) throw new CliError(`node ${f.address} failed: ${f.error}`, 'check that node; the other rows above were complete', ExitCode.usage);
+  if (f)
+    throw new CliError(
+      `node ${f.address} failed: ${f.error}`,
+      'check that node; the other rows above were complete',
+      ExitCode.usage,
+    );
   return { at: r.at, nodes: r.nodes };
 }
 
