@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { forQueues, type Use } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
+import { scalarText } from '../text.js';
 
 /** project.compose: is the Redis service of a compose file wired safely? (field-notes §8) */
 export const composeFileNames = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -17,7 +18,7 @@ const redisImage = /(^|\/)(redis|valkey|keydb|dragonfly|redis-stack[^/:]*)(:|$)/
 export function findRedisService(services: Record<string, Service>): string | undefined {
   const names = Object.keys(services);
   return (
-    names.find((n) => redisImage.test(String(services[n]?.image ?? ''))) ??
+    names.find((n) => redisImage.test(scalarText(services[n]?.image))) ??
     names.find((n) => /^(redis|valkey|cache|queue-redis)$/.test(n))
   );
 }
@@ -27,8 +28,10 @@ function publishedOpenly(port: unknown): string | undefined {
   if (port && typeof port === 'object') {
     const p = port as Record<string, unknown>;
     if (p.published === undefined) return undefined;
-    const ip = String(p.host_ip ?? '');
-    return /^(127\.|::1$|localhost$)/.test(ip) ? undefined : `${ip || '0.0.0.0'}:${p.published}:${p.target}`;
+    const ip = scalarText(p.host_ip);
+    return /^(127\.|::1$|localhost$)/.test(ip)
+      ? undefined
+      : `${ip || '0.0.0.0'}:${scalarText(p.published)}:${scalarText(p.target)}`;
   }
   const s = String(port);
   if (/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(s)) return undefined;
@@ -71,7 +74,7 @@ export function analyseCompose(
       });
   }
   const hc = svc.healthcheck as { test?: unknown; disable?: boolean } | undefined;
-  const test = Array.isArray(hc?.test) ? hc.test.join(' ') : String(hc?.test ?? '');
+  const test = Array.isArray(hc?.test) ? hc.test.join(' ') : scalarText(hc?.test);
   if (!hc || hc.disable || !test) {
     findings.push({
       status: 'warn',

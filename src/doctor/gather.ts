@@ -8,6 +8,7 @@ import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
 import type { ConfigFacts, Facts, ScriptingFacts, SlowlogFacts, Use } from './facts.js';
+import { scalarText } from '../text.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -29,7 +30,7 @@ export async function readConfig(node: Redis, ms: number): Promise<ConfigFacts> 
   const values: Record<string, string> = {};
   try {
     const answers = await withTimeout(
-      Promise.all(configNames.map((n) => node.call('CONFIG', 'GET', n) as Promise<unknown>)),
+      Promise.all(configNames.map((n) => node.call('CONFIG', 'GET', n))),
       ms,
       'CONFIG GET',
     );
@@ -63,7 +64,7 @@ export async function readSlowlog(nodes: Redis[], ms: number): Promise<SlowlogFa
     const entries = logs.flat().map((raw) => {
       const e = raw as unknown[];
       const args = (e[3] as unknown[] | undefined) ?? [];
-      return { durationUs: Number(e[2] ?? 0), command: String(args[0] ?? '?').toUpperCase() };
+      return { durationUs: Number(e[2] ?? 0), command: (scalarText(args[0]) || '?').toUpperCase() };
     });
     return { entries, unavailable: null };
   } catch (err) {

@@ -15,6 +15,7 @@ export function escapeXml(text: string): string {
   return (
     text
       // Characters XML 1.0 cannot carry at all (control characters other than tab, LF, CR).
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -196,7 +196,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     client,
     isCluster: false,
     primaries: () => [client],
-    close: async () => void client.disconnect(),
+    close: () => Promise.resolve(client.disconnect()),
   };
   const pings: number[] = [];
   try {
@@ -301,12 +301,12 @@ async function checkTopology(
         r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null,
       )
       .filter(Boolean);
-    out.connection?.close();
+    void out.connection?.close();
     out.connection = {
       client: cluster,
       isCluster: true,
       primaries: () => cluster.nodes('master'),
-      close: async () => void cluster.disconnect(),
+      close: () => Promise.resolve(cluster.disconnect()),
     };
     if (clusterInfo.cluster_state !== 'ok') {
       return fail(

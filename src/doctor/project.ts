@@ -20,7 +20,7 @@ export interface ProjectFiles {
 function readEnvFile(path: string): Env | undefined {
   if (!existsSync(path)) return undefined;
   try {
-    return parseEnv(readFileSync(path, 'utf8')) as Env;
+    return parseEnv(readFileSync(path, 'utf8'));
   } catch {
     return {};
   }

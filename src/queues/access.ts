@@ -14,7 +14,7 @@ export interface ScriptingAccess {
 
 export async function probeScripting(client: AnyClient, timeoutMs: number): Promise<ScriptingAccess> {
   try {
-    await withTimeout(client.call('EVAL', 'return 1', '0') as Promise<unknown>, timeoutMs, 'EVAL probe');
+    await withTimeout(client.call('EVAL', 'return 1', '0'), timeoutMs, 'EVAL probe');
     return { allowed: true, error: null };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -117,7 +117,7 @@ export async function runAction(
         await q.promoteJobs({ count: 1000 });
         return null;
       case 'clean':
-        return (await q.clean(opts.graceMs ?? 0, 0, opts.state as CleanState)).length;
+        return (await q.clean(opts.graceMs ?? 0, 0, opts.state)).length;
       case 'pause':
         await q.pause();
         return 1;

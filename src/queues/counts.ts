@@ -1,6 +1,7 @@
 import type { Connection } from '../redis/connect.js';
 import type { DiscoveredQueue } from './discover.js';
 import { firstError, pipelinePerItem, replyArray, replyNumber, type Reply } from './pipeline.js';
+import { scalarText } from '../text.js';
 
 /**
  * Job counts for every queue with plain LLEN/ZCARD/HMGET in pipelined round trips: exact for
@@ -37,7 +38,7 @@ export function isMarker(id: string | null): boolean {
 
 /** LLEN minus a trailing marker, and the id of the oldest real job (the list's tail). */
 export function listFacts(len: number, tail: unknown[]): { count: number; oldestId: string | null } {
-  const ids = tail.map((x) => (x === null || x === undefined ? null : String(x)));
+  const ids = tail.map((x) => (x === null || x === undefined ? null : scalarText(x)));
   const last = ids[ids.length - 1] ?? null;
   if (isMarker(last))
     return { count: Math.max(len - 1, 0), oldestId: ids.length > 1 ? (ids[ids.length - 2] ?? null) : null };
@@ -117,7 +118,7 @@ export async function readQueueStates(
   return parsed.map(({ state }, i) => {
     const ready = (second[i] ?? [])
       .map((r) => {
-        const [ts, delay] = replyArray(r).map((x) => (x === null || x === undefined ? null : String(x)));
+        const [ts, delay] = replyArray(r).map((x) => (x === null || x === undefined ? null : scalarText(x)));
         return readyAt(ts ?? null, delay ?? null);
       })
       .filter((x): x is number => x !== null);

@@ -3,8 +3,6 @@ import type { Redis } from 'ioredis';
 import { escapeGlob, scanNode } from '../redis/scan.js';
 import { splitBases, type SplitSource } from './split.js';
 
-export { splitBase } from './split.js';
-
 /**
  * BullMQ has no API to list queues, so we find them in the keyspace (field-notes §6):
  * `<prefix>:<name>:meta` hashes whose `version` starts with "bullmq", plus `<base>:id`

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { scalarText } from '../text.js';
 
 /**
  * The details of one queue for `queues show`, read with plain commands (no Lua, nothing
@@ -63,7 +64,7 @@ export function parseMeta(h: Record<string, string>): QueueMeta {
 }
 
 export async function readMeta(client: Client, base: string): Promise<QueueMeta> {
-  return parseMeta((await client.hgetall(`${base}:meta`)) as Record<string, string>);
+  return parseMeta(await client.hgetall(`${base}:meta`));
 }
 
 /** Delayed scores are runAt * 4096 + a counter (field-notes §6). */
@@ -100,7 +101,7 @@ export async function readFailedReasons(
   return {
     sampled: ids.length,
     reasons: groupReasons(
-      replies.map(([err, v]) => (err || v === null || v === undefined ? null : String(v))),
+      replies.map(([err, v]) => (err || v === null || v === undefined ? null : scalarText(v))),
     ),
   };
 }

@@ -41,7 +41,7 @@ export async function pipelinePerItem<T>(
       const n = p.length;
       if (n === 0) return [];
       try {
-        return ((await withTimeout(p.exec(), timeoutMs, 'pipeline')) ?? []) as Reply[];
+        return (await withTimeout(p.exec(), timeoutMs, 'pipeline')) ?? [];
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         return Array.from({ length: n }, (): Reply => [e, null]);

@@ -142,8 +142,9 @@ export async function openConnection(target: Target, extra: Partial<RedisOptions
       client: c,
       isCluster: true,
       primaries: () => c.nodes('master'),
-      close: async () => {
+      close: () => {
         c.disconnect();
+        return Promise.resolve();
       },
     };
   } catch (err) {
@@ -156,8 +157,9 @@ function standaloneConnection(client: Redis): Connection {
     client,
     isCluster: false,
     primaries: () => [client],
-    close: async () => {
+    close: () => {
       client.disconnect();
+      return Promise.resolve();
     },
   };
 }

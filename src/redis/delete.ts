@@ -137,7 +137,7 @@ function createUnlinker(pipe: RespPipe, cluster: boolean): (keys: KeyPack) => Pr
 
 /** Spread deletions evenly: the k-th batch waits until the keys before it fit the rate. */
 export function createPacer(rate: number | undefined, signal?: AbortSignal): (keys: number) => Promise<void> {
-  if (!rate) return async () => undefined;
+  if (!rate) return () => Promise.resolve();
   const start = performance.now();
   let reserved = 0;
   return async (keys) => {

@@ -24,9 +24,9 @@ export async function sizeKeys(pipe: RespPipe, keys: Buffer[], withMemory: boole
     if (withMemory) commands.push(['MEMORY', 'USAGE', key]);
   }
   const replies = await pipe.send(commands);
-  const types: string[] = new Array(keys.length);
-  const pttls: number[] = new Array(keys.length);
-  const bytes: Array<number | null> = new Array(keys.length);
+  const types = new Array<string>(keys.length);
+  const pttls = new Array<number>(keys.length);
+  const bytes = new Array<number | null>(keys.length);
   let memoryBlocked = false;
   for (let i = 0; i < keys.length; i++) {
     const type = replies[i * per];

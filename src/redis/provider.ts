@@ -11,17 +11,6 @@ export type Provider =
   | 'azure'
   | 'generic';
 
-export const providers: readonly Provider[] = [
-  'local',
-  'upstash',
-  'elasticache',
-  'elasticache-serverless',
-  'memorydb',
-  'redis-cloud',
-  'azure',
-  'generic',
-];
-
 export function isLoopback(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
   return isIP(host) === 4 && host.startsWith('127.');

@@ -187,7 +187,7 @@ export class RespPipe {
         clearTimeout(timer);
         resolve();
       });
-      socket.once('error', (err) => {
+      socket.once('error', (err: Error) => {
         clearTimeout(timer);
         reject(err);
       });
@@ -209,7 +209,7 @@ export class RespPipe {
   /** A pipe to the same server, credentials, TLS and db as an ioredis client (a cluster node too). */
   static async openLike(node: Redis, timeoutMs: number): Promise<RespPipe> {
     const o = node.options;
-    const tls = o.tls ? { ...(o.tls as ConnectionOptions) } : undefined;
+    const tls = o.tls ? { ...o.tls } : undefined;
     return RespPipe.open({
       host: o.host ?? '127.0.0.1',
       port: o.port ?? 6379,

@@ -79,6 +79,7 @@ export function prefixPattern(prefix: string | Buffer): Buffer {
 /** Show a binary key safely: printable ASCII/UTF-8 as is, other bytes as \xNN. */
 export function displayKey(key: Buffer): string {
   const text = key.toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters are what must be escaped
   if (Buffer.from(text, 'utf8').equals(key) && !/[\x00-\x1f\x7f]/.test(text)) return text;
   let out = '';
   for (const b of key) {

@@ -61,7 +61,7 @@ export function loadEnv(processEnv: Env, cwd: string, envFile?: string): Env {
   if (!path) return { ...processEnv };
   let fromFile: Env;
   try {
-    fromFile = parseEnv(readFileSync(path, 'utf8')) as Env;
+    fromFile = parseEnv(readFileSync(path, 'utf8'));
   } catch (err) {
     throw usageError(
       `cannot read env file ${path}: ${(err as Error).message}`,

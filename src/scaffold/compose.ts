@@ -56,7 +56,7 @@ export function renderService(
   const services = doc.get('services') as YAMLMap<Scalar, YAMLMap>;
   const pair = services.items[0];
   if (!pair) throw new Error('template compose-service.yaml has no service');
-  return pair as Pair<Scalar, YAMLMap>;
+  return pair;
 }
 
 function canonical(value: unknown): unknown {
@@ -111,7 +111,7 @@ function mapAt(doc: Document, key: string, file: string): YAMLMap {
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) {
     const map = new YAMLMap();
     const root = doc.contents as YAMLMap;
-    const pair = doc.createPair(key, map) as Pair<Scalar, YAMLMap>;
+    const pair = doc.createPair<Scalar, YAMLMap>(key, map);
     // A blank line before a new top-level section, as people write compose files.
     pair.key.spaceBefore = root.items.some((p) => !(isScalar(p.key) && p.key.value === key));
     const at = root.items.findIndex((p) => isScalar(p.key) && p.key.value === key);
@@ -142,7 +142,7 @@ export function mergeCompose(
 ): ComposeMerge {
   const fresh = existing === null || existing.trim() === '';
   const doc = fresh ? new Document({}) : parseCompose(existing, file);
-  if (doc.contents === null) doc.contents = new YAMLMap() as never;
+  if (doc.contents === null) doc.contents = new YAMLMap();
   const out: ComposeMerge = {
     text: existing ?? '',
     added: [],
@@ -157,7 +157,7 @@ export function mergeCompose(
   const services = mapAt(doc, 'services', file);
   for (const plan of s.services) {
     const pair = renderService(plan, s, file);
-    const planned = pair.value?.toJS(doc);
+    const planned: unknown = pair.value?.toJS(doc);
     const current = services.get(plan.name, true);
     if (current === undefined) {
       pair.key.spaceBefore = services.items.length > 0;

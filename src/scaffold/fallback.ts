@@ -55,19 +55,20 @@ async function startOne(
   if (plan.password) lines.push(`requirepass ${quote(plan.password)}`);
   const child = spawn('redis-server', ['-'], {
     cwd: plan.dir,
-    env: o.env as NodeJS.ProcessEnv,
+    env: o.env,
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });
-  let exited: number | null = null;
+  // A box, not a bare `let`: TypeScript cannot see the callback assign it inside the loop.
+  const state: { exited: number | null } = { exited: null };
   child.on('exit', (code) => {
-    exited = code ?? -1;
+    state.exited = code ?? -1;
   });
   child.stdin.end(`${lines.join('\n')}\n`);
   const until = Date.now() + 10_000;
   while (!(await listening(svc.port))) {
-    if (exited !== null)
-      return { error: `redis-server exited (code ${exited}): see ${join(dataDir, 'redis.log')}` };
+    if (state.exited !== null)
+      return { error: `redis-server exited (code ${state.exited}): see ${join(dataDir, 'redis.log')}` };
     if (Date.now() > until)
       return {
         error: `redis-server did not listen on ${svc.port} within 10 s: see ${join(dataDir, 'redis.log')}`,

@@ -71,7 +71,7 @@ describe('stats: snapshot', () => {
       const run = await runCli(['stats', '--url', plain.url, ...args]);
       expect(run.exitCode).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^✖ .+\n  hint: .+$/);
+      expect(run.stderr).toMatch(/^✖ .+\n {2}hint: .+$/);
     }
   });
 });
@@ -92,15 +92,14 @@ describe('stats --watch', () => {
     );
     let firstRow = false;
     const traffic = new Promise<void>((resolve) => {
-      proc.stdout?.on('data', async () => {
+      proc.stdout?.on('data', () => {
         if (firstRow) return;
         firstRow = true;
         // Between row 1 and row 2: 100 hits and 40 misses, 140 commands in all.
         const p = c.pipeline();
         for (let i = 0; i < 100; i++) p.get('w:1');
         for (let i = 0; i < 40; i++) p.get(`w:miss:${i}`);
-        await p.exec();
-        resolve();
+        void p.exec().then(() => resolve());
       });
     });
     const r = await proc;

@@ -76,7 +76,7 @@ export function parseDoctorFlags(flags: DoctorFlags): DoctorSettings {
   set('maxWaitingAgeSeconds', number('--max-waiting-age', flags.maxWaitingAge));
   return {
     use: flags.use as Use | undefined,
-    failOn: flags.failOn as FailOn | undefined,
+    failOn: flags.failOn,
     waitSeconds: number('--wait', flags.wait, { max: 3600 }) ?? 0,
     format: flags.json ? 'json' : ((flags.format as Format | undefined) ?? 'text'),
     gate,

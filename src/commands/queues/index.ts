@@ -63,7 +63,7 @@ async function withConnection<T>(
  * (`queues --url X show email`): those are parsed by the parent (positional options).
  */
 function mergedFlags<T>(cmd: Command): T {
-  const own = cmd.opts() as Record<string, unknown>;
+  const own = cmd.opts<Record<string, unknown>>();
   const parent = cmd.parent;
   if (!parent) return own as T;
   const merged = { ...own };

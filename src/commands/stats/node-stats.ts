@@ -56,7 +56,7 @@ const replicationFields = [
 
 function pick(info: InfoRecord, fields: string[]): Record<string, string> | null {
   const out: Record<string, string> = {};
-  for (const f of fields) if (info[f] !== undefined) out[f] = info[f] as string;
+  for (const f of fields) if (info[f] !== undefined) out[f] = info[f];
   return Object.keys(out).length > 0 ? out : null;
 }
 
