@@ -68,7 +68,9 @@ export function planText(
     case 'promote':
       return `promote ${jobs(matched)} in delayed of ${queue.base} (moved to wait now)`;
     case 'clean':
-      return `delete ${matched === 0 ? 'no' : `up to ${jobs(matched)}`} in ${opts.state} of ${queue.base} older than ${Math.round((opts.graceMs ?? 0) / 1000)}s`;
+      return matched === 0
+        ? `no jobs in ${opts.state} of ${queue.base} are older than ${Math.round((opts.graceMs ?? 0) / 1000)}s`
+        : `delete up to ${jobs(matched)} in ${opts.state} of ${queue.base} older than ${Math.round((opts.graceMs ?? 0) / 1000)}s`;
     case 'pause':
       return paused
         ? `${queue.base} is already paused`

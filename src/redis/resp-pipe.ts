@@ -18,6 +18,8 @@ export interface PipeOptions {
   username?: string;
   password?: string;
   db?: number;
+  /** A unix socket path instead of host and port. */
+  path?: string;
   tls?: ConnectionOptions;
   timeoutMs: number;
 }
@@ -177,7 +179,7 @@ export class RespPipe {
   static async open(opts: PipeOptions): Promise<RespPipe> {
     const socket = opts.tls
       ? tlsConnect({ host: opts.host, port: opts.port, ...opts.tls })
-      : netConnect({ host: opts.host, port: opts.port });
+      : netConnect(opts.path !== undefined ? { path: opts.path } : { host: opts.host, port: opts.port });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
@@ -213,6 +215,7 @@ export class RespPipe {
     return RespPipe.open({
       host: o.host ?? '127.0.0.1',
       port: o.port ?? 6379,
+      path: o.path ?? undefined,
       username: o.username ?? undefined,
       password: o.password ?? undefined,
       db: o.db ?? 0,

@@ -19,6 +19,8 @@ export interface UpOptions {
   healthMs: number;
   /** Asks before starting redis-server instead; undefined: non-interactive, start it. */
   confirm?: (message: string) => Promise<boolean>;
+  /** The compose image: a valkey image starts valkey-server in the fallback when it is on PATH. */
+  image?: string;
 }
 
 type Exec = typeof import('execa').execa;
@@ -86,7 +88,13 @@ async function checkWithDoctor(plan: InitPlan, o: UpOptions): Promise<DoctorResu
   const { doctor } = await import('../commands/doctor/index.js');
   const results: DoctorResult[] = [];
   for (const svc of plan.services)
-    results.push(await doctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir)));
+    // The service's own role: `init --use queue --up` must not be judged (and advised) as a cache.
+    results.push(
+      await doctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir), {
+        use: svc.role,
+        useSource: 'flag',
+      }),
+    );
   return results;
 }
 

@@ -21,3 +21,19 @@ export function writeStdout(text: string): void {
 export function writeJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A note about how the run was set up (the file read, the default target): stderr, muted by --quiet. */
+export function printNote(message: string): void {
+  if (quiet) return;
+  process.stderr.write(`${message}\n`);
+}
+
+let quiet = false;
+/** --quiet: results only (stdout and errors); notes, warnings and progress are not written. */
+export function setQuiet(on: boolean): void {
+  quiet = on;
+}
+
+export function isQuiet(): boolean {
+  return quiet;
+}

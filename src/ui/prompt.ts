@@ -42,3 +42,9 @@ export async function askSelect<T extends string>(
   const { select } = await load();
   return guard(() => select<T>({ message, choices, default: defaultValue }, { output: process.stderr }));
 }
+
+/** A password, not echoed (--askpass). */
+export async function askPassword(message: string): Promise<string> {
+  const { password } = await load();
+  return guard(() => password({ message }, { output: process.stderr }));
+}

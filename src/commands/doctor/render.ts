@@ -37,6 +37,8 @@ export function renderDoctor(r: DoctorResult): string {
   lines.push('');
   const verdict = r.ok ? c.green('healthy') : c.red('unhealthy');
   const gate = r.failOn === 'warn' ? ' (--fail-on warn)' : '';
-  lines.push(`${verdict}: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped${gate}`);
+  lines.push(
+    `${verdict}: ${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped${gate}`,
+  );
   return lines.join('\n');
 }

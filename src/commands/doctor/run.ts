@@ -16,6 +16,7 @@ import type { DoctorResult } from './index.js';
 /** The doctor run itself, loaded lazily by index.ts so `--help` never loads ioredis. */
 export interface DoctorRunOptions {
   use?: Use;
+  useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
   waitSeconds?: number;
@@ -68,6 +69,7 @@ async function serverChecks(
       provider: ladder.provider,
       target,
       use: opts.use,
+      useSource: opts.useSource,
       needQueues,
     });
   } catch (err) {

@@ -21,6 +21,8 @@ export interface ActionRequest extends ActionOptions {
   dryRun: boolean;
   /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
   interactive: boolean;
+  /** Why there is no prompt when not interactive (for the refusal message). */
+  noPrompt?: string;
   timeoutMs: number;
   /** Asks the person; the command passes askConfirm (tests pass a stub). */
   confirm: (message: string) => Promise<boolean>;
@@ -123,7 +125,7 @@ export async function performAction(conn: Connection, req: ActionRequest): Promi
   if (!req.yes) {
     if (!req.interactive)
       throw new CliError(
-        `refusing to ${req.action} without confirmation: no terminal to ask on`,
+        `refusing to ${req.action} without confirmation: ${req.noPrompt ?? 'no terminal to ask on'}`,
         'pass --yes to confirm, or --dry-run to preview',
       );
     if (!(await req.confirm(`${plan}?`))) throw new CancelledError('cancelled: nothing changed');

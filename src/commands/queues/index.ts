@@ -1,15 +1,26 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import type { Connection } from '../../redis/connect.js';
-import type { ConnectionFlags, Target } from '../../redis/target.js';
+import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import { collect, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import {
+  addConnectionOptions,
+  inspectPoint,
+  targetFromFlags,
+  type CommonFlags,
+  type RunContext,
+} from '../connection.js';
+import {
+  collect,
+  parseAgeSeconds,
+  parseChoice,
+  parseCount,
+  parseDuration,
+  parsePositive,
+} from './options.js';
 
-interface QueuesFlags extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
+interface QueuesFlags extends CommonFlags {
   prefix?: string[];
   maxFailed?: string;
   maxWaitingAge?: string;
@@ -45,10 +56,13 @@ const jobStateNames = [
 async function withConnection<T>(
   flags: QueuesFlags,
   ctx: RunContext,
+  command: string,
+  parsed: object,
   run: (conn: Connection, target: Target) => Promise<T>,
 ): Promise<T> {
   await configureColor({ color: flags.color, json: flags.json });
   const { target } = await targetFromFlags(flags, ctx);
+  inspectPoint(ctx, command, { target, ...parsed });
   const { openConnection } = await import('../../redis/connect.js');
   const conn = await openConnection(target);
   try {
@@ -93,7 +107,6 @@ function registerAction(
   const cmd = extra(commonOptions(queues.command(`${name} <queue>`).description(description)))
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
-  cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
     const flags = mergedFlags<ActionFlags>(self);
     const state =
@@ -103,7 +116,9 @@ function registerAction(
           ? parseChoice(flags.state, '--state', cleanStates)
           : undefined;
     const graceMs = name === 'clean' && flags.grace !== undefined ? parseDuration(flags.grace) : undefined;
-    const result = await withConnection(flags, ctx, async (conn, target) => {
+    const parsed = { action: name, queue: queueName, prefixes: flags.prefix ?? [], state, graceMs };
+
+    const result = await withConnection(flags, ctx, `queues ${name}`, parsed, async (conn, target) => {
       const { performAction } = await import('./actions.js');
       const { askConfirm } = await import('../../ui/prompt.js');
       return performAction(conn, {
@@ -115,6 +130,8 @@ function registerAction(
         yes: Boolean(flags.yes),
         dryRun: Boolean(flags.dryRun),
         interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
+        // Under --json nothing is asked, terminal or not: that is the reason to give.
+        noPrompt: flags.json ? '--json asks nothing' : 'no terminal to ask on',
         timeoutMs: target.timeoutMs,
         confirm: (message) => askConfirm(message, false),
         announce: (line) => printProgress(`${line}\n`),
@@ -136,7 +153,10 @@ export function registerQueues(program: Command, ctx: RunContext): void {
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
-    .option('--max-waiting-age <seconds>', "exit 1 when a queue's oldest waiting job is older than this")
+    .option(
+      '--max-waiting-age <duration>',
+      "exit 1 when a queue's oldest waiting job is older than this: 5m, 1h (bare: seconds)",
+    )
     // Flags after a subcommand's name belong to the subcommand, never to this parent.
     .enablePositionalOptions()
     .addHelpText(
@@ -152,8 +172,9 @@ Examples:
     );
   queues.action(async (flags: QueuesFlags) => {
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
-    const maxWaitingAgeSeconds = parseCount(flags.maxWaitingAge, '--max-waiting-age');
-    const result = await withConnection(flags, ctx, async (conn, target) => {
+    const maxWaitingAgeSeconds = parseAgeSeconds(flags.maxWaitingAge, '--max-waiting-age');
+    const parsed = { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds };
+    const result = await withConnection(flags, ctx, 'queues', parsed, async (conn, target) => {
       const { listQueues } = await import('./overview.js');
       return listQueues(conn, target.display, {
         prefixes: flags.prefix ?? [],
@@ -181,13 +202,13 @@ Examples:
     )
     .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
     .option('--minutes <n>', 'throughput window in minutes', '10');
-  show.exitOverride().showHelpAfterError('(run with --help for usage)');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
     const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
     const jobs = parseChoice(flags.jobs, '--jobs', jobStateNames);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
-    const result = await withConnection(flags, ctx, async (conn, target) => {
+    const parsed = { queue: queueName, prefixes: flags.prefix ?? [], limit, jobs, minutes };
+    const result = await withConnection(flags, ctx, 'queues show', parsed, async (conn, target) => {
       const { showQueue } = await import('./show.js');
       return showQueue(conn, target.display, {
         name: queueName,

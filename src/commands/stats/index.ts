@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import type { ConnectionFlags } from '../../redis/target.js';
+import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import {
+  addConnectionOptions,
+  inspectPoint,
+  targetFromFlags,
+  type CommonFlags,
+  type RunContext,
+} from '../connection.js';
 import type { StatsFlags } from './options.js';
 
-export interface StatsOptions extends ConnectionFlags, StatsFlags {
-  json?: boolean;
-  color?: boolean;
-}
+export interface StatsOptions extends CommonFlags, StatsFlags {}
 
 export function registerStats(program: Command, ctx: RunContext): void {
   const cmd = program
@@ -15,7 +18,10 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .description(
       'INFO turned into answers: memory, hit ratio, evictions, traffic, keyspace; live rates; namespace breakdown',
     )
-    .option('--watch [seconds]', 'one row per interval, measured over that interval (default 1 s)')
+    .option(
+      '--watch [interval]',
+      'one row per interval, measured over it: 2s, 1m (bare: seconds; default 1s)',
+    )
     .option('--count <n>', 'with --watch: stop after n rows')
     .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types')
     .option('--delimiter <c>', 'with --keys: prefix delimiter (default ":")')
@@ -38,7 +44,11 @@ Examples:
     await configureColor({ color: opts.color, json: opts.json });
     const { parseStatsFlags } = await import('./options.js');
     const mode = parseStatsFlags(opts);
+    // --key is TLS's client key (redis-cli's name): a `stats --key` is almost always --keys.
+    if (opts.key !== undefined && opts.cert === undefined)
+      throw usageError('--key is the TLS client key and needs --cert', 'did you mean --keys?');
     const { target } = await targetFromFlags(opts, ctx);
+    inspectPoint(ctx, 'stats', { target, mode });
     // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
     process.exitCode = await runStats(target, mode, {
