@@ -70,15 +70,17 @@ function toCliError(err: unknown, program: Command, args: string[]): CliError | 
   if (err instanceof CommanderError) return fromCommander(err, program, args);
   const text = errorText(err);
   const { cause, hint } = explainError(err);
-  if (
-    cause !== 'unknown' ||
-    /Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE|MaxRetriesPerRequest|Reached the max retries/i.test(
+  const dropped =
+    cause === 'reset' ||
+    /Connection is closed|Stream isn't writeable|EPIPE|MaxRetriesPerRequest|Reached the max retries/i.test(
       text,
-    )
-  ) {
+    );
+  if (dropped || cause !== 'unknown') {
     return new CliError(
       `the connection to Redis failed during the run: ${text}`,
-      `${hint}; nothing more was done after this point: check the server and run again`,
+      dropped
+        ? 'the server went away mid-run (a restart, a failover, CLIENT KILL or a proxy timeout): check it, then run again'
+        : `${hint}; then run again`,
       ExitCode.usage,
       { cause: err },
     );

@@ -11,6 +11,7 @@ export function printError(message: string, hint?: string): void {
 }
 
 export function printProgress(line: string): void {
+  if (quiet) return;
   process.stderr.write(line);
 }
 
@@ -32,8 +33,4 @@ let quiet = false;
 /** --quiet: results only (stdout and errors); notes, warnings and progress are not written. */
 export function setQuiet(on: boolean): void {
   quiet = on;
-}
-
-export function isQuiet(): boolean {
-  return quiet;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunContext } from '../../src/commands/connection.js';
 import { CliError } from '../../src/errors.js';
 import { buildProgram } from '../../src/program.js';
@@ -34,15 +34,15 @@ async function parse(
     readPassword: () => Promise.resolve(opts.password ?? 'typed-pw'),
     inspect: (command, parsed) => new Inspected(command, parsed as Record<string, any>),
   };
-  const stderr = process.stderr.write;
-  process.stderr.write = () => true; // warnings and notes: asserted in the e2e tests
+  // Warnings and notes are asserted in the e2e tests; here they would only clutter the output.
+  const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     await buildProgram(ctx).parseAsync(['node', 'redis-ops', ...args]);
   } catch (err) {
     if (err instanceof Inspected) return err;
     throw err;
   } finally {
-    process.stderr.write = stderr;
+    quiet.mockRestore();
   }
   throw new Error(`${args.join(' ')}: the command did not reach its inspect point`);
 }
@@ -299,5 +299,30 @@ describe('argv → options, every command', () => {
     const err = await usage(args);
     expect(err.message).toMatch(message);
     expect(err.hint).toMatch(hint);
+  });
+});
+
+describe('the error path', () => {
+  it('an internal error is a bug report with exit 70, never 1 or 2', async () => {
+    const { reportError } = await import('../../src/report.js');
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      out.push(String(s));
+      return true;
+    });
+    try {
+      const code = reportError(
+        new TypeError("Cannot read properties of undefined (reading 'x')"),
+        buildProgram(),
+        [],
+        {},
+      );
+      expect(code).toBe(70);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out[0]).toMatch(/^✖ internal error: Cannot read properties of undefined/);
+    expect(out[1]).toMatch(/^ {2}hint: this is a bug in redis-ops.*please file an issue/);
+    expect(out.join('')).toMatch(/\n\s+at /);
   });
 });
