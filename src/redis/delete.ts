@@ -126,9 +126,15 @@ export async function deleteKeys(
   }
   return result;
 
-  /** Passes over the current map until the cluster holds still under us. */
+  /**
+   * Passes over the current map until the cluster holds still under us: a pass is needed when
+   * the map changed or a key was redirected; a pass that found nothing to delete and followed
+   * no redirect ends it even while a reshard goes on (MIGRATE moves a key atomically, so a
+   * key present somewhere was seen by the SCAN of the node that held it).
+   */
   async function settle(addresses: string[]): Promise<void> {
     let before = opts.mapAtStart;
+    let foundLast = true;
     while (!signal.aborted) {
       let map;
       try {
@@ -138,7 +144,8 @@ export async function deleteKeys(
         return;
       }
       const moved = unlinker.takeRedirects() > 0;
-      if (!moved && (before === undefined || map.fingerprint === before)) return;
+      const changed = before !== undefined && map.fingerprint !== before;
+      if (!moved && (!changed || !foundLast)) return;
       if (result.passes >= maxPasses) {
         fail(new Error(`the cluster's slots kept moving: stopped after ${maxPasses} passes`));
         return;
@@ -146,7 +153,9 @@ export async function deleteKeys(
       before = map.fingerprint;
       addresses = map.primaries;
       result.passes++;
+      const deletedBefore = result.deleted;
       await Promise.all(addresses.map((address) => onNode(address, undefined, true)));
+      foundLast = result.deleted > deletedBefore;
     }
   }
 }

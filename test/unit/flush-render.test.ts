@@ -104,7 +104,7 @@ describe('renderFlush', () => {
         ...base,
         status: 'connection-lost',
         deleted: 10,
-        error: 'connection lost (Connection is closed.)',
+        error: 'Connection is closed.',
       }),
     ).toContain('⚠ connection lost (Connection is closed.): deleted 10 of 200,000 matching keys');
   });

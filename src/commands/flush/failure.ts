@@ -44,7 +44,7 @@ export async function nameFailure(err: Error, client: AnyClient): Promise<NamedF
   if (cause === 'oom') return { message: `the server refused: ${text}`, hint, retry: false };
   if (connectionCauses.has(cause) || /Connection is closed|ECONNRESET|EPIPE/i.test(text))
     return {
-      message: `connection lost (${text})`,
+      message: text,
       hint: 'run the same command again to finish: keys already deleted are simply not found again',
       retry: true,
     };

@@ -89,11 +89,14 @@ the message says what to change), 130 interrupted (the report says what was dele
     });
     if (opts.json) writeJson(toFlushJson(result));
     else writeStdout(renderFlush(result));
-    if (result.status === 'connection-lost' || result.status === 'failed')
+    if (result.status === 'connection-lost' || result.status === 'failed') {
+      // Only a lost connection is finished by running again; a refusal says what to change.
+      const head = result.status === 'failed' ? 'stopped' : 'connection lost';
       printError(
-        `stopped after deleting ${result.deleted} keys: ${result.error ?? ''}`,
+        `${head} after deleting ${result.deleted} keys: ${result.error ?? ''}`,
         result.hint ?? undefined,
       );
+    }
     process.exitCode = exitCodeFor(result.status);
   });
 }

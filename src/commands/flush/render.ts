@@ -66,7 +66,12 @@ export function renderFlush(r: FlushResult): string {
       `${c.green(symbols.pass)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} on ${plural(r.nodes.length, 'node')} ${took}`,
     );
   } else {
-    const why = r.status === 'interrupted' ? 'interrupted' : (r.error ?? 'stopped');
+    const why =
+      r.status === 'interrupted'
+        ? 'interrupted'
+        : r.status === 'connection-lost'
+          ? `connection lost (${r.error ?? 'unknown error'})`
+          : (r.error ?? 'stopped');
     // Only an interruption or a lost connection is finished by running again (see failure.ts).
     const again = r.status === 'failed' ? '' : '; run the same command again to finish';
     lines.push(
