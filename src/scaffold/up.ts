@@ -1,27 +1,7 @@
-import type { DoctorResult } from '../commands/doctor/index.js';
+import type { DoctorResult } from '../doctor/run.js';
 import { redact } from '../redis/secrets.js';
 import { printProgress } from '../ui/output.js';
-import type { InitPlan } from './plan.js';
-
-/** What --up did: how it started the services, and what doctor found afterwards. */
-export interface UpResult {
-  method: 'docker' | 'redis-server' | 'none';
-  ok: boolean;
-  message: string;
-  services: Array<{ name: string; port: number; pid: number | null }>;
-  doctor: DoctorResult[];
-}
-
-export interface UpOptions {
-  env: Record<string, string | undefined>;
-  timeoutMs: number;
-  /** How long to wait for the health check to pass. */
-  healthMs: number;
-  /** Asks before starting redis-server instead; undefined: non-interactive, start it. */
-  confirm?: (message: string) => Promise<boolean>;
-  /** The compose image: a valkey image starts valkey-server in the fallback when it is on PATH. */
-  image?: string;
-}
+import type { InitPlan, UpOptions, UpResult } from './types.js';
 
 type Exec = typeof import('execa').execa;
 
@@ -85,12 +65,12 @@ async function waitHealthy(
 
 async function checkWithDoctor(plan: InitPlan, o: UpOptions): Promise<DoctorResult[]> {
   const { resolveTarget } = await import('../redis/target.js');
-  const { doctor } = await import('../commands/doctor/index.js');
+  const { runDoctor } = await import('../doctor/run.js');
   const results: DoctorResult[] = [];
   for (const svc of plan.services)
     // The service's own role: `init --use queue --up` must not be judged (and advised) as a cache.
     results.push(
-      await doctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir), {
+      await runDoctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir), {
         use: svc.role,
         useSource: 'flag',
       }),

@@ -2,11 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
-import type { UseDecision } from '../../doctor/fitness.js';
-import type { CheckResult, Summary } from '../../doctor/types.js';
-import type { ServerFacts } from '../../redis/info.js';
-import type { Provider } from '../../redis/provider.js';
-import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printNote } from '../../ui/output.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
@@ -17,35 +12,14 @@ import {
   targetFromFlags,
   type RunContext,
 } from '../connection.js';
-import type { DoctorFlags } from './options.js';
-import type { DoctorRunOptions } from './run.js';
-
-export type DoctorOptions = DoctorFlags;
-
-export interface DoctorResult {
-  target: string;
-  provider: Provider;
-  server: ServerFacts | null;
-  /** What the instance is for, and how doctor knows; null when the server was not reached. */
-  use: UseDecision | null;
-  failOn: 'warn' | 'fail';
-  checks: CheckResult[];
-  summary: Summary;
-  /** false when a check is at or above --fail-on (exit code 1). */
-  ok: boolean;
-}
+import type { DoctorRunOptions } from '../../doctor/run.js';
+import type { DoctorFlags } from './types.js';
 
 function projectDir(cwd: string, dir: string | undefined): string {
   if (dir === undefined) return cwd;
   const full = resolve(cwd, dir);
   if (!existsSync(full)) throw usageError(`project directory not found: ${dir}`, 'check the --project path');
   return full;
-}
-
-export async function doctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
-  // Lazy: ioredis, yaml and the probes load only when doctor runs, so --help stays fast.
-  const { runDoctor } = await import('./run.js');
-  return runDoctor(target, opts);
 }
 
 export function registerDoctor(program: Command, ctx: RunContext): void {
@@ -97,7 +71,7 @@ or --config <file>).`,
       '--max-waiting-age <duration>',
       'gate: the oldest waiting job at most this old: 5m, 1h (bare: seconds)',
     )
-    .action(async (opts: DoctorOptions) => {
+    .action(async (opts: DoctorFlags) => {
       const { parseDoctorFlags } = await import('./options.js');
       const settings = parseDoctorFlags(opts);
       await configureColor({ color: opts.color, json: settings.format !== 'text' });
@@ -110,7 +84,7 @@ or --config <file>).`,
         (opts.verbose || dirname(configPath) !== resolve(ctx.cwd))
       )
         printNote(`config: ${relative(ctx.cwd, configPath)}`);
-      let flags: DoctorOptions = opts;
+      let flags: DoctorFlags = opts;
       if (opts.target !== undefined) {
         if (!config)
           throw usageError(
@@ -138,7 +112,9 @@ or --config <file>).`,
         projectForced: opts.project !== undefined,
       };
       inspectPoint(ctx, 'doctor', { target, ...run, env: undefined, format: settings.format });
-      const result = await doctor(target, run);
+      // Lazy: ioredis, yaml and the probes load only when doctor runs, so --help stays fast.
+      const { runDoctor } = await import('../../doctor/run.js');
+      const result = await runDoctor(target, run);
       if (settings.format === 'json') writeJson((await import('./render.js')).toDoctorJson(result));
       else if (settings.format === 'junit')
         writeStdout(

@@ -1,34 +1,8 @@
 import { usageError } from '../../errors.js';
-import { uses, type Use } from '../../doctor/facts.js';
+import { uses } from '../../doctor/facts.js';
 import type { GateThresholds } from '../../doctor/gate.js';
 import { parseChoice, parseDuration, parseInteger, parseNumber } from '../../options.js';
-import type { CommonFlags } from '../connection.js';
-
-/** doctor's own flags, as commander hands them over (strings), and their checked form. */
-export interface DoctorFlags extends CommonFlags {
-  use?: string;
-  failOn?: string;
-  wait?: string;
-  format?: string;
-  config?: string;
-  target?: string;
-  project?: string;
-  minHitRatio?: string;
-  maxMemoryPct?: string;
-  maxFailedJobs?: string;
-  maxWaitingAge?: string;
-}
-
-export type Format = 'text' | 'json' | 'junit';
-export type FailOn = 'warn' | 'fail';
-
-export interface DoctorSettings {
-  use?: Use;
-  failOn?: FailOn;
-  waitSeconds: number;
-  format: Format;
-  gate: GateThresholds;
-}
+import type { DoctorFlags, DoctorSettings } from './types.js';
 
 export function parseDoctorFlags(flags: DoctorFlags): DoctorSettings {
   const use = parseChoice(flags.use, '--use', uses);

@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
-import {
-  addConnectionOptions,
-  inspectPoint,
-  targetFromFlags,
-  type CommonFlags,
-  type RunContext,
-} from '../connection.js';
-import type { StatsFlags } from './options.js';
-
-export interface StatsOptions extends CommonFlags, StatsFlags {}
+import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
+import type { StatsOptions } from './types.js';
 
 export function registerStats(program: Command, ctx: RunContext): void {
   const cmd = program
