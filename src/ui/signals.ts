@@ -3,6 +3,8 @@
  * must stop cleanly (flush: finish the batch in flight, then report) takes over with
  * onInterrupt(); a second Ctrl-C always exits at once.
  */
+import { interruptLive } from './live.js';
+
 type Handler = () => void;
 let handler: Handler | undefined;
 let interrupted = false;
@@ -14,6 +16,7 @@ export function installSignalHandler(): void {
       handler();
       return;
     }
+    interruptLive();
     process.exit(130);
   });
 }

@@ -3,7 +3,8 @@ import { openConnection, type Connection } from '../../redis/connect.js';
 import { redact } from '../../redis/secrets.js';
 import type { Target } from '../../redis/target.js';
 import { formatCount } from '../../ui/format.js';
-import { printError, printProgress, writeJson, writeStdout } from '../../ui/output.js';
+import { barLine, clearLive, drawLive, terminalWidth } from '../../ui/live.js';
+import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { scanNamespaces } from './keys.js';
 import { renderKeys, toKeysJson } from './render-keys.js';
@@ -99,7 +100,19 @@ async function scanWithProgress(
     if (now - shownAt < 200) return;
     shownAt = now;
     const rate = scanned / Math.max((now - started) / 1000, 0.001);
-    printProgress(`\r\x1b[Kscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
+    // --sample knows its total: a bar with percent and ETA; a full scan only knows what it saw.
+    drawLive(
+      mode.sample !== undefined
+        ? barLine({
+            label: 'sampling',
+            done: Math.min(scanned, mode.sample),
+            total: mode.sample,
+            elapsedMs: now - started,
+            unit: 'keys',
+            width: terminalWidth(),
+          })
+        : `scanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`,
+    );
   };
   try {
     return await scanNamespaces(conn.primaries(), {
@@ -108,6 +121,6 @@ async function scanWithProgress(
       onProgress: progress ? show : undefined,
     });
   } finally {
-    if (progress && shownAt > 0) printProgress('\r\x1b[K');
+    if (progress && shownAt > 0) clearLive();
   }
 }
