@@ -1,5 +1,6 @@
 import type { Connection } from '../redis/connect.js';
 import type { DiscoveredQueue } from './discover.js';
+import { isMarker, queueKey, type QueueKeySuffix } from './keys.js';
 import { firstError, pipelinePerItem, replyArray, replyNumber, type Reply } from './pipeline.js';
 import { scalarText } from '../text.js';
 
@@ -30,11 +31,6 @@ export interface QueueState {
 }
 
 const zsets = ['delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
-
-/** A legacy (BullMQ ≤ 4) marker job id left at the tail of a wait list. */
-export function isMarker(id: string | null): boolean {
-  return id !== null && id.startsWith('0:');
-}
 
 /** LLEN minus a trailing marker, and the id of the oldest real job (the list's tail). */
 export function listFacts(len: number, tail: unknown[]): { count: number; oldestId: string | null } {
@@ -92,7 +88,7 @@ export async function readQueueStates(
     conn,
     queues,
     (p, q) => {
-      const k = (s: string): string => `${q.base}:${s}`;
+      const k = (s: QueueKeySuffix): string => queueKey(q.base, s);
       p.llen(k('wait'))
         .lrange(k('wait'), -2, -1)
         .llen(k('paused'))
