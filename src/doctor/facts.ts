@@ -12,6 +12,7 @@ import type { Provider } from '../redis/provider.js';
  * Everything the fitness checks look at, gathered once after the ladder reached the server.
  * Each check is a pure function of these facts, so the catalogue is unit-tested without Redis.
  */
+/** What the instance is for: doctor infers or is told it, init scaffolds for it (one definition for both). */
 export type Use = 'cache' | 'queue' | 'both';
 export const uses: readonly Use[] = ['cache', 'queue', 'both'];
 

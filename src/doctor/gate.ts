@@ -53,12 +53,12 @@ export function checkMemoryPct(max: number, facts: Facts): CheckResult {
   return pass(id, text);
 }
 
-function worstFirst(counts: QueueCounts[], pick: (c: QueueCounts) => number | null): string {
+function worstFirst(counts: QueueCounts[], figure: (c: QueueCounts) => number | null): string {
   return [...counts]
-    .filter((c) => (pick(c) ?? 0) > 0)
-    .sort((a, b) => (pick(b) ?? 0) - (pick(a) ?? 0))
+    .filter((c) => (figure(c) ?? 0) > 0)
+    .sort((a, b) => (figure(b) ?? 0) - (figure(a) ?? 0))
     .slice(0, 3)
-    .map((c) => `${c.base} ${pick(c)}`)
+    .map((c) => `${c.base} ${figure(c)}`)
     .join(', ');
 }
 

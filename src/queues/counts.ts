@@ -1,7 +1,7 @@
 import type { Connection } from '../redis/connect.js';
 import type { DiscoveredQueue } from './discover.js';
 import { isMarker, queueKey, type QueueKeySuffix } from './keys.js';
-import { firstError, pipelinePerItem, replyArray, replyNumber, type Reply } from './pipeline.js';
+import { firstError, pipelinePerItem, replyArray, replyNumber, type PipelineReply } from './pipeline.js';
 import { scalarText } from '../text.js';
 
 /**
@@ -41,7 +41,7 @@ export function listFacts(len: number, tail: unknown[]): { count: number; oldest
   return { count: len, oldestId: last };
 }
 
-function parseState(r: Reply[]): { state: QueueState; oldest: string[] } {
+function parseState(r: PipelineReply[]): { state: QueueState; oldest: string[] } {
   const [waitLen, waitTail, pausedLen, pausedTail, activeLen, ...rest] = r;
   const wait = listFacts(replyNumber(waitLen), replyArray(waitTail));
   const paused = listFacts(replyNumber(pausedLen), replyArray(pausedTail));

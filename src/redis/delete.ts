@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { packKeys, unpackKeys, type KeyPack, type KeyStore } from './key-store.js';
 import { encodePacked, RespPipe, type Reply } from './resp-pipe.js';
 import { scanNode } from './scan.js';
+import { defaultTimeoutMs } from './timeout.js';
 
 /**
  * The deleting pass of `flush`, on every primary in parallel: UNLINK the names the counting
@@ -54,7 +55,7 @@ export async function deleteKeys(
       // A raw pipe per node (see resp-pipe.ts): batches go out as pre-encoded bytes.
       let pipe: RespPipe;
       try {
-        pipe = await RespPipe.openLike(node, opts.timeoutMs ?? 5000);
+        pipe = await RespPipe.openLike(node, opts.timeoutMs ?? defaultTimeoutMs);
       } catch (err) {
         result.error = err instanceof Error ? err : new Error(String(err));
         failed.abort();

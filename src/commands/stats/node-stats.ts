@@ -47,7 +47,7 @@ const replicationFields = [
   'master_last_io_seconds_ago',
 ];
 
-function pick(info: InfoRecord, fields: string[]): Record<string, string> | null {
+function infoSubset(info: InfoRecord, fields: string[]): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const f of fields) if (info[f] !== undefined) out[f] = info[f];
   return Object.keys(out).length > 0 ? out : null;
@@ -80,8 +80,8 @@ export function nodeStatsFromInfo(address: string, info: InfoRecord): NodeStats 
     connectedClients: n('connected_clients'),
     blockedClients: n('blocked_clients'),
     maxclients: n('maxclients'),
-    persistence: pick(info, persistenceFields),
-    replication: pick(info, replicationFields),
+    persistence: infoSubset(info, persistenceFields),
+    replication: infoSubset(info, replicationFields),
   };
 }
 
