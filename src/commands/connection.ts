@@ -4,6 +4,7 @@ import { Option } from '../commander.js';
 import { usageError } from '../errors.js';
 import { printNote, printWarning } from '../ui/output.js';
 import type { ConnectionFlags, Env, Target } from '../redis/target.js';
+import { defaultTimeoutMs } from '../redis/timeout.js';
 
 /** What every command gets from main(): inputs that tests can replace. */
 export interface RunContext {
@@ -86,7 +87,7 @@ export function addConnectionOptions(cmd: Command): Command {
         new Option(
           '--timeout <duration>',
           'bound for every network step: 5s, 1m, or bare milliseconds',
-        ).default('5000'),
+        ).default(String(defaultTimeoutMs)),
       )
       .option('--json', 'print one JSON document on stdout (errors too: {"error": {...}})')
       .option('-q, --quiet', 'results only: no notes or progress on stderr')

@@ -6,6 +6,7 @@ import { usageError } from '../errors.js';
 import { findUp } from '../find-up.js';
 import { parseDuration } from '../options.js';
 import { maskUrlText, registerSecret } from './secrets.js';
+import { defaultTimeoutMs } from './timeout.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
 export interface ConnectionFlags {
@@ -96,7 +97,7 @@ export function loadEnv(processEnv: Env, cwd: string, envFile?: string): Env {
 
 /** --timeout: a duration (5s, 1m) or bare milliseconds, from 1 ms to 10 minutes. */
 export function parseTimeout(value: string | number | undefined): number {
-  if (value === undefined) return 5000;
+  if (value === undefined) return defaultTimeoutMs;
   return parseDuration(String(value), '--timeout', { bare: 'ms', min: 1, max: 600_000 });
 }
 

@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
+import { tableWidth } from '../../ui/table.js';
 import { printNote } from '../../ui/output.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import {
@@ -62,6 +63,7 @@ or --config <file>).`,
       '--config <file>',
       'read thresholds and targets from this file (default: the nearest redis-ops.yaml)',
     )
+    .option('--wide', 'no wrapping of messages (default: wrap to the terminal)')
     .option('--target <name>', 'connect to a target named in redis-ops.yaml')
     .option('--project <dir>', 'run the project checks on this directory (default: the current one)')
     .option('--min-hit-ratio <ratio>', 'gate: keyspace hit ratio at least this (0-1)')
@@ -124,7 +126,13 @@ or --config <file>).`,
             failOn: result.failOn,
           }),
         );
-      else writeStdout((await import('./render.js')).renderDoctor(result));
+      else
+        writeStdout(
+          (await import('./render.js')).renderDoctor(
+            result,
+            ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
+          ),
+        );
       process.exitCode = result.ok ? 0 : 1;
     });
 }

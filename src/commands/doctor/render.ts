@@ -15,9 +15,16 @@ export function toDoctorJson(r: DoctorResult): object {
   };
 }
 
-export function renderDoctor(r: DoctorResult): string {
+/**
+ * `columns`: the terminal's width; messages and hints wrap under their own column so a long
+ * one never runs under the check ids. undefined (a pipe, a file): one line per message.
+ */
+export function renderDoctor(r: DoctorResult, columns?: number): string {
   const c = color();
   const width = Math.max(...r.checks.map((x) => x.id.length), 10);
+  const indent = width + 6;
+  const wrap = (text: string, first: number): string[] =>
+    columns === undefined ? [text] : wrapText(text, Math.max(20, columns - first));
   const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`];
   if (r.use) lines.push(`${c.dim('use:')} ${r.use.value} ${c.dim(`(${r.use.reason})`)}`);
   lines.push('');
@@ -28,10 +35,15 @@ export function renderDoctor(r: DoctorResult): string {
       fail: c.red(symbols.fail),
       skip: c.dim(symbols.skip),
     }[check.status];
-    const text = check.status === 'skip' ? c.dim(check.message) : check.message;
-    lines.push(`  ${mark} ${check.id.padEnd(width)}  ${text}`);
-    if (check.hint && check.status !== 'pass')
-      lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${check.hint}`);
+    const paint = (t: string): string => (check.status === 'skip' ? c.dim(t) : t);
+    const [first = '', ...rest] = wrap(check.message, indent);
+    lines.push(`  ${mark} ${check.id.padEnd(width)}  ${paint(first)}`);
+    for (const more of rest) lines.push(`${' '.repeat(indent)}${paint(more)}`);
+    if (check.hint && check.status !== 'pass') {
+      const [h = '', ...hs] = wrap(check.hint, indent + 6);
+      lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${h}`);
+      for (const more of hs) lines.push(`${' '.repeat(indent + 6)}${more}`);
+    }
   }
   const s = r.summary;
   lines.push('');
@@ -41,4 +53,20 @@ export function renderDoctor(r: DoctorResult): string {
     `${verdict}: ${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped${gate}`,
   );
   return lines.join('\n');
+}
+
+/** Greedy word wrap to `width` characters; a word longer than the width gets its own line. */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line === '') line = word;
+    else if ([...line].length + 1 + [...word].length <= width) line += ` ${word}`;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  return out;
 }

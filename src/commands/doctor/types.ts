@@ -18,6 +18,7 @@ export interface DoctorFlags extends CommonFlags {
   maxMemoryPct?: string;
   maxFailedJobs?: string;
   maxWaitingAge?: string;
+  wide?: boolean;
 }
 
 export type Format = 'text' | 'json' | 'junit';

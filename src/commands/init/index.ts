@@ -4,6 +4,7 @@ import { CliError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { Option } from '../../commander.js';
+import { defaultTimeoutMs } from '../../redis/timeout.js';
 import { inspectPoint, type RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
@@ -132,7 +133,7 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option(
       '--timeout <duration>',
       'bound for each network step of the doctor run after --up: 5s (bare: ms)',
-      '5000',
+      String(defaultTimeoutMs),
     )
     .option('--json', 'print one JSON document on stdout')
     .option('-q, --quiet', 'results only: no notes or progress on stderr')

@@ -3,14 +3,11 @@ import { Option } from '../../commander.js';
 import type { Connection } from '../../redis/connect.js';
 import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
+import { tableWidth } from '../../ui/table.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
-import {
-  addConnectionOptions,
-  inspectPoint,
-  targetFromFlags,
-  type CommonFlags,
-  type RunContext,
-} from '../connection.js';
+import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
+// keys.ts has no runtime imports: registering stays free of ioredis-using modules.
+import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
 import {
   collect,
   parseAgeSeconds,
@@ -19,38 +16,7 @@ import {
   parseDuration,
   parsePositive,
 } from './options.js';
-
-interface QueuesFlags extends CommonFlags {
-  prefix?: string[];
-  maxFailed?: string;
-  maxWaitingAge?: string;
-}
-
-interface ShowFlags extends QueuesFlags {
-  limit?: string;
-  jobs?: string;
-  minutes?: string;
-}
-
-interface ActionFlags extends QueuesFlags {
-  yes?: boolean;
-  dryRun?: boolean;
-  state?: string;
-  grace?: string;
-}
-
-// Kept here (not imported from src/queues) so registering stays free of ioredis-using modules.
-const retryStates = ['failed', 'completed'] as const;
-const cleanStates = ['completed', 'failed', 'waiting', 'delayed', 'prioritized'] as const;
-const jobStateNames = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
+import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
 
 /** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
 async function withConnection<T>(
@@ -152,6 +118,7 @@ export function registerQueues(program: Command, ctx: RunContext): void {
         'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
       ),
   )
+    .option('--wide', 'the table at full width (default: fit the terminal)')
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
     .option(
       '--max-waiting-age <duration>',
@@ -185,7 +152,7 @@ Examples:
     });
     const { renderQueues, toQueuesJson } = await import('./render.js');
     if (flags.json) writeJson(toQueuesJson(result));
-    else writeStdout(renderQueues(result));
+    else writeStdout(renderQueues(result, ctx.stdoutIsTTY ? tableWidth(flags.wide) : undefined));
     process.exitCode = result.violations.length > 0 ? 1 : 0;
   });
 
@@ -200,12 +167,12 @@ Examples:
         'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
       ).default(undefined),
     )
-    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
+    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStates.join(', ')}`)
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
     const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
-    const jobs = parseChoice(flags.jobs, '--jobs', jobStateNames);
+    const jobs = parseChoice(flags.jobs, '--jobs', jobStates);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
     const parsed = { queue: queueName, prefixes: flags.prefix ?? [], limit, jobs, minutes };
     const result = await withConnection(flags, ctx, 'queues show', parsed, async (conn, target) => {

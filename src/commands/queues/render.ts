@@ -1,5 +1,7 @@
 import { color, symbols } from '../../ui/colors.js';
-import { formatAge, formatColumns, plural, shortVersion, type Align } from './format.js';
+import { plural } from '../../ui/format.js';
+import { droppedNote, renderTable, type Column } from '../../ui/table.js';
+import { formatAge, shortVersion } from './format.js';
 import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */
@@ -33,38 +35,27 @@ export function describeViolation(v: Violation): string {
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
 }
 
-const header = [
-  '',
-  'PREFIX',
-  'NAME',
-  'WAIT',
-  'ACTIVE',
-  'DELAYED',
-  'PRIO',
-  'CHILDREN',
-  'DONE',
-  'FAILED',
-  'PAUSED',
-  'WORKERS',
-  'OLDEST',
-  'VERSION',
+/**
+ * The table's columns; at 80 columns the least read go first (drop order), and long prefixes and
+ * names are shortened in the middle. --wide shows them all.
+ */
+const columns: Column[] = [
+  { head: '', align: 'left' },
+  { head: 'PREFIX', align: 'left', shrink: 6, drop: 6 },
+  { head: 'NAME', align: 'left', shrink: 12 },
+  { head: 'WAIT', align: 'right' },
+  { head: 'ACTIVE', align: 'right' },
+  { head: 'DELAYED', align: 'right', drop: 5 },
+  { head: 'PRIO', align: 'right', drop: 2 },
+  { head: 'CHILDREN', align: 'right', drop: 1 },
+  { head: 'DONE', align: 'right', drop: 4 },
+  { head: 'FAILED', align: 'right' },
+  { head: 'PAUSED', align: 'left', drop: 3 },
+  { head: 'WORKERS', align: 'right' },
+  { head: 'OLDEST', align: 'right' },
+  { head: 'VERSION', align: 'left', drop: 0 },
 ];
-const align: Align[] = [
-  'left',
-  'left',
-  'left',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'left',
-  'right',
-  'right',
-  'left',
-];
+const header = columns.map((c) => c.head);
 
 function cells(q: QueueRow): string[] {
   const c = q.counts;
@@ -88,22 +79,26 @@ function cells(q: QueueRow): string[] {
   ];
 }
 
-export function renderQueues(r: QueuesResult): string {
+/** `width`: the terminal's columns (undefined: every column at full width, as with --wide or a pipe). */
+export function renderQueues(r: QueuesResult, width?: number): string {
   const c = color();
   const lines = [`${c.bold('redis-ops queues')}  ${r.target}${r.cluster ? '  (cluster)' : ''}`, ''];
   if (r.queues.length === 0) {
     lines.push('no BullMQ queues found');
   } else {
-    const rows = [header, ...r.queues.map(cells)];
     const failedCol = header.indexOf('FAILED');
-    lines.push(
-      ...formatColumns(rows, align, (ri, ci, text) => {
+    const table = renderTable(columns, r.queues.map(cells), {
+      width,
+      paint: (ri, ci, text) => {
         if (ri === 0) return c.bold(text);
         const q = r.queues[ri - 1] as QueueRow;
         if (ci === failedCol && (q.counts?.failed ?? 0) > 0) return c.red(text);
         return q.attention.length > 0 ? c.yellow(text) : text;
-      }),
-    );
+      },
+    });
+    lines.push(...table.lines);
+    const note = droppedNote(table.dropped);
+    if (note) lines.push(c.dim(note));
     const flagged = r.queues.filter((q) => q.attention.length > 0);
     if (flagged.length > 0) lines.push('');
     for (const q of flagged) lines.push(c.yellow(`${symbols.warn} ${q.base}: ${q.attention.join('; ')}`));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
+import { tableWidth } from '../../ui/table.js';
 import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { StatsOptions } from './types.js';
 
@@ -20,6 +21,7 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .option('--depth <n>', 'with --keys: delimiters per prefix (default 1: cache:*, session:*)')
     .option('--match <glob>', 'with --keys: only keys matching this SCAN MATCH glob')
     .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
+    .option('--wide', 'tables at full width (default: fit the terminal)')
     .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
     .addHelpText(
       'after',
@@ -46,6 +48,7 @@ Examples:
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),
       progress: ctx.stderrIsTTY && !opts.json,
+      width: ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
     });
   });
 }

@@ -19,6 +19,8 @@ export interface RunOptions {
   json: boolean;
   /** Show progress on stderr (only when stderr is a terminal). */
   progress: boolean;
+  /** Columns the tables fit (undefined: full width, --wide or not a terminal). */
+  width?: number;
 }
 
 export async function snapshotStats(conn: Connection, target: Target): Promise<StatsResult> {
@@ -54,7 +56,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
       const ac = new AbortController();
       const release = onInterrupt(() => ac.abort());
       try {
-        if (!opts.json) writeStdout(watchHeader());
+        if (!opts.json) writeStdout(watchHeader(opts.width));
         await watchStats(conn.primaries(), {
           intervalMs: mode.intervalMs,
           count: mode.count,
@@ -63,7 +65,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
           onRow: (row) =>
             opts.json
               ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`)
-              : writeStdout(renderWatchRow(row)),
+              : writeStdout(renderWatchRow(row, opts.width)),
         });
       } finally {
         release();
@@ -73,7 +75,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     }
     const result = await scanWithProgress(conn, target, mode, opts.progress);
     if (opts.json) writeJson(toKeysJson(result));
-    else writeStdout(renderKeys(result, target.display));
+    else writeStdout(renderKeys(result, target.display, opts.width));
     return reportFailures(result.failed);
   } catch (err) {
     if (err instanceof CliError) throw err;

@@ -18,6 +18,7 @@ export interface StatsFlags {
   match?: string;
   top?: string;
   sample?: string;
+  wide?: boolean;
 }
 
 export type StatsMode =
