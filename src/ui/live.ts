@@ -49,12 +49,13 @@ export function clearLive(): void {
   printProgress('\r\x1b[K');
 }
 
-/** Ctrl-C: finish the line (never leave it half-drawn under the shell prompt) and say so. */
-export function interruptLive(): void {
-  if (!current) return;
+/** Ctrl-C: finish the line (never leave it half-drawn under the shell prompt) and say so. false: no line. */
+export function interruptLive(): boolean {
+  if (!current) return false;
   const { text, stream } = current;
   current = undefined;
   stream.write(`\r\x1b[K${fit(`${text} · interrupted`, terminalWidth(stream) - 1)}\n`);
+  return true;
 }
 
 /**

@@ -11,12 +11,14 @@ let interrupted = false;
 
 export function installSignalHandler(): void {
   process.on('SIGINT', () => {
+    // The live line ends with "interrupted" and a newline; otherwise the terminal's echoed "^C"
+    // is wiped, so what follows (our report, the shell prompt) starts on a clean line.
+    if (!interruptLive() && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     if (handler && !interrupted) {
       interrupted = true;
       handler();
       return;
     }
-    interruptLive();
     process.exit(130);
   });
 }

@@ -36,19 +36,23 @@ export function fitColumns(columns: Column[], natural: number[], width?: number)
   let kept = columns.map((_, i) => i);
   const total = (): number =>
     kept.reduce((a, i) => a + (widths[i] ?? 0), 0) + gap * Math.max(0, kept.length - 1);
-  if (width !== undefined) {
-    // 1. shorten the shrinkable columns, widest first, one character at a time.
-    for (;;) {
-      if (total() <= width) break;
+  /** Shorten the widest shrinkable column one character at a time, down to max(floor, its minimum). */
+  const shrink = (floor: number): void => {
+    if (width === undefined) return;
+    while (total() > width) {
       const candidates = kept.filter((i) => {
         const min = columns[i]?.shrink;
-        return min !== undefined && (widths[i] ?? 0) > min;
+        return min !== undefined && (widths[i] ?? 0) > Math.max(min, floor);
       });
-      if (candidates.length === 0) break;
+      if (candidates.length === 0) return;
       const widest = candidates.reduce((a, b) => ((widths[b] ?? 0) > (widths[a] ?? 0) ? b : a));
       widths[widest] = (widths[widest] ?? 0) - 1;
     }
-    // 2. drop columns in their order.
+  };
+  if (width !== undefined) {
+    // Shorten names to a readable 20 first, then drop the least read columns, and only then
+    // shorten names further: a narrow terminal keeps a name you can recognise.
+    shrink(20);
     const order = kept
       .filter((i) => columns[i]?.drop !== undefined)
       .sort((a, b) => (columns[a]?.drop ?? 0) - (columns[b]?.drop ?? 0));
@@ -56,6 +60,7 @@ export function fitColumns(columns: Column[], natural: number[], width?: number)
       if (total() <= width) break;
       kept = kept.filter((k) => k !== i);
     }
+    shrink(0);
   }
   return {
     kept,
@@ -90,9 +95,7 @@ export function renderTable(
 
 /** The note under a table that lost columns. */
 export function droppedNote(dropped: string[]): string | undefined {
-  return dropped.length
-    ? `(${dropped.join(', ')} hidden to fit the terminal: --wide shows every column)`
-    : undefined;
+  return dropped.length ? `(${dropped.join(', ')} hidden to fit the terminal: --wide shows all)` : undefined;
 }
 
 /** The width tables fit on stdout: the terminal's columns; none (full width) for --wide or a pipe. */
@@ -102,4 +105,34 @@ export function tableWidth(
 ): number | undefined {
   if (wide || !stream.isTTY) return undefined;
   return typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : 80;
+}
+
+/** Greedy word wrap to `width` characters (plain text: wrap before colouring); a longer word stands alone. */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line === '') line = word;
+    else if (len(line) + 1 + len(word) <= width) line += ` ${word}`;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  return out;
+}
+
+/**
+ * Natural column widths cut down to fit a bordered cli-table3 table (1 space of padding each
+ * side, a border between columns) into `width`; cells are then shortened in the middle.
+ */
+export function fitGrid(head: string[], rows: string[][], width: number | undefined): string[][] {
+  if (width === undefined) return rows;
+  const all = [head, ...rows];
+  const natural = head.map((_, ci) => Math.max(...all.map((r) => len(r[ci] ?? ''))));
+  const columns: Column[] = head.map((h) => ({ head: h, align: 'left', shrink: Math.max(len(h), 6) }));
+  const chrome = 3 * head.length + 1 - gap * (head.length - 1);
+  const fit = fitColumns(columns, natural, width - chrome);
+  return rows.map((r) => r.map((cell, ci) => shortenMiddle(cell, fit.widths[ci] ?? len(cell))));
 }

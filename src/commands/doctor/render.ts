@@ -1,4 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
+import { wrapText } from '../../ui/table.js';
 import type { DoctorResult } from '../../doctor/run.js';
 
 /** The documented JSON shape (README "doctor --json"). */
@@ -53,20 +54,4 @@ export function renderDoctor(r: DoctorResult, columns?: number): string {
     `${verdict}: ${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped${gate}`,
   );
   return lines.join('\n');
-}
-
-/** Greedy word wrap to `width` characters; a word longer than the width gets its own line. */
-export function wrapText(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line === '') line = word;
-    else if ([...line].length + 1 + [...word].length <= width) line += ` ${word}`;
-    else {
-      out.push(line);
-      line = word;
-    }
-  }
-  out.push(line);
-  return out;
 }

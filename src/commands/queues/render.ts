@@ -1,6 +1,10 @@
 import { color, symbols } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
-import { droppedNote, renderTable, type Column } from '../../ui/table.js';
+import { droppedNote, renderTable, wrapText, type Column } from '../../ui/table.js';
+
+/** Plain text wrapped to the width (colour is applied per line afterwards); a pipe gets one line. */
+const fitText = (text: string, width: number | undefined): string[] =>
+  width === undefined ? [text] : wrapText(text, width);
 import { formatAge, shortVersion } from './format.js';
 import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
 
@@ -98,22 +102,29 @@ export function renderQueues(r: QueuesResult, width?: number): string {
     });
     lines.push(...table.lines);
     const note = droppedNote(table.dropped);
-    if (note) lines.push(c.dim(note));
+    if (note) lines.push(...fitText(note, width).map((l) => c.dim(l)));
     const flagged = r.queues.filter((q) => q.attention.length > 0);
     if (flagged.length > 0) lines.push('');
     for (const q of flagged) lines.push(c.yellow(`${symbols.warn} ${q.base}: ${q.attention.join('; ')}`));
   }
   const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
-  lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
+  lines.push('', ...fitText(`${plural(r.queues.length, 'queue')}; counts from ${how}`, width));
   if (!r.workersKnown)
     lines.push(
-      `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
+      ...fitText(
+        `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
+        width,
+      ),
     );
   if (!r.scripting.allowed)
     lines.push(
-      'EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable',
+      ...fitText(
+        'EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable',
+        width,
+      ),
     );
-  for (const v of r.violations) lines.push(c.red(`${symbols.fail} ${describeViolation(v)}`));
+  for (const v of r.violations)
+    lines.push(...fitText(`${symbols.fail} ${describeViolation(v)}`, width).map((l) => c.red(l)));
   return lines.join('\n');
 }
 

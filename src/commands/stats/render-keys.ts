@@ -51,13 +51,12 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
   ]);
   out.push(
     '',
-    gridTable(['namespace', 'keys', 'memory', 'no TTL', 'types'], rows, [
-      'left',
-      'right',
-      'right',
-      'right',
-      'left',
-    ]),
+    gridTable(
+      ['namespace', 'keys', 'memory', 'no TTL', 'types'],
+      rows,
+      ['left', 'right', 'right', 'right', 'left'],
+      width,
+    ),
   );
   if (r.totalNamespaces > r.namespaces.length)
     out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
@@ -68,6 +67,7 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
         ['key', 'type', 'memory'],
         r.biggest.map((b) => [short(displayKey(b.key)), b.type, formatBytes(b.bytes)]),
         ['left', 'left', 'right'],
+        width,
       ),
     );
   }
