@@ -1,11 +1,11 @@
 import { CliError } from '../../errors.js';
+import { uses } from '../../doctor/facts.js';
 import { askCheckbox, askConfirm, askInput, askSelect } from '../../ui/prompt.js';
 import {
   checkServiceName,
   parsePort,
   parseSize,
-  providers,
-  uses,
+  providerChoices,
   profiles,
   type InitAnswers,
 } from '../../scaffold/settings.js';
@@ -30,7 +30,7 @@ export async function askMissing(a: InitAnswers & { up?: boolean }): Promise<Ini
   const out = { ...a };
   out.provider ??= await askSelect(
     'Where does Redis run in production?',
-    providers.map((value) => ({ value })),
+    providerChoices.map((value) => ({ value })),
     'local',
   );
   if (out.provider !== 'local')

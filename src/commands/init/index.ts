@@ -3,54 +3,13 @@ import { resolve, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { findComposeFile } from '../../scaffold/compose.js';
-import type { InitPlan } from '../../scaffold/plan.js';
-import type { InitAnswers } from '../../scaffold/settings.js';
-import type { UpResult } from '../../scaffold/up.js';
+import type { InitPlan } from '../../scaffold/types.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
+import { defaultTimeoutMs } from '../../redis/timeout.js';
 import type { RunContext } from '../connection.js';
-
-export interface InitOptions extends InitAnswers {
-  dir?: string;
-  /** App services to wire, comma-separated, or "none". */
-  wire?: string;
-  dryRun?: boolean;
-  force?: boolean;
-  up?: boolean;
-  yes?: boolean;
-  json?: boolean;
-  color?: boolean;
-  timeout?: string;
-}
-
-export interface InitFile {
-  path: string;
-  action: 'create' | 'update' | 'unchanged';
-  summary: string;
-  /** Unified diff with secrets masked (only computed for --dry-run). */
-  diff?: string;
-  /** What each change in the file is for (the compose file's edits). */
-  reasons?: string[];
-}
-
-export interface InitResult {
-  dir: string;
-  dryRun: boolean;
-  provider: string;
-  use: string;
-  profile: string;
-  image: string;
-  envFile: string;
-  services: Array<{ name: string; role: string; port: number; url: string; urlVar: string; conf: string }>;
-  files: InitFile[];
-  changed: boolean;
-  notes: string[];
-  /** App services wired to Redis and what they will see (passwords masked). */
-  wired: Array<{ service: string; vars: Record<string, string> }>;
-  /** Existing Redis services hardened in place. */
-  adopted: string[];
-  up: UpResult | null;
-}
+import type { UpResult } from '../../scaffold/types.js';
+import type { InitOptions, InitResult } from './types.js';
 
 /** --wire a,b | none → the list ([] for none); undefined when not given. */
 export function parseWire(value: string | undefined): string[] | undefined {
@@ -249,7 +208,11 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--force', 'adopt an existing Redis service, or replace a config file, without asking')
     .option('--up', 'then start it (docker compose up -d, or redis-server) and run doctor')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
-    .option('--timeout <ms>', 'bound for each network step of the doctor run after --up', '5000')
+    .option(
+      '--timeout <ms>',
+      'bound for each network step of the doctor run after --up',
+      String(defaultTimeoutMs),
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour')
     .addHelpText(
