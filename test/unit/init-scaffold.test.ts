@@ -202,8 +202,10 @@ describe('unifiedDiff', () => {
     for (let t = 0; t < 40; t++) {
       const a = Array.from({ length: rnd(40) }, () => `line ${rnd(8)}`);
       const b = a.filter(() => rnd(5) > 0).flatMap((x) => (rnd(6) === 0 ? [x, `new ${rnd(9)}`] : [x]));
-      const before = a.length ? `${a.join('\n')}\n` : '';
-      const after = b.length ? `${b.join('\n')}\n` : '';
+      // Some files end without a newline, some use CRLF: patch(1) must still agree.
+      const eol = t % 5 === 0 ? '\r\n' : '\n';
+      const before = a.length ? `${a.join(eol)}${t % 7 === 0 ? '' : eol}` : '';
+      const after = b.length ? `${b.join(eol)}${t % 3 === 0 ? '' : eol}` : '';
       const diff = unifiedDiff(before, after, 'f');
       if (before === after) continue;
       writeFileSync(join(dir, 'f'), before);
