@@ -31,7 +31,7 @@ export interface DiscoverOptions {
 }
 
 /** Keys that every queue that ever held a job has at least one of. */
-const stateKeys: Array<[suffix: string, type: string]> = [
+export const stateKeys: Array<[suffix: string, type: string]> = [
   ['wait', 'list'],
   ['active', 'list'],
   ['paused', 'list'],
