@@ -1,4 +1,10 @@
-import { isQueueByIdKey, stateKeys } from '../../queues/discover.js';
+import {
+  isBullmqVersion,
+  isJobIdCounter,
+  isQueueByIdAndTypes,
+  isQueueByIdKey,
+  stateKeys,
+} from '../../queues/keys.js';
 import type { AnyClient } from '../../redis/connect.js';
 import type { RespPipe } from '../../redis/resp-pipe.js';
 import { displayKey } from '../../redis/scan.js';
@@ -15,13 +21,8 @@ import { basesAbovePrefix, coversQueue } from './plan.js';
  *  - from below (`<base>:` is a prefix of P): then base is P cut at one of its ':' and a
  *    few point lookups find it.
  * A raw --pattern or a --type filter defeats that reasoning, so those run full discovery.
+ * (isQueueCandidate, in queues/keys.ts, picks the `:meta` / `:id` keys out of the counting pass.)
  */
-export function isQueueCandidate(key: Buffer): boolean {
-  const n = key.length;
-  // ":meta" or ":id" at the end, compared on bytes (the key may not be UTF-8).
-  if (n >= 5 && key[n - 5] === 0x3a && key.subarray(n - 4).toString('latin1') === 'meta') return true;
-  return n >= 3 && key[n - 3] === 0x3a && key[n - 2] === 0x69 && key[n - 1] === 0x64;
-}
 
 /**
  * Bases of the queues among one SCAN batch's candidates, in bulk on the node that returned them:
@@ -54,24 +55,25 @@ export async function classifyCandidates(
   metas.forEach((key, i) => {
     const version = replies[i];
     // WRONGTYPE (not a hash) and other errors: not a queue's meta.
-    if (version instanceof Buffer && version.toString('latin1').startsWith('bullmq'))
+    if (version instanceof Buffer && isBullmqVersion(version.toString('latin1')))
       found.push(displayKey(key.subarray(0, -5)));
   });
-  const confirm = ids.filter((_, j) => {
+  const confirm: Array<{ base: Buffer; id: string }> = [];
+  ids.forEach((base, j) => {
     const id = replies[metas.length + 2 * j];
     const exists = replies[metas.length + 2 * j + 1];
-    return (
-      id instanceof Buffer && /^\d+$/.test(id.toString('latin1')) && typeof exists === 'number' && exists > 0
-    );
+    const text = id instanceof Buffer ? id.toString('latin1') : null;
+    if (isJobIdCounter(text) && typeof exists === 'number' && exists > 0)
+      confirm.push({ base, id: text as string });
   });
   if (confirm.length === 0) return found;
-  const types = await pipe.send(confirm.flatMap((base) => stateKeys.map(([s]) => ['TYPE', suffix(base, s)])));
-  confirm.forEach((base, j) => {
-    const ok = stateKeys.some(([, type], k) => {
-      const t = types[j * stateKeys.length + k];
-      return typeof t === 'string' && t === type;
-    });
-    if (ok) found.push(displayKey(base));
+  const types = await pipe.send(
+    confirm.flatMap(({ base }) => stateKeys.map(([s]) => ['TYPE', suffix(base, s)])),
+  );
+  const n = stateKeys.length;
+  confirm.forEach(({ base, id }, j) => {
+    // The rule in queues/keys.ts: an integer id and one state key of BullMQ's type.
+    if (isQueueByIdAndTypes(id, types.slice(j * n, j * n + n))) found.push(displayKey(base));
   });
   return found;
 }
@@ -103,7 +105,7 @@ async function classify(client: AnyClient, key: Buffer): Promise<string | null> 
     const version = await client
       .hget(key, 'version')
       .catch((err: Error) => (/WRONGTYPE/.test(err.message) ? null : Promise.reject(err)));
-    return typeof version === 'string' && version.startsWith('bullmq') ? displayKey(base) : null;
+    return isBullmqVersion(version) ? displayKey(base) : null;
   }
   // Any counter may be called "id" (user:42:id): it takes a BullMQ state key beside it too.
   return (await client.type(key)) === 'string' && (await isQueueByIdKey(client, base))
