@@ -48,3 +48,11 @@ export async function askPassword(message: string): Promise<string> {
   const { password } = await load();
   return guard(() => password({ message }, { output: process.stderr }));
 }
+
+export async function askCheckbox<T extends string>(
+  message: string,
+  choices: Array<{ value: T; name?: string; checked?: boolean }>,
+): Promise<T[]> {
+  const { checkbox } = await load();
+  return guard(() => checkbox<T>({ message, choices }, { output: process.stderr }));
+}

@@ -1,4 +1,4 @@
-import { displayKey } from '../../redis/scan.js';
+import { displayKey, shortKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
 import { shortenMiddle } from '../../ui/live.js';
@@ -19,7 +19,7 @@ export function toKeysJson(r: KeysResult): object {
       types: n.types,
     })),
     totalNamespaces: r.totalNamespaces,
-    biggest: r.biggest.map((b) => ({ key: displayKey(b.key), type: b.type, bytes: b.bytes })),
+    biggest: r.biggest.map((b) => ({ key: shortKey(b.key), type: b.type, bytes: b.bytes })),
     failedNodes: r.failed,
   };
 }
@@ -65,7 +65,7 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
     out.push(
       gridTable(
         ['key', 'type', 'memory'],
-        r.biggest.map((b) => [short(displayKey(b.key)), b.type, formatBytes(b.bytes)]),
+        r.biggest.map((b) => [short(shortKey(b.key)), b.type, formatBytes(b.bytes)]),
         ['left', 'left', 'right'],
         width,
       ),
