@@ -91,7 +91,7 @@ export function addConnectionOptions(cmd: Command): Command {
       )
       .option('--json', 'print one JSON document on stdout (errors too: {"error": {...}})')
       .option('-q, --quiet', 'results only: no notes or progress on stderr')
-      .option('--verbose', 'also say which files and target were used')
+      .option('--verbose', 'print every command sent (credentials masked) and the files and target used')
       .option('--no-color', 'disable colour')
   );
 }
@@ -145,6 +145,7 @@ export async function targetFromFlags(
   // Loaded here, not at start-up: --help never resolves a target.
   const { loadEnvFile, resolveTarget } = await import('../redis/target.js');
   const envFile = envFileFlag(flags);
+  if (flags.verbose) (await import('../redis/trace.js')).setTrace(true);
   const { env, path } = loadEnvFile(ctx.env, ctx.cwd, envFile);
   const pass = await passwordFlag(flags, ctx);
   const target = { ...resolveTarget({ ...flags, pass }, env, ctx.cwd), envFile: path };

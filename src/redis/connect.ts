@@ -3,6 +3,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { errorText, explainError } from './hints.js';
 import { parseInfo } from './info.js';
 import { redact } from './secrets.js';
+import { traceClient } from './trace.js';
 import type { Target } from './target.js';
 import { withTimeout } from './timeout.js';
 
@@ -75,7 +76,7 @@ export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}
 
 /** Connect a standalone client and wait until it is ready, collecting every error it emits. */
 export async function connectStandalone(target: Target, extra: Partial<RedisOptions> = {}): Promise<Redis> {
-  const client = new Redis(clientOptions(target, extra));
+  const client = traceClient(new Redis(clientOptions(target, extra)));
   const errors: Error[] = [];
   client.on('error', (err: Error) => errors.push(err));
   try {
@@ -118,7 +119,9 @@ async function checkSelect(client: Redis, target: Target): Promise<void> {
 }
 
 export async function connectCluster(target: Target, extra: Partial<RedisOptions> = {}): Promise<Cluster> {
-  const cluster = new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra));
+  const cluster = traceClient(
+    new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra)),
+  );
   const errors: Error[] = [];
   cluster.on('error', (err: Error) => errors.push(err));
   cluster.on('node error', (err: Error) => errors.push(err));

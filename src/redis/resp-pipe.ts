@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { traceEnabled, traceLine } from './trace.js';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
 import { StepTimeoutError } from './timeout.js';
@@ -226,6 +227,7 @@ export class RespPipe {
 
   /** Send commands in one write; resolves with one reply per command (errors as Error values). */
   send(commands: Arg[][]): Promise<Reply[]> {
+    if (traceEnabled()) for (const [name, ...args] of commands) traceLine(String(name), args);
     return this.sendEncoded(encodeCommands(commands), commands.length);
   }
 

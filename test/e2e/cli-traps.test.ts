@@ -261,6 +261,25 @@ describe('one error path', () => {
     expect(JSON.parse(run.stdout).error.exitCode).toBe(2);
   });
 
+  it('--verbose prints the commands sent, credentials masked; --quiet keeps stderr for errors', async () => {
+    const run = await runCli([
+      'stats',
+      '-p',
+      String(secured.port),
+      '-a',
+      'cli-Trap-pw',
+      '--verbose',
+      '--json',
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toMatch(/^→ HELLO 3 AUTH \*\*\* \*\*\*$/m);
+    expect(run.stderr).toMatch(/^→ INFO$/m);
+    expect(run.stderr).not.toContain('cli-Trap-pw');
+    const quiet = await runCli(['flush', 'cache:', '--quiet']);
+    expect(quiet.stderr).not.toMatch(/no target configured/);
+    expect(quiet.stderr).toMatch(/^✖ refusing to delete/m);
+  });
+
   it('completion scripts name every command', async () => {
     for (const shell of ['bash', 'zsh', 'fish']) {
       const run = await runCli(['completion', shell]);
