@@ -193,6 +193,20 @@ describe('config discovery', () => {
   });
 });
 
+describe('init re-run', () => {
+  it("--json on a re-run does not repeat the first run's summaries for unchanged files", async () => {
+    const dir = tmp('init-rerun');
+    const first = await runJson(['init', dir, '--yes']);
+    expect(first.run.exitCode).toBe(0);
+    const again = await runJson(['init', dir, '--yes']);
+    expect(again.run.exitCode).toBe(0);
+    for (const f of again.json.files) {
+      expect(f.action).toBe('unchanged');
+      expect(f.summary).toBe('up to date');
+    }
+  });
+});
+
 describe('one error path', () => {
   it('--json: a failure still puts one JSON document on stdout', async () => {
     const run = await runCli(['stats', '-p', '1', '--json', '--timeout', '1s']);
