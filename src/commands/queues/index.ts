@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
+import { usageError } from '../../errors.js';
 import type { Connection } from '../../redis/connect.js';
 import type { ConnectionFlags, Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
@@ -53,6 +54,9 @@ async function withConnection<T>(
   const conn = await openConnection(target);
   try {
     return await run(conn, target);
+  } catch (err) {
+    const { toQueuesError } = await import('./errors.js');
+    throw toQueuesError(err, `reading ${target.display}`);
   } finally {
     await conn.close();
   }
@@ -106,6 +110,7 @@ function registerAction(
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { performAction } = await import('./actions.js');
       const { askConfirm } = await import('../../ui/prompt.js');
+      const { onInterrupt } = await import('../../ui/signals.js');
       return performAction(conn, {
         action: name,
         name: queueName,
@@ -118,6 +123,7 @@ function registerAction(
         timeoutMs: target.timeoutMs,
         confirm: (message) => askConfirm(message, false),
         announce: (line) => printProgress(`${line}\n`),
+        onInterrupt,
       });
     });
     const { renderAction, toActionJson } = await import('./render.js');
@@ -187,6 +193,9 @@ Examples:
     const limit = parsePositive(flags.limit, '--limit');
     const jobs = parseChoice(flags.jobs, '--jobs', jobStateNames);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
+    // One row per minute is drawn: past a day the table (and the events stream) tell nothing more.
+    if (minutes > 1440)
+      throw usageError(`invalid --minutes: ${minutes}`, 'give at most 1440 (one day); the events stream covers far less');
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { showQueue } = await import('./show.js');
       return showQueue(conn, target.display, {

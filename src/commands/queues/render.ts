@@ -130,6 +130,8 @@ export function toActionJson(r: ActionResult): object {
     state: r.state,
     dryRun: r.dryRun,
     matched: r.matched,
+    exact: r.exact,
+    cutoff: r.cutoff,
     changed: r.changed,
     before: r.before,
     after: r.after,
