@@ -131,6 +131,7 @@ export async function runAction(
   const backend = q.backend as unknown as Backend;
   const batch = control.batchSize ?? 1000;
   let done = 0;
+  let inFlight = 0;
   const step = <T>(p: Promise<T>): Promise<T> => withTimeout(p, timeoutMs, `BullMQ ${action}`);
   try {
     await step(q.waitUntilReady());
@@ -142,6 +143,7 @@ export async function runAction(
     while (done < plan.matched) {
       if (control.stopped()) return { changed: done, interrupted: true };
       const n = Math.min(batch, plan.matched - done);
+      inFlight = n;
       let moved: number;
       if (action === 'clean') {
         const state = opts.state === 'waiting' ? 'wait' : (opts.state as string);
@@ -154,12 +156,13 @@ export async function runAction(
         moved = Math.max(before - (await countLeft()), 0);
       }
       done += moved;
+      inFlight = 0;
       control.progress?.(done);
       if (moved === 0) break;
     }
     return { changed: done, interrupted: false };
   } catch (err) {
-    throw actionError(err, action, queue, done, plan.matched);
+    throw actionError(err, action, queue, done, plan.matched, inFlight);
   } finally {
     // The connection is ours (shared): BullMQ leaves it open.
     await q.close().catch(() => undefined);
@@ -173,16 +176,25 @@ export function actionError(
   queue: DiscoveredQueue,
   done: number,
   matched: number,
+  inFlight = 0,
 ): CliError {
   if (err instanceof CliError && done === 0) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const so = done > 0 ? `; ${describeDone(action, done, matched)}, run again to finish` : '; nothing changed';
+  // A call sent before the server froze may still run when it wakes: say so rather than guess.
+  const maybe =
+    inFlight > 0 && /timed out|closed|ECONNRESET/i.test(message)
+      ? ` (a batch of up to ${inFlight} more was in flight)`
+      : '';
+  const so =
+    done > 0 || maybe
+      ? `; ${describeDone(action, done, matched)}${maybe}, run again to finish`
+      : '; nothing changed';
   if (/READONLY/.test(message))
     return new CliError(
       `cannot ${action} ${queue.base}: the server is a read-only replica (READONLY)${so}`,
       'connect to the primary (the writable endpoint)',
     );
-  if (/NOPERM/.test(message))
+  if (/NOPERM|user executing the script can't run this command/.test(message))
     return new CliError(
       `cannot ${action} ${queue.base}: this user may not write the queue's keys (NOPERM)${so}`,
       `grant write access to the queue's keys (ACL SETUSER <user> ~${queue.prefix}:* +@write) or use another user`,
@@ -195,8 +207,12 @@ export function actionError(
 }
 
 export function describeDone(action: ActionName, done: number, matched: number): string {
-  const verb = { retry: 'retried', promote: 'promoted', clean: 'deleted', pause: 'paused', resume: 'resumed' }[
-    action
-  ];
+  const verb = {
+    retry: 'retried',
+    promote: 'promoted',
+    clean: 'deleted',
+    pause: 'paused',
+    resume: 'resumed',
+  }[action];
   return `${verb} ${done.toLocaleString('en-US')} of ${jobs(matched)}`;
 }

@@ -79,7 +79,12 @@ const emptyCounts: JobCounts = {
 };
 
 /** What retry and promote would move: finished before the plan (retry), or every delayed job. */
-async function countMovable(conn: Connection, q: DiscoveredQueue, req: ActionRequest, now: number): Promise<number> {
+async function countMovable(
+  conn: Connection,
+  q: DiscoveredQueue,
+  req: ActionRequest,
+  now: number,
+): Promise<number> {
   if (req.action === 'retry') return Number(await conn.client.zcount(`${q.base}:${req.state}`, 0, now));
   return Number(await conn.client.zcard(`${q.base}:delayed`));
 }

@@ -8,7 +8,11 @@ import { errorText, explainError } from '../../redis/hints.js';
  */
 function isServerCaused(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  if (err.name === 'ReplyError' || err.name === 'StepTimeoutError' || err.name === 'MaxRetriesPerRequestError')
+  if (
+    err.name === 'ReplyError' ||
+    err.name === 'StepTimeoutError' ||
+    err.name === 'MaxRetriesPerRequestError'
+  )
     return true;
   if (typeof (err as NodeJS.ErrnoException).code === 'string') return true;
   return /Connection is closed|Command timed out|Stream isn't writeable|connection (was )?(lost|closed)|Failed to refresh slots cache|ClusterAllFailedError|Too many Cluster redirections/i.test(

@@ -195,7 +195,10 @@ Examples:
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
     // One row per minute is drawn: past a day the table (and the events stream) tell nothing more.
     if (minutes > 1440)
-      throw usageError(`invalid --minutes: ${minutes}`, 'give at most 1440 (one day); the events stream covers far less');
+      throw usageError(
+        `invalid --minutes: ${minutes}`,
+        'give at most 1440 (one day); the events stream covers far less',
+      );
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { showQueue } = await import('./show.js');
       return showQueue(conn, target.display, {
