@@ -191,6 +191,8 @@ describe('actions', () => {
     state: 'failed',
     dryRun: false,
     matched: 2,
+    exact: true,
+    cutoff: null,
     changed: 2,
     before: { counts, paused: false },
     after: { counts: { ...counts, failed: 0 }, paused: false },
