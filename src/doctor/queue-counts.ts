@@ -12,6 +12,8 @@ export interface QueueCounts {
   failed: number;
   /** Age in seconds of the oldest waiting job (since it became ready); null when nothing waits. */
   oldestWaitingAgeSeconds: number | null;
+  /** Why this queue could not be read (its figures above are then 0 and must not pass a gate). */
+  error: string | null;
 }
 
 export async function countQueues(
@@ -26,5 +28,6 @@ export async function countQueues(
     failed: s.counts?.failed ?? 0,
     oldestWaitingAgeSeconds:
       s.oldestWaitingAgeMs === null ? null : Math.max(0, Math.round(s.oldestWaitingAgeMs / 1000)),
+    error: s.error ?? (s.counts ? null : 'no counts'),
   }));
 }

@@ -87,6 +87,13 @@ export function planText(
  * and `events` keys to them), and names with ':' that BullMQ 6 refuses to open.
  */
 export function refuseAction(action: ActionName, queue: DiscoveredQueue): CliError | null {
+  if (queue.problem)
+    return new CliError(
+      `cannot ${action} ${queue.base}: ${queue.problem}`,
+      queue.problem.startsWith('keys spread')
+        ? 'give the queue a prefix with a {hash tag} (new Queue(name, { prefix: "{myapp}" })) and move its jobs'
+        : "use a user that may read and write the queue's keys",
+    );
   if (queue.version === null)
     return new CliError(
       `cannot ${action} ${queue.base}: it has no BullMQ meta version, so it is a queue of the old "bull" package (or its meta is lost); BullMQ's scripts would not stop Bull workers and would write BullMQ-only keys (meta, marker, events) into it`,

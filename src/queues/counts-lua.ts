@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Connection } from '../redis/connect.js';
-import type { QueueState } from './counts.js';
+import { readReadable, type QueueState } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
 import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
 
@@ -61,6 +61,15 @@ export async function readQueueStatesLua(
   queues: DiscoveredQueue[],
   timeoutMs: number,
   now: () => number = Date.now,
+): Promise<QueueState[]> {
+  return readReadable(conn, queues, (readable) => readStatesLua(conn, readable, timeoutMs, now));
+}
+
+async function readStatesLua(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number,
 ): Promise<QueueState[]> {
   // defineCommand makes ioredis send EVALSHA and load the script once (SCRIPT LOAD writes no key).
   if (!('redisOpsQueueState' in conn.client))

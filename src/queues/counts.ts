@@ -1,5 +1,5 @@
 import type { Connection } from '../redis/connect.js';
-import type { DiscoveredQueue } from './discover.js';
+import { hasHashTag, spreadProblem, type DiscoveredQueue } from './discover.js';
 import { firstError, pipelinePerItem, replyArray, replyNumber, type Reply } from './pipeline.js';
 import { scalarText } from '../text.js';
 
@@ -82,11 +82,41 @@ export function readyAt(timestamp: string | null, delay: string | null): number 
   return ts + (Number.isFinite(d) && d > 0 ? d : 0);
 }
 
+/** A queue discovery already knows cannot be read (spread over cluster slots, NOPERM on meta). */
+export function unreadableState(problem: string): QueueState {
+  return { counts: null, paused: false, oldestWaitingAgeMs: null, stalledCheck: false, error: problem };
+}
+
+/** Read only the queues without a known problem; the others get their problem as the error. */
+export async function readReadable(
+  conn: Connection,
+  found: DiscoveredQueue[],
+  read: (readable: DiscoveredQueue[]) => Promise<QueueState[]>,
+): Promise<QueueState[]> {
+  // Whoever discovered them, untagged queues on a cluster cannot be read as one unit.
+  const queues = conn.isCluster
+    ? found.map((q) => (q.problem || hasHashTag(q.base) ? q : { ...q, problem: spreadProblem(q.base) }))
+    : found;
+  const readable = queues.filter((q) => !q.problem);
+  const states = readable.length > 0 ? await read(readable) : [];
+  let at = 0;
+  return queues.map((q) => (q.problem ? unreadableState(q.problem) : (states[at++] as QueueState)));
+}
+
 export async function readQueueStates(
   conn: Connection,
   queues: DiscoveredQueue[],
   timeoutMs: number,
   now: () => number = Date.now,
+): Promise<QueueState[]> {
+  return readReadable(conn, queues, (readable) => readStatesPipelined(conn, readable, timeoutMs, now));
+}
+
+async function readStatesPipelined(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number,
 ): Promise<QueueState[]> {
   const first = await pipelinePerItem(
     conn,

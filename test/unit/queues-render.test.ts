@@ -63,6 +63,7 @@ describe('queues --json', () => {
           prefix: 'bull',
           name: 'email',
           key: 'bull:email',
+          split: expect.any(String),
           version: 'bullmq:6.7.0',
           paused: false,
           counts,

@@ -30,9 +30,11 @@ export interface QueueRow extends QueueState {
 
 export interface Violation {
   queue: string;
-  rule: 'max-failed' | 'max-waiting-age';
-  value: number;
-  limit: number;
+  /** unreadable: a gate is set and this queue could not be read, so the gate cannot pass (fail closed). */
+  rule: 'max-failed' | 'max-waiting-age' | 'unreadable';
+  value: number | null;
+  limit: number | null;
+  error?: string;
 }
 
 export interface QueuesResult {
@@ -67,7 +69,18 @@ export function checkGates(
   opts: Pick<QueuesOptions, 'maxFailed' | 'maxWaitingAgeSeconds'>,
 ): Violation[] {
   const out: Violation[] = [];
+  const gated = opts.maxFailed !== undefined || opts.maxWaitingAgeSeconds !== undefined;
   for (const r of rows) {
+    if (gated && (r.error || !r.counts)) {
+      out.push({
+        queue: r.base,
+        rule: 'unreadable',
+        value: null,
+        limit: null,
+        error: r.error ?? 'no counts',
+      });
+      continue;
+    }
     const failed = r.counts?.failed ?? 0;
     if (opts.maxFailed !== undefined && failed > opts.maxFailed)
       out.push({ queue: r.base, rule: 'max-failed', value: failed, limit: opts.maxFailed });

@@ -15,6 +15,7 @@ export function toQueuesJson(r: QueuesResult): object {
       prefix: q.prefix,
       name: q.name,
       key: q.base,
+      split: q.split,
       version: q.version,
       paused: q.paused,
       counts: q.counts,
@@ -29,6 +30,8 @@ export function toQueuesJson(r: QueuesResult): object {
 }
 
 export function describeViolation(v: Violation): string {
+  if (v.rule === 'unreadable')
+    return `${v.queue}: could not be read, so the gate cannot pass: ${v.error ?? 'unknown error'}`;
   return v.rule === 'max-failed'
     ? `${v.queue}: ${v.value} failed jobs, more than --max-failed ${v.limit}`
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
