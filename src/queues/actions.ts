@@ -14,7 +14,6 @@ import type { DiscoveredQueue } from './discover.js';
  * and skips the INFO version check.
  */
 export type ActionName = 'retry' | 'promote' | 'clean' | 'pause' | 'resume';
-export const cleanStates = ['completed', 'failed', 'waiting', 'delayed', 'prioritized'] as const;
 export type { CleanState };
 export const retryStates = ['failed', 'completed'] as const;
 export type RetryState = (typeof retryStates)[number];

@@ -16,10 +16,7 @@ async function keysOf(base: string): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = (await admin.scan(cursor, 'MATCH', `${base}:*`, 'COUNT', 1000)) as [
-      string,
-      string[],
-    ];
+    const [next, batch] = await admin.scan(cursor, 'MATCH', `${base}:*`, 'COUNT', 1000);
     out.push(...batch);
     cursor = next;
   } while (cursor !== '0');
