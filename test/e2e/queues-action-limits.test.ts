@@ -1,7 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { performAction, type ActionRequest } from '../../src/commands/queues/actions.js';
+import { performAction } from '../../src/commands/queues/actions.js';
+import type { ActionRequest } from '../../src/commands/queues/types.js';
 import { CliError } from '../../src/errors.js';
 import { planClean } from '../../src/queues/clean-plan.js';
 import { openConnection, type Connection } from '../../src/redis/connect.js';

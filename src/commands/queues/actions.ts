@@ -5,8 +5,6 @@ import {
   planText,
   refuseAction,
   runAction,
-  type ActionName,
-  type ActionOptions,
   type CleanState,
   type RunPlan,
 } from '../../queues/actions.js';
@@ -16,52 +14,7 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
 import { readRole } from '../../queues/role.js';
-
-export interface ActionRequest extends ActionOptions {
-  action: ActionName;
-  name: string;
-  prefixes: string[];
-  yes: boolean;
-  dryRun: boolean;
-  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
-  interactive: boolean;
-  timeoutMs: number;
-  /** Asks the person; the command passes askConfirm (tests pass a stub). */
-  confirm: (message: string) => Promise<boolean>;
-  /** Where the plan is shown before asking (stderr). */
-  announce: (line: string) => void;
-  /** Ctrl-C during the run: the command wires onInterrupt; the run stops after the batch in flight. */
-  onInterrupt?: (stop: () => void) => () => void;
-  /** Jobs per BullMQ call (tests use small batches). */
-  batchSize?: number;
-  /** Progress while acting (stderr on a terminal). */
-  progress?: (done: number, of: number) => void;
-}
-
-export interface Snapshot {
-  counts: JobCounts | null;
-  paused: boolean;
-}
-
-export interface ActionResult {
-  queue: DiscoveredQueue;
-  action: ActionName;
-  state: string | null;
-  dryRun: boolean;
-  /** Jobs the action would touch, counted before asking (an upper bound when `exact` is false). */
-  matched: number;
-  exact: boolean;
-  /** clean: the absolute cutoff fixed at planning time (ISO). */
-  cutoff: string | null;
-  /** Jobs moved or deleted (pause/resume: 1 or 0); null in a dry run. */
-  changed: number | null;
-  before: Snapshot;
-  after: Snapshot | null;
-  plan: string;
-  done: string;
-  /** Set when there was nothing to do. */
-  note: string | null;
-}
+import type { ActionRequest, ActionResult, Snapshot } from './types.js';
 
 async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number): Promise<Snapshot> {
   const [s] = await readQueueStates(conn, [q], timeoutMs);
