@@ -185,7 +185,10 @@ Examples:
         'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
       ).default(undefined),
     )
-    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
+    .option(
+      '--jobs <state>',
+      `list jobs in this state (delayed and prioritized: next to run first; others newest first): ${jobStateNames.join(', ')}`,
+    )
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.exitOverride().showHelpAfterError('(run with --help for usage)');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {

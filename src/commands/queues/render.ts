@@ -10,6 +10,7 @@ export function toQueuesJson(r: QueuesResult): object {
     eval: r.scripting.allowed ? 'allowed' : 'denied',
     countsFrom: r.countsFrom,
     workersFrom: r.workersKnown ? 'client-list' : 'stalled-check',
+    replica: r.onReplica,
     queues: r.queues.map((q) => ({
       prefix: q.prefix,
       name: q.name,
@@ -113,7 +114,11 @@ export function renderQueues(r: QueuesResult): string {
   }
   const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
   lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
-  if (!r.workersKnown)
+  if (r.onReplica)
+    lines.push(
+      'this is a replica: workers connect to the primary, so they are not visible here; "alive?" means the replicated stalled-check key exists (a worker ran in the last 30 s)',
+    );
+  else if (!r.workersKnown)
     lines.push(
       `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
     );

@@ -3,6 +3,8 @@ import type { ActionName, ActionOptions } from '../../queues/actions.js';
 import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobState, JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { LimiterState, StalledState } from '../../queues/health.js';
+import type { Role } from '../../queues/role.js';
 import type { SplitSource } from '../../queues/split.js';
 
 // The queues command's option and result types in one place (overview, show, actions and the
@@ -43,8 +45,10 @@ export interface QueuesResult {
   target: string;
   cluster: boolean;
   queues: QueueRow[];
-  /** False when CLIENT LIST is denied: workers are null and liveness comes from stalled-check. */
+  /** False when CLIENT LIST is denied or on a replica: workers are null and liveness comes from stalled-check. */
   workersKnown: boolean;
+  /** Connected to a replica: workers connect to the primary and are not visible here. */
+  onReplica: boolean;
   scripting: ScriptingAccess;
   /** How the counts were read: one read-only script per queue, or plain commands (EVAL denied). */
   countsFrom: 'lua' | 'pipeline';
@@ -78,9 +82,17 @@ export interface ShowResult extends QueueState {
   meta: QueueMeta;
   /** null when CLIENT LIST is denied. */
   workers: WorkerInfo[] | null;
+  /** replica: workers connect to the primary, so none are visible here (workers is null). */
+  role: Role;
   nextDelayedAt: number | null;
   failed: { sampled: number; reasons: ReasonCount[] };
   throughput: MinuteStats[];
+  /** metrics: BullMQ's metrics keys; events: the events stream (see eventsCoverFrom). */
+  throughputFrom: 'metrics' | 'events';
+  /** The stream was trimmed: it covers only from this time (ms), not the whole window. */
+  eventsCoverFrom: number | null;
+  limiter: LimiterState;
+  stalled: StalledState;
   jobSchedulers: number;
   jobs: { state: JobState; items: JobSummary[] } | null;
   now: number;
