@@ -1,9 +1,10 @@
 import { CliError } from '../errors.js';
 import type { Connection } from '../redis/connect.js';
 import { withTimeout } from '../redis/timeout.js';
-import type { CleanPlan, CleanState } from './clean-plan.js';
+import type { CleanPlan } from './clean-plan.js';
 import type { JobCounts } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
+import type { CleanState, RetryState } from './keys.js';
 
 /**
  * What each action touches, counted before asking, and the action itself through BullMQ's own
@@ -14,9 +15,6 @@ import type { DiscoveredQueue } from './discover.js';
  * and skips the INFO version check.
  */
 export type ActionName = 'retry' | 'promote' | 'clean' | 'pause' | 'resume';
-export type { CleanState };
-export const retryStates = ['failed', 'completed'] as const;
-export type RetryState = (typeof retryStates)[number];
 
 export interface ActionOptions {
   state?: CleanState | RetryState;

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { DiscoveredQueue } from './discover.js';
+import { jobKey, queueKey, type CleanState, type QueueKeySuffix } from './keys.js';
 
 /**
  * How many jobs `clean` would delete, read with bounded commands: ZCOUNT by score where the
@@ -8,7 +9,6 @@ import type { DiscoveredQueue } from './discover.js';
  * `budget` jobs. Past the budget the rest of the set counts as "may match": the figure is then
  * an upper bound and says so.
  */
-export type CleanState = 'completed' | 'failed' | 'waiting' | 'delayed' | 'prioritized';
 
 export interface CleanPlan {
   /** Jobs whose time field is at or before this (ms since the epoch) are deleted. Fixed at planning. */
@@ -44,8 +44,8 @@ async function idWindow(
   size: number,
 ): Promise<string[]> {
   // The wait list's tail is its oldest end (FIFO jobs are LPUSHed): read from there, as clean does.
-  if (state === 'waiting') return client.lrange(`${queue.base}:wait`, -from - size, -from - 1);
-  return client.zrange(`${queue.base}:${state}`, String(from), String(from + size - 1));
+  if (state === 'waiting') return client.lrange(queueKey(queue.base, 'wait'), -from - size, -from - 1);
+  return client.zrange(queueKey(queue.base, state), String(from), String(from + size - 1));
 }
 
 export async function planClean(
@@ -55,7 +55,7 @@ export async function planClean(
   cutoff: number,
   opts: CleanPlanOptions = {},
 ): Promise<CleanPlan> {
-  const k = (s: string): string => `${queue.base}:${s}`;
+  const k = (s: QueueKeySuffix): string => queueKey(queue.base, s);
   if (state === 'completed' || state === 'failed') {
     const [matched, total] = await Promise.all([
       client.zcount(k(state), '-inf', String(cutoff)),
@@ -73,7 +73,7 @@ export async function planClean(
     const ids = await idWindow(client, queue, state, examined, Math.min(window, budget - examined));
     if (ids.length === 0) break;
     const p = client.pipeline();
-    for (const id of ids) p.hmget(`${queue.base}:${id}`, ...fields);
+    for (const id of ids) p.hmget(jobKey(queue.base, id), ...fields);
     const replies = (await p.exec()) ?? [];
     for (const [err, values] of replies) {
       if (err) continue;

@@ -2,6 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Connection } from '../redis/connect.js';
 import { readReadable, type QueueState } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
+import { queueKey, type QueueKeySuffix } from './keys.js';
 import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
 
 /**
@@ -109,7 +110,7 @@ return { listCount(KEYS[1]) + listCount(KEYS[2]), redis.call('LLEN', KEYS[3]), r
   redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
 `;
 
-const keySuffixes = [
+const keySuffixes: QueueKeySuffix[] = [
   'wait',
   'paused',
   'active',
@@ -149,7 +150,7 @@ async function readStatesLua(
     queues,
     (p, q) => {
       (p as WithScript).redisOpsQueueState2(
-        ...keySuffixes.map((s) => `${q.base}:${s}`),
+        ...keySuffixes.map((s) => queueKey(q.base, s)),
         `${q.base}:`,
         String(Math.floor(t0)),
       );

@@ -1,6 +1,7 @@
-import type { AnyClient } from '../redis/connect.js';
 import type { Redis } from 'ioredis';
 import { escapeGlob, scanNode } from '../redis/scan.js';
+import type { AnyClient } from '../redis/connect.js';
+import { isBullmqVersion, provesQueue, sender } from './keys.js';
 import { splitBases, type SplitSource } from './split.js';
 
 /**
@@ -39,19 +40,6 @@ export interface DiscoverOptions {
   /** On a cluster: the cluster client, which routes each key of a proof to its node. */
   cluster?: AnyClient;
 }
-
-/** Keys that every queue that ever held a job has at least one of (the stream never proves a queue alone). */
-const stateKeys: Array<[suffix: string, type: string]> = [
-  ['wait', 'list'],
-  ['active', 'list'],
-  ['paused', 'list'],
-  ['completed', 'zset'],
-  ['failed', 'zset'],
-  ['delayed', 'zset'],
-  ['prioritized', 'zset'],
-  ['waiting-children', 'zset'],
-  ['events', 'stream'],
-];
 
 /** The bytes Redis Cluster hashes: between the first `{` and the next `}`, when not empty. */
 export function hasHashTag(key: string): boolean {
@@ -101,55 +89,9 @@ async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<strin
     const base = key.slice(0, -':meta'.length);
     if (err && /NOPERM/.test(err.message))
       found.set(base, { version: null, problem: `cannot read ${key}: ${err.message}` });
-    else if (typeof version === 'string' && version.startsWith('bullmq'))
-      found.set(base, { version, problem: null });
+    else if (isBullmqVersion(version)) found.set(base, { version, problem: null });
   });
   return found;
-}
-
-type Send = (cmd: string, ...args: string[]) => Promise<unknown>;
-
-/** Per-key commands through any client: a cluster client routes each key to its node. */
-const sender =
-  (client: AnyClient): Send =>
-  (cmd, ...args) =>
-    client.call(cmd, ...args).catch((e: unknown) => e);
-
-/** id integer + a state key of BullMQ's type + a job hash from that state key that has a timestamp. */
-async function provesQueue(send: Send, base: string): Promise<boolean> {
-  const id = await send('GET', `${base}:id`);
-  if (typeof id !== 'string' || !/^\d+$/.test(id)) return false;
-  const types = await Promise.all(stateKeys.map(([suffix]) => send('TYPE', `${base}:${suffix}`)));
-  const present = stateKeys.filter(([, type], j) => types[j] === type);
-  if (present.length === 0) return false;
-  for (const [suffix, type] of present) {
-    if (type === 'stream') continue;
-    const key = `${base}:${suffix}`;
-    const members =
-      type === 'list' ? await send('LRANGE', key, '-2', '-1') : await send('ZRANGE', key, '0', '0');
-    const jobId = Array.isArray(members)
-      ? (members as unknown[])
-          .map(String)
-          .filter((m) => !m.startsWith('0:'))
-          .pop()
-      : undefined;
-    if (jobId === undefined) continue;
-    if ((await send('HEXISTS', `${base}:${jobId}`, 'timestamp')) === 1) return true;
-  }
-  return false;
-}
-
-/**
- * flush's guard, for the keys its own SCAN found: an integer id and a state key of BullMQ's
- * type. Deliberately looser than discovery's proof (no job hash needed): refusing to delete a
- * look-alike is safe, deleting a real queue is not.
- */
-export async function isQueueByIdKey(client: AnyClient, base: Buffer): Promise<boolean> {
-  const key = (suffix: string): Buffer => Buffer.concat([base, Buffer.from(`:${suffix}`)]);
-  const id = await client.get(key('id'));
-  if (id === null || !/^\d+$/.test(id)) return false;
-  const types = await Promise.all(stateKeys.map(([suffix]) => client.type(key(suffix))));
-  return stateKeys.some(([, type], j) => types[j] === type);
 }
 
 export async function discoverQueues(

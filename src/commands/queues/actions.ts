@@ -1,14 +1,8 @@
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { probeScripting } from '../../queues/access.js';
-import {
-  describeDone,
-  planText,
-  refuseAction,
-  runAction,
-  type CleanState,
-  type RunPlan,
-} from '../../queues/actions.js';
+import { describeDone, planText, refuseAction, runAction, type RunPlan } from '../../queues/actions.js';
 import { planClean, type CleanPlan } from '../../queues/clean-plan.js';
+import type { CleanState } from '../../queues/keys.js';
 import { readQueueStates, type JobCounts } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
