@@ -245,7 +245,7 @@ describe('queues show', () => {
     expect(run.stdout).toMatch(/workers\s+1 worker\n\s+holder/);
     expect(run.stdout).toContain('top reasons over the 3 most recent failures:');
     expect(run.stdout).toMatch(/2\s+smtp timeout\n\s+1\s+bad address/);
-    expect(run.stdout).toContain('jobs in waiting, newest first (3):');
+    expect(run.stdout).toContain('jobs in waiting, newest first (workers take from the other end) (3):');
   });
 
   it('unknown queue: exit 2 with the names that exist', async () => {
