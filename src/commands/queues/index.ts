@@ -1,60 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { usageError } from '../../errors.js';
-import type { Connection } from '../../redis/connect.js';
-import type { Target } from '../../redis/target.js';
-import { configureColor } from '../../ui/colors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import type { RunContext } from '../connection.js';
 // keys.ts has no runtime imports: registering stays free of ioredis-using modules.
 import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
-import { collect, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { commonOptions, mergedFlags, withConnection } from './command.js';
+import { registerJobCommands } from './job.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
-
-/** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
-async function withConnection<T>(
-  flags: QueuesFlags,
-  ctx: RunContext,
-  run: (conn: Connection, target: Target) => Promise<T>,
-): Promise<T> {
-  await configureColor({ color: flags.color, json: flags.json });
-  const { target } = await targetFromFlags(flags, ctx);
-  const { openConnection } = await import('../../redis/connect.js');
-  const conn = await openConnection(target);
-  try {
-    return await run(conn, target);
-  } catch (err) {
-    const { toQueuesError } = await import('./errors.js');
-    throw toQueuesError(err, `reading ${target.display}`);
-  } finally {
-    await conn.close();
-  }
-}
-
-/**
- * A subcommand's flags, plus any the user put before the subcommand name
- * (`queues --url X show email`): those are parsed by the parent (positional options).
- */
-function mergedFlags<T>(cmd: Command): T {
-  const own = cmd.opts<Record<string, unknown>>();
-  const parent = cmd.parent;
-  if (!parent) return own as T;
-  const merged = { ...own };
-  for (const [key, value] of Object.entries(parent.opts())) {
-    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli')
-      merged[key] = value;
-  }
-  return merged as T;
-}
-
-function commonOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd).option(
-    '--prefix <prefix>',
-    'only queues under this prefix (repeatable; may contain ":")',
-    collect,
-    [],
-  );
-}
 
 function registerAction(
   queues: Command,
@@ -198,6 +152,7 @@ Examples:
       .requiredOption('--state <state>', 'completed, failed, waiting, delayed or prioritized')
       .requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'),
   );
+  registerJobCommands(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }
