@@ -20,7 +20,8 @@ import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
  *  - a job's hash says created (+ delay), or processedOn for a retried attempt; promotion and
  *    retryJobs leave no trace there (delay is reset to 0), so the latest `waiting` event of the
  *    candidate that came back to wait (it has a `prev` state) in the events stream (at most
- *    5,000 entries newer than the estimate) moves its ready time forward.
+ *    5,000 entries newer than the estimate) moves its ready time forward. The stream is read
+ *    only when a candidate may have come back (attempts made, or a delay in its opts).
  * It writes nothing. Its keys are declared, so it runs on a cluster (queues are hash-tagged).
  */
 const script = `
@@ -33,10 +34,15 @@ local function listCount(key)
   if isMarker(last) then return n - 1 end
   return n
 end
+-- A job that may have come back to wait: retried (attempts made) or delayed first (opts.delay).
+local mayReturn = false
+local optsOf = {}
 local function estimate(id)
-  local v = redis.call('HMGET', prefix .. id, 'timestamp', 'delay', 'processedOn')
+  local v = redis.call('HMGET', prefix .. id, 'timestamp', 'delay', 'processedOn', 'atm', 'opts')
+  optsOf[id] = v[5] or false
   local ts = tonumber(v[1])
   if not ts then return nil end
+  if (tonumber(v[4]) or 0) > 0 or (v[5] and string.find(v[5], '"delay":%s*[1-9]')) then mayReturn = true end
   local p = tonumber(v[3])
   if p and p > ts then ts = p end
   local d = tonumber(v[2]) or 0
@@ -44,7 +50,8 @@ local function estimate(id)
   return ts + d
 end
 local function isLifo(id)
-  local o = redis.call('HGET', prefix .. id, 'opts')
+  local o = optsOf[id]
+  if o == nil then o = redis.call('HGET', prefix .. id, 'opts') or false end
   return o and string.find(o, '"lifo":true', 1, true) ~= nil
 end
 local cands = {}
@@ -82,7 +89,7 @@ end
 -- Correct estimates with the candidates' latest 'waiting' events.
 local since = nil
 for _, t in pairs(cands) do if t and (not since or t < since) then since = t end end
-if since then
+if since and mayReturn then
   local entries = redis.call('XREVRANGE', KEYS[11], '+', tostring(math.floor(since) + 1), 'COUNT', 5000)
   for _, e in ipairs(entries) do
     local f = e[2]

@@ -52,23 +52,28 @@ export function hasHashTag(key: string): boolean {
 export const spreadProblem = (base: string): string =>
   `keys spread over cluster slots: "${base}" has no {hash tag}, so BullMQ's scripts fail with CROSSSLOT and its counts cannot be read as one queue`;
 
-function matchFor(suffix: string, prefixes?: string[]): string | Buffer {
+/**
+ * One SCAN pass per primary finds both kinds of candidate: MATCH `*:[mi][ed]*` lets through
+ * every `<base>:meta` and `<base>:id` (and a few other names, dropped here). One pass instead of
+ * two halves the server's SCAN cost (about 1 s per million keys per pass, field-notes §7).
+ */
+function matchFor(prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
-  if (prefixes?.length === 1)
-    return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from(`*:${suffix}`)]);
-  return `*:${suffix}`;
+  if (prefixes?.length === 1) return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from('*:[mi][ed]*')]);
+  return '*:[mi][ed]*';
 }
 
-async function scanKeys(node: Redis, suffix: string, type: string, opts: DiscoverOptions): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const batch of scanNode(node, {
-    match: matchFor(suffix, opts.prefixes),
-    type,
-    count: opts.count ?? 1000,
-  })) {
-    for (const key of batch) keys.push(key.toString('utf8'));
+async function scanCandidates(node: Redis, opts: DiscoverOptions): Promise<{ meta: string[]; id: string[] }> {
+  const meta: string[] = [];
+  const id: string[] = [];
+  for await (const batch of scanNode(node, { match: matchFor(opts.prefixes), count: opts.count ?? 5000 })) {
+    for (const raw of batch) {
+      const key = raw.toString('utf8');
+      if (key.endsWith(':meta')) meta.push(key);
+      else if (key.endsWith(':id')) id.push(key);
+    }
   }
-  return keys;
+  return { meta, id };
 }
 
 interface MetaFound {
@@ -77,8 +82,7 @@ interface MetaFound {
 }
 
 /** Bases with a meta hash written by BullMQ, and their versions; a meta we may not read is kept with its problem. */
-async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<string, MetaFound>> {
-  const metaKeys = await scanKeys(node, 'meta', 'hash', opts);
+async function findByMeta(node: Redis, metaKeys: string[]): Promise<Map<string, MetaFound>> {
   const found = new Map<string, MetaFound>();
   if (metaKeys.length === 0) return found;
   const pipeline = node.pipeline();
@@ -100,12 +104,8 @@ export async function discoverQueues(
 ): Promise<DiscoveredQueue[]> {
   const perNode = await Promise.all(
     primaries.map(async (node) => {
-      // Both passes at once: their round trips overlap.
-      const [byMeta, idKeys] = await Promise.all([
-        findByMeta(node, opts),
-        scanKeys(node, 'id', 'string', opts),
-      ]);
-      return { byMeta, idKeys };
+      const { meta, id } = await scanCandidates(node, opts);
+      return { byMeta: await findByMeta(node, meta), idKeys: id };
     }),
   );
   const rows = new Map<

@@ -74,7 +74,7 @@ describe('queues job', () => {
     expect(String(await admin.call('DEBUG', 'DIGEST'))).toBe(digest);
 
     const text = await runCli(['queues', 'job', 'mail', failedId, '--url', server.url]);
-    expect(text.stdout).toMatch(/attempts +3 made of 3 allowed · backoff \{"type":"fixed","delay":10\}/);
+    expect(text.stdout).toMatch(/attempts +3 made of 3 allowed · backoff \{"delay":10,"type":"fixed"\}/);
     expect(text.stdout).toContain('stack trace 3 of 3');
     expect(text.stdout).toContain('    "to": "a@example.com",');
     const raw = await runCli(['queues', 'job', 'mail', failedId, '--raw', '--url', server.url]);
