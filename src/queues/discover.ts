@@ -59,7 +59,8 @@ export const spreadProblem = (base: string): string =>
  */
 function matchFor(prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
-  if (prefixes?.length === 1) return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from('*:[mi][ed]*')]);
+  if (prefixes?.length === 1)
+    return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from('*:[mi][ed]*')]);
   return '*:[mi][ed]*';
 }
 
