@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { usageError } from '../../errors.js';
 import type { UseDecision } from '../../doctor/fitness.js';
+import type { SentinelSummary } from '../../doctor/sentinel.js';
 import type { CheckResult, Summary } from '../../doctor/types.js';
 import type { ServerFacts } from '../../redis/info.js';
 import type { Provider } from '../../redis/provider.js';
@@ -18,6 +19,8 @@ export type DoctorOptions = DoctorFlags;
 
 export interface DoctorResult {
   target: string;
+  /** Present for a Sentinel target (src/doctor/sentinel.ts). */
+  sentinel?: SentinelSummary;
   provider: Provider;
   server: ServerFacts | null;
   /** What the instance is for, and how doctor knows; null when the server was not reached. */

@@ -1,8 +1,11 @@
+import type { Redis } from 'ioredis';
 import { describeUse, runFitness, skipFitness, type UseDecision } from '../../doctor/fitness.js';
 import type { Facts, Use } from '../../doctor/facts.js';
 import { gatherFacts } from '../../doctor/gather.js';
 import { gateIds, needsQueueCounts, runGate, type GateThresholds } from '../../doctor/gate.js';
-import { runLadder, type LadderOutcome } from '../../doctor/ladder.js';
+import { runLadder, skippedLadder, type LadderOutcome } from '../../doctor/ladder.js';
+import { runSentinelLadder } from '../../doctor/sentinel.js';
+import { describeSentinelPort } from '../../doctor/sentinel-port.js';
 import { readProject, runProjectChecks } from '../../doctor/project.js';
 import { countQueues, type QueueCounts } from '../../doctor/queue-counts.js';
 import { hasUpstashRest, checkUpstashRest } from '../../doctor/upstash.js';
@@ -87,11 +90,24 @@ async function serverChecks(
   return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
 }
 
-export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
+export async function runDoctor(given: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
   const failOn = opts.failOn ?? 'fail';
-  const ladder = await ladderWithWait(target, opts.waitSeconds ?? 0);
+  // A Sentinel target: its own ladder first, then the usual one against the primary it finds.
+  const sentinel = given.sentinel ? await runSentinelLadder(given) : undefined;
+  const target = sentinel?.primary ?? given;
+  const ladder =
+    sentinel && !sentinel.primary
+      ? skippedLadder(sentinel.why)
+      : await ladderWithWait(target, opts.waitSeconds ?? 0);
   let use: UseDecision | null = null;
-  const checks = [...ladder.checks];
+  if (ladder.server?.mode === 'sentinel' && ladder.connection) {
+    // A plain URL at a Sentinel port: name it, list its masters, give the sentinel URL.
+    const check = await describeSentinelPort(ladder.connection.primaries()[0] as Redis, target);
+    ladder.checks = ladder.checks.map((c) => (c.id === check.id ? check : c));
+    if (!ladder.checks.some((c) => c.id === check.id)) ladder.checks.push(check);
+    ladder.reached = false;
+  }
+  const checks = [...(sentinel?.checks ?? []), ...ladder.checks];
   try {
     const server = await serverChecks(ladder, target, opts);
     checks.push(...server.checks);
@@ -107,7 +123,8 @@ export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Pr
   const summary = summarize(checks);
   const ok = summary.fail === 0 && (failOn === 'fail' || summary.warn === 0);
   return {
-    target: target.display,
+    target: given.display,
+    sentinel: sentinel?.summary,
     provider: ladder.provider,
     server: ladder.server,
     use,
