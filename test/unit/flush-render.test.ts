@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { progressLine, renderFlush, renderSurvey, toFlushJson } from '../../src/commands/flush/render.js';
-import type { FlushResult } from '../../src/commands/flush/run.js';
+import type { FlushResult } from '../../src/commands/flush/types.js';
 
 const base: FlushResult = {
   target: 'redis://127.0.0.1:6379',

@@ -1,22 +1,9 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
-import type { ConnectionFlags } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-
-export interface FlushFlags extends ConnectionFlags {
-  pattern?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  includeQueues?: boolean;
-  maxKeys?: string;
-  type?: string;
-  count?: string;
-  rate?: string;
-  json?: boolean;
-  color?: boolean;
-}
+import type { FlushFlags } from './types.js';
 
 /** SCAN COUNT: in `npm run bench flush` larger counts were no faster (the server's SCAN cost per pass is fixed) but blocked a concurrent PING longer (README, Benchmarks). */
 export const defaultFlushCount = 1000;

@@ -1,5 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
-import type { FlushResult } from './run.js';
+import type { FlushResult, ProgressState } from './types.js';
 
 /** The documented JSON shape (README "flush --json"). */
 export function toFlushJson(r: FlushResult): object {
@@ -77,15 +77,6 @@ export function renderFlush(r: FlushResult): string {
       c.dim(`  ${num(r.matched - r.deleted)} matched keys were already gone (expired or deleted meanwhile)`),
     );
   return lines.join('\n');
-}
-
-export interface ProgressState {
-  phase: 'counting' | 'deleting';
-  labels: string[];
-  scanned: number[];
-  deleted: number[];
-  startedMs: number;
-  nowMs: number;
 }
 
 export function progressLine(s: ProgressState): string {

@@ -5,62 +5,14 @@ import { errorText, explainError } from '../../redis/hints.js';
 import { redact } from '../../redis/secrets.js';
 import { displayKey } from '../../redis/scan.js';
 import { surveyKeys, type Survey } from '../../redis/survey.js';
-import type { Target } from '../../redis/target.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { isQueueCandidate, queuesAbovePrefixes, queuesByDiscovery, queuesFromCandidates } from './guard.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
 import { renderSurvey } from './render.js';
+import type { FlushOptions, FlushResult, FlushStatus, NodeReport } from './types.js';
 
 /** The flow of `flush`: plan, count (and guard), confirm, delete, report. */
-export interface FlushOptions {
-  target: Target;
-  prefixes: string[];
-  pattern?: string;
-  dryRun: boolean;
-  yes: boolean;
-  includeQueues: boolean;
-  maxKeys?: number;
-  type?: string;
-  count: number;
-  rate?: number;
-  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
-  interactive: boolean;
-  /** Show progress on stderr (a terminal). */
-  progress: boolean;
-  /** Memory for names kept between the counting and the deleting pass. */
-  retainBytes?: number;
-  /** Ask the user to type `expected`; injectable for tests. */
-  confirm?: (summary: string, expected: string) => Promise<boolean>;
-}
-
-export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'max-keys';
-
-export interface NodeReport {
-  node: string;
-  matched: number;
-  deleted: number;
-}
-
-export interface FlushResult {
-  target: string;
-  prefixes: string[];
-  patterns: string[];
-  type: string | null;
-  dryRun: boolean;
-  status: FlushStatus;
-  matched: number;
-  deleted: number;
-  nodes: NodeReport[];
-  durationMs: number;
-  sample: string[];
-  /** BullMQ queues the prefixes reach (refused unless --include-queues). */
-  queues: string[];
-  maxKeys: number | null;
-  /** Why the run stopped early (connection lost), already redacted. */
-  error: string | null;
-}
-
 export const defaultRetainBytes = 256 * 1024 * 1024;
 /** Keys per UNLINK and batches in flight per node: chosen with the bench (README, Benchmarks). */
 const batchSize = 1000;
