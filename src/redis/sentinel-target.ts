@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
 import { maskUrlText, registerSecret } from './secrets.js';
-import type { ConnectionFlags, Env, UrlParts } from './target.js';
 
 /**
  * Sentinel targets: `redis+sentinel://[user:pass@]h1[:p],h2[:p]/<master>[/db]` (also
@@ -10,6 +9,28 @@ import type { ConnectionFlags, Env, UrlParts } from './target.js';
  * User-info credentials are the data nodes'; the sentinels' own come from the query
  * (`?sentinelUsername=&sentinelPassword=`), the flags or REDIS_SENTINEL_USERNAME/_PASSWORD.
  */
+/** The flags this module reads (a subset of ConnectionFlags in target.ts, which imports us). */
+interface SentinelFlags {
+  url?: string;
+  sentinel?: string[];
+  master?: string;
+  sentinelPassword?: string;
+  sentinelUser?: string;
+  replica?: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Same shape as target.ts' UrlParts. */
+interface UrlParts {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls: boolean;
+}
+
 export interface SentinelAddress {
   host: string;
   port: number;
@@ -121,7 +142,7 @@ export interface SentinelSource {
  * --sentinel flags, then REDIS_URL, then REDIS_SENTINELS; a plain --url or REDIS_URL wins over
  * what comes after it. Returns undefined for a plain target.
  */
-export function resolveSentinelSource(flags: ConnectionFlags, env: Env): SentinelSource | undefined {
+export function resolveSentinelSource(flags: SentinelFlags, env: Env): SentinelSource | undefined {
   const envParts = (): Omit<UrlParts, 'host' | 'port'> => envDataParts(env);
   const listFlag = flags.sentinel ?? [];
   if (flags.url !== undefined && listFlag.length > 0) {

@@ -105,7 +105,7 @@ function isTruthy(v: string | undefined): boolean {
   return v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
 }
 
-export interface UrlParts {
+interface UrlParts {
   host: string;
   port: number;
   username?: string;

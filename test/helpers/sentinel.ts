@@ -43,7 +43,7 @@ export function sentinelLines(
   const lines = [
     `sentinel monitor ${master} ${host} ${port} ${o.quorum}`,
     `sentinel down-after-milliseconds ${master} ${DOWN_AFTER_MS}`,
-    `sentinel failover-timeout ${master} 4000`,
+    `sentinel failover-timeout ${master} 2000`,
     `sentinel parallel-syncs ${master} 2`,
   ];
   if (o.password) lines.push(`sentinel auth-pass ${master} ${o.password}`);
@@ -120,9 +120,14 @@ export async function startSentinelTopology(o: SentinelTopologyOptions = {}): Pr
 }
 
 /** Until every live sentinel sees the replicas as connected and knows the other sentinels. */
-export async function waitSettled(t: SentinelTopology, ms = 20_000): Promise<void> {
+export async function waitSettled(
+  t: SentinelTopology,
+  ms = 20_000,
+  minReplicas = t.replicas.length,
+): Promise<void> {
   const until = Date.now() + ms;
   const live = t.sentinels.filter((s) => s.proc.exitCode === null && s.proc.signalCode === null);
+  let last = '';
   for (;;) {
     let ok = true;
     for (const s of live) {
@@ -133,16 +138,22 @@ export async function waitSettled(t: SentinelTopology, ms = 20_000): Promise<voi
         const good = replicas.filter(
           (r) => !/s_down|o_down|disconnected/.test(r.flags ?? '') && r['master-link-status'] === 'ok',
         );
-        if (Number(m['num-other-sentinels']) < live.length - 1 || good.length < t.replicas.length) ok = false;
-        if (/s_down|o_down|failover/.test(m.flags ?? '')) ok = false;
-      } catch {
+        const bad =
+          Number(m['num-other-sentinels']) < live.length - 1 ||
+          good.length < minReplicas ||
+          /s_down|o_down|failover/.test(m.flags ?? '');
+        if (bad) ok = false;
+        if (bad)
+          last = `${s.port}: master ${m.flags} others ${m['num-other-sentinels']}; replicas ${replicas.map((r) => `${r.port} ${r.flags} ${r['master-link-status']}`).join(', ')}`;
+      } catch (err) {
         ok = false;
+        last = `${s.port}: ${String(err)}`;
       } finally {
         c.disconnect();
       }
     }
     if (ok) return;
-    if (Date.now() > until) throw new Error('sentinel topology did not settle');
+    if (Date.now() > until) throw new Error(`sentinel topology did not settle: ${last}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -171,4 +182,20 @@ function toMap(flat: string[]): Record<string, string> {
   const m: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) m[flat[i] as string] = flat[i + 1] as string;
   return m;
+}
+
+/**
+ * After a failover the old primary stays a master until the sentinels convert it (10-20 s).
+ * Do what they will do (REPLICAOF the new primary) and wait until the sentinels agree on it,
+ * so the next test does not wait for their timers.
+ */
+export async function settleAfterFailover(t: SentinelTopology, old: string): Promise<void> {
+  const now = await t.currentPrimary();
+  const node = [t.primary, ...t.replicas].find((n) => `127.0.0.1:${n.port}` === old);
+  const [host, port] = now.split(':');
+  if (node) {
+    const c = node.client();
+    await c.call('REPLICAOF', host ?? '127.0.0.1', port ?? '0');
+  }
+  await waitSettled(t, 20_000, 1);
 }

@@ -7,6 +7,7 @@ import { displayKey } from '../../redis/scan.js';
 import { surveyKeys, type Survey } from '../../redis/survey.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { isQueueCandidate, queuesAbovePrefixes, queuesByDiscovery, queuesFromCandidates } from './guard.js';
+import { noteFailover } from './failover.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
 import { renderSurvey } from './render.js';
@@ -45,6 +46,7 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   const progress = startProgress(labels, opts.progress);
   try {
     const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels, clock);
+    await noteFailover(conn, opts.target, result);
     result.durationMs = Math.round(performance.now() - clock.started);
     return result;
   } finally {
