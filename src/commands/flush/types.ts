@@ -37,7 +37,8 @@ export interface FlushOptions {
   confirm?: (summary: string, expected: string) => Promise<boolean>;
 }
 
-export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'max-keys';
+/** connection-lost: run again to finish; failed: the server refused (READONLY, NOPERM, OOM...), fix first. */
+export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'failed' | 'max-keys';
 
 export interface NodeReport {
   node: string;
@@ -60,8 +61,14 @@ export interface FlushResult {
   /** BullMQ queues the prefixes reach (refused unless --include-queues). */
   queues: string[];
   maxKeys: number | null;
-  /** Why the run stopped early (connection lost), already redacted. */
+  /** Why the run stopped early, already redacted. */
   error: string | null;
+  /** What to do about it (null when nothing went wrong). */
+  hint: string | null;
+  /** UNLINK, or DEL where UNLINK is missing or denied; null when nothing was sent. */
+  command: string | null;
+  /** SCAN passes over the primaries after the counted names: the final sweep, slot moves. */
+  passes: number;
 }
 
 export interface ProgressState {
