@@ -12,7 +12,8 @@ import type { FlushResult } from './types.js';
 export async function noteFailover(conn: Connection, target: Target, result: FlushResult): Promise<void> {
   const node = conn.node;
   if (!node || node.role !== 'primary' || result.dryRun) return;
-  if (result.status !== 'done' && result.status !== 'connection-lost') return;
+  // 'failed' too: a READONLY from the old primary once it is converted is a failover, not a fault.
+  if (result.status !== 'done' && result.status !== 'connection-lost' && result.status !== 'failed') return;
   if (result.status === 'done' && result.deleted === 0) return;
   let now: string | null = null;
   try {
@@ -23,4 +24,5 @@ export async function noteFailover(conn: Connection, target: Target, result: Flu
   if (now === null || now === node.address) return;
   result.status = 'connection-lost';
   result.error = `failover during the flush: the primary is now ${now} (was ${node.address}); keys deleted on ${node.address} after the switch come back when it resyncs as a replica`;
+  result.hint = 'run the same command again: it goes to the new primary';
 }
