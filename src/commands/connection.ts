@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { printWarning } from '../ui/output.js';
 import type { ConnectionFlags, Env, Target } from '../redis/target.js';
+import { defaultTimeoutMs } from '../redis/timeout.js';
 
 /** What every command gets from main(): inputs that tests can replace. */
 export interface RunContext {
@@ -45,7 +46,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--master <name>', 'the master name the sentinels monitor (default: REDIS_SENTINEL_MASTER)')
     .option('--sentinel-user <name>', "the sentinels' own user (default: REDIS_SENTINEL_USERNAME)")
     .option('--sentinel-password <pw>', "the sentinels' own password (default: REDIS_SENTINEL_PASSWORD)")
-    .addOption(new Option('--timeout <ms>', 'bound for every network step').default('5000'))
+    .addOption(new Option('--timeout <ms>', 'bound for every network step').default(String(defaultTimeoutMs)))
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour');
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
+import { defaultTimeoutMs } from '../../redis/timeout.js';
 import type { RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
@@ -133,7 +134,11 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--sentinel-port <n>', 'with --topology sentinel: first sentinel port (default: 26379)')
     .option('--master <name>', 'with --topology sentinel: the master name (default: mymaster)')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
-    .option('--timeout <ms>', 'bound for each network step of the doctor run after --up', '5000')
+    .option(
+      '--timeout <ms>',
+      'bound for each network step of the doctor run after --up',
+      String(defaultTimeoutMs),
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour')
     .addHelpText(
