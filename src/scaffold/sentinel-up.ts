@@ -41,23 +41,30 @@ async function waitDiscovered(plan: TopologyPlan, o: UpOptions): Promise<void> {
   const { connectSentinel, toRecord } = await import('../redis/sentinel.js');
   const target = resolveTarget({ url: plan.url, timeout: o.timeoutMs }, {}, plan.dir);
   const until = Date.now() + Math.min(o.healthMs, 30_000);
-  const ready = async (): Promise<boolean> => {
+  // 'gone': no sentinel answers at all, so waiting is pointless (doctor will say why).
+  const ready = async (): Promise<'yes' | 'no' | 'gone'> => {
+    let reached = 0;
+    let all = true;
     for (const addr of target.sentinel?.sentinels ?? []) {
       try {
         const c = await connectSentinel(target, addr);
+        reached++;
         try {
           const m = toRecord(await c.call('SENTINEL', 'MASTER', plan.options.master));
-          if (Number(m['num-other-sentinels']) < 2 || Number(m['num-slaves']) < 2) return false;
+          if (Number(m['num-other-sentinels']) < 2 || Number(m['num-slaves']) < 2) all = false;
         } finally {
           c.disconnect();
         }
       } catch {
-        return false;
+        all = false;
       }
     }
-    return true;
+    return reached === 0 ? 'gone' : all ? 'yes' : 'no';
   };
-  while (!(await ready()) && Date.now() < until) await new Promise((r) => setTimeout(r, 300));
+  while (Date.now() < until) {
+    if ((await ready()) !== 'no') return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 async function doctorThrough(plan: TopologyPlan, o: UpOptions): Promise<DoctorResult[]> {

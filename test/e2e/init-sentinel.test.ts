@@ -163,3 +163,36 @@ describe('init --topology sentinel', () => {
     }
   });
 });
+
+describe('init --topology sentinel --up with Docker Compose (a fake docker)', () => {
+  it('runs docker compose up -d on its own file, waits for the six health checks, then doctor', async () => {
+    const dir = project();
+    const from = docker.calls().length;
+    const { json } = await runJson(
+      ['init', dir, '--topology', 'sentinel', '--up', '--port', '1', '--sentinel-port', '10'],
+      {
+        env: {
+          PATH: `${docker.binDir}:${process.env.PATH ?? ''}`,
+          FAKE_DOCKER_LOG: docker.log,
+          FAKE_DOCKER_MODE: 'ok',
+        },
+      },
+    );
+    const calls = docker.calls().slice(from);
+    expect(calls[1]).toEqual(['compose', '-f', 'compose.yaml', '--env-file', '.env', 'up', '-d']);
+    expect(calls[2]?.slice(0, 8)).toEqual([
+      'compose',
+      '-f',
+      'compose.yaml',
+      '--env-file',
+      '.env',
+      'ps',
+      '--format',
+      'json',
+    ]);
+    expect(json.up.method).toBe('docker');
+    // Nothing really runs behind the fake: doctor says the sentinels do not answer.
+    expect(json.up.ok).toBe(false);
+    expect(json.up.doctor[0].checks[0]).toMatchObject({ id: 'sentinel.reach', status: 'fail' });
+  });
+});
