@@ -118,6 +118,8 @@ export async function initTopology(
     })),
     changed: changes.length > 0,
     notes: notes.map(redact),
+    wired: [],
+    adopted: [],
     up,
   };
 }
