@@ -60,7 +60,7 @@ export function addConnectionOptions(cmd: Command): Command {
     cmd
       .option(
         '-u, --url <url>',
-        'redis://, rediss:// or unix:// URL (default: REDIS_URL, REDIS_HOST..., redis://127.0.0.1:6379)',
+        'redis://, rediss://, redis+sentinel:// or unix:// URL (default: REDIS_URL, REDIS_SENTINELS, REDIS_HOST..., redis://127.0.0.1:6379)',
       )
       .option('-h, --host <host>', 'server host, as in redis-cli (default 127.0.0.1)')
       .option('-p, --port <port>', 'server port, as in redis-cli (default 6379)')
@@ -83,6 +83,14 @@ export function addConnectionOptions(cmd: Command): Command {
       .option('--sni <name>', 'TLS server name to send and verify (default: the host name)')
       .option('--insecure', 'skip TLS certificate verification (not recommended)')
       .option('-c, --cluster', 'use a cluster client (default: detected)')
+      .option(
+        '--sentinel <host:port>',
+        'a sentinel to ask for the primary (repeatable; with --master)',
+        collect,
+      )
+      .option('--master <name>', 'the master name the sentinels monitor (default: REDIS_SENTINEL_MASTER)')
+      .option('--sentinel-user <name>', "the sentinels' own user (default: REDIS_SENTINEL_USERNAME)")
+      .option('--sentinel-password <pw>', "the sentinels' own password (default: REDIS_SENTINEL_PASSWORD)")
       .addOption(
         new Option(
           '--timeout <duration>',
@@ -135,6 +143,10 @@ export function envFileFlag(flags: ConnectionFlags): string | undefined {
       '--env-file is the old name of --dotenv: give one',
     );
   return flags.dotenv ?? flags.envFile;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Env (process + env file) and the target, from a command's parsed flags. */

@@ -6,6 +6,7 @@ import { usageError } from '../errors.js';
 import { findUp } from '../find-up.js';
 import { parseDuration } from '../options.js';
 import { maskUrlText, registerSecret } from './secrets.js';
+import { formatSentinelTarget, resolveSentinelSource, type SentinelSettings } from './sentinel-target.js';
 import { defaultTimeoutMs } from './timeout.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
@@ -29,6 +30,12 @@ export interface ConnectionFlags {
   insecure?: boolean;
   cluster?: boolean;
   timeout?: string | number;
+  /** Sentinel targets (src/redis/sentinel-target.ts). */
+  sentinel?: string[];
+  master?: string;
+  sentinelPassword?: string;
+  sentinelUser?: string;
+  replica?: boolean;
 }
 
 export interface TlsSettings {
@@ -53,9 +60,11 @@ export interface Target {
   forceCluster: boolean;
   timeoutMs: number;
   /** Where the target came from, for messages. */
-  source: 'flag' | 'REDIS_URL' | 'REDIS_HOST' | 'default';
+  source: 'flag' | 'REDIS_URL' | 'REDIS_HOST' | 'REDIS_SENTINELS' | 'default';
   /** The env file the variables came from (absolute path), when one was read. */
   envFile?: string;
+  /** Set for a Sentinel-managed target: host/port are then the first sentinel's until resolved. */
+  sentinel?: SentinelSettings;
   /** The target as a URL with the password masked: safe to print anywhere. */
   display: string;
 }
@@ -150,7 +159,7 @@ export function parseRedisUrl(raw: string): UrlParts {
       `unsupported URL scheme "${scheme}://" in ${maskUrlText(raw)}`,
       upstashRest
         ? 'that is the Upstash REST URL; use the rediss:// URL from the Upstash console instead'
-        : 'use redis:// (plain), rediss:// (TLS) or unix:///path/redis.sock',
+        : 'use redis:// (plain), rediss:// (TLS), redis+sentinel:// or unix:///path/redis.sock',
     );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -276,7 +285,15 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
     ['-p/--port', flags.port],
     ['-s/--socket', flags.socket],
   ].find(([, v]) => v !== undefined)?.[0];
-  if (flags.url !== undefined) {
+  // -h/-p/-s name one server: a sentinel REDIS_URL in .env must not win over them.
+  const fromSentinel =
+    endpointFlag && flags.url === undefined ? undefined : resolveSentinelSource(flags, env);
+  if (fromSentinel) {
+    if (endpointFlag)
+      throw usageError(`a sentinel target conflicts with ${endpointFlag}`, 'give the target once');
+    parts = fromSentinel.parts;
+    source = fromSentinel.source;
+  } else if (flags.url !== undefined) {
     if (endpointFlag)
       throw usageError(
         `--url conflicts with ${endpointFlag}`,
@@ -345,7 +362,7 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
       cert,
       key,
       // ioredis 6 sends no SNI by itself; without it SNI-routed endpoints fail (field-notes §2).
-      servername: flags.sni ?? (isIP(parts.host) ? undefined : parts.host),
+      servername: flags.sni ?? (fromSentinel || isIP(parts.host) ? undefined : parts.host),
       rejectUnauthorized: flags.insecure !== true,
     };
   } else if (ca || cert || flags.sni || flags.insecure) {
@@ -365,6 +382,9 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
     forceCluster: flags.cluster === true,
     timeoutMs: parseTimeout(flags.timeout),
     source,
-    display: formatTarget({ ...parts, tls: Boolean(tls) }),
+    display: fromSentinel
+      ? formatSentinelTarget(fromSentinel.sentinel, { ...parts, tls: Boolean(tls) })
+      : formatTarget({ ...parts, tls: Boolean(tls) }),
+    sentinel: fromSentinel?.sentinel,
   };
 }

@@ -6,6 +6,7 @@ import type { DoctorResult } from '../../doctor/run.js';
 export function toDoctorJson(r: DoctorResult): object {
   return {
     target: r.target,
+    ...(r.sentinel ? { sentinel: r.sentinel } : {}),
     provider: r.provider,
     server: r.server,
     use: r.use,
@@ -27,6 +28,10 @@ export function renderDoctor(r: DoctorResult, columns?: number): string {
   const wrap = (text: string, first: number): string[] =>
     columns === undefined ? [text] : wrapText(text, Math.max(20, columns - first));
   const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`];
+  if (r.sentinel)
+    lines.push(
+      `${c.dim('sentinel:')} ${r.sentinel.master} → primary ${r.sentinel.primary ?? 'unknown'} ${c.dim(`(${r.sentinel.sentinels.filter((s) => s.ok).length} of ${r.sentinel.sentinels.length} sentinels answer, quorum ${r.sentinel.quorum ?? '?'})`)}`,
+    );
   if (r.use) lines.push(`${c.dim('use:')} ${r.use.value} ${c.dim(`(${r.use.reason})`)}`);
   lines.push('');
   for (const check of r.checks) {

@@ -16,6 +16,10 @@ export interface InitOptions extends InitAnswers {
   timeout?: string;
   dotenv?: string;
   quiet?: boolean;
+  /** standalone (default) | sentinel: src/scaffold/sentinel-init.ts. */
+  topology?: string;
+  sentinelPort?: string;
+  master?: string;
 }
 
 export interface InitFile {

@@ -1,67 +1,15 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
-import type { Connection } from '../../redis/connect.js';
-import type { Target } from '../../redis/target.js';
-import { configureColor } from '../../ui/colors.js';
-import { tableWidth } from '../../ui/table.js';
+import { usageError } from '../../errors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
-import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
+import type { RunContext } from '../connection.js';
 // keys.ts has no runtime imports: registering stays free of ioredis-using modules.
 import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
-import {
-  collect,
-  parseAgeSeconds,
-  parseChoice,
-  parseCount,
-  parseDuration,
-  parsePositive,
-} from './options.js';
+import { parseAgeSeconds, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { tableWidth } from '../../ui/table.js';
+import { commonOptions, mergedFlags, withConnection } from './command.js';
+import { registerJobCommands } from './job.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
-
-/** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
-async function withConnection<T>(
-  flags: QueuesFlags,
-  ctx: RunContext,
-  command: string,
-  parsed: object,
-  run: (conn: Connection, target: Target) => Promise<T>,
-): Promise<T> {
-  await configureColor({ color: flags.color, json: flags.json });
-  const { target } = await targetFromFlags(flags, ctx);
-  inspectPoint(ctx, command, { target, ...parsed });
-  const { openConnection } = await import('../../redis/connect.js');
-  const conn = await openConnection(target);
-  try {
-    return await run(conn, target);
-  } finally {
-    await conn.close();
-  }
-}
-
-/**
- * A subcommand's flags, plus any the user put before the subcommand name
- * (`queues --url X show email`): those are parsed by the parent (positional options).
- */
-function mergedFlags<T>(cmd: Command): T {
-  const own = cmd.opts<Record<string, unknown>>();
-  const parent = cmd.parent;
-  if (!parent) return own as T;
-  const merged = { ...own };
-  for (const [key, value] of Object.entries(parent.opts())) {
-    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli')
-      merged[key] = value;
-  }
-  return merged as T;
-}
-
-function commonOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd).option(
-    '--prefix <prefix>',
-    'only queues under this prefix (repeatable; may contain ":")',
-    collect,
-    [],
-  );
-}
 
 function registerAction(
   queues: Command,
@@ -83,26 +31,32 @@ function registerAction(
           : undefined;
     const graceMs = name === 'clean' && flags.grace !== undefined ? parseDuration(flags.grace) : undefined;
     const parsed = { action: name, queue: queueName, prefixes: flags.prefix ?? [], state, graceMs };
-
-    const result = await withConnection(flags, ctx, `queues ${name}`, parsed, async (conn, target) => {
-      const { performAction } = await import('./actions.js');
-      const { askConfirm } = await import('../../ui/prompt.js');
-      return performAction(conn, {
-        action: name,
-        name: queueName,
-        prefixes: flags.prefix ?? [],
-        state,
-        graceMs,
-        yes: Boolean(flags.yes),
-        dryRun: Boolean(flags.dryRun),
-        interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
-        // Under --json nothing is asked, terminal or not: that is the reason to give.
-        noPrompt: flags.json ? '--json asks nothing' : 'no terminal to ask on',
-        timeoutMs: target.timeoutMs,
-        confirm: (message) => askConfirm(message, false),
-        announce: (line) => printProgress(`${line}\n`),
-      });
-    });
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { performAction } = await import('./actions.js');
+        const { askConfirm } = await import('../../ui/prompt.js');
+        const { onInterrupt } = await import('../../ui/signals.js');
+        return performAction(conn, {
+          action: name,
+          name: queueName,
+          prefixes: flags.prefix ?? [],
+          state,
+          graceMs,
+          yes: Boolean(flags.yes),
+          dryRun: Boolean(flags.dryRun),
+          interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
+          // Under --json nothing is asked, terminal or not: that is the reason to give.
+          noPrompt: flags.json ? '--json asks nothing' : 'no terminal to ask on',
+          timeoutMs: target.timeoutMs,
+          confirm: (message) => askConfirm(message, false),
+          announce: (line) => printProgress(`${line}\n`),
+          onInterrupt,
+        });
+      },
+      { command: `queues ${name}`, parsed },
+    );
     const { renderAction, toActionJson } = await import('./render.js');
     if (flags.json) writeJson(toActionJson(result));
     else writeStdout(renderAction(result));
@@ -118,12 +72,12 @@ export function registerQueues(program: Command, ctx: RunContext): void {
         'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
       ),
   )
-    .option('--wide', 'the table at full width (default: fit the terminal)')
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
     .option(
       '--max-waiting-age <duration>',
       "exit 1 when a queue's oldest waiting job is older than this: 5m, 1h (bare: seconds)",
     )
+    .option('--wide', 'the table at full width (default: fit the terminal)')
     // Flags after a subcommand's name belong to the subcommand, never to this parent.
     .enablePositionalOptions()
     .addHelpText(
@@ -141,15 +95,20 @@ Examples:
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
     const maxWaitingAgeSeconds = parseAgeSeconds(flags.maxWaitingAge, '--max-waiting-age');
     const parsed = { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds };
-    const result = await withConnection(flags, ctx, 'queues', parsed, async (conn, target) => {
-      const { listQueues } = await import('./overview.js');
-      return listQueues(conn, target.display, {
-        prefixes: flags.prefix ?? [],
-        maxFailed,
-        maxWaitingAgeSeconds,
-        timeoutMs: target.timeoutMs,
-      });
-    });
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { listQueues } = await import('./overview.js');
+        return listQueues(conn, target.display, {
+          prefixes: flags.prefix ?? [],
+          maxFailed,
+          maxWaitingAgeSeconds,
+          timeoutMs: target.timeoutMs,
+        });
+      },
+      { command: 'queues', parsed },
+    );
     const { renderQueues, toQueuesJson } = await import('./render.js');
     if (flags.json) writeJson(toQueuesJson(result));
     else writeStdout(renderQueues(result, ctx.stdoutIsTTY ? tableWidth(flags.wide) : undefined));
@@ -167,26 +126,40 @@ Examples:
         'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
       ).default(undefined),
     )
-    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStates.join(', ')}`)
+    .option(
+      '--jobs <state>',
+      `list jobs in this state (delayed and prioritized: next to run first; others newest first): ${jobStates.join(', ')}`,
+    )
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
     const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
     const jobs = parseChoice(flags.jobs, '--jobs', jobStates);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
+    // One row per minute is drawn: past a day the table (and the events stream) tell nothing more.
+    if (minutes > 1440)
+      throw usageError(
+        `invalid --minutes: ${minutes}`,
+        'give at most 1440 (one day); the events stream covers far less',
+      );
     const parsed = { queue: queueName, prefixes: flags.prefix ?? [], limit, jobs, minutes };
-    const result = await withConnection(flags, ctx, 'queues show', parsed, async (conn, target) => {
-      const { showQueue } = await import('./show.js');
-      return showQueue(conn, target.display, {
-        name: queueName,
-        prefixes: flags.prefix ?? [],
-        limit: limit ?? 1000,
-        jobs,
-        jobsLimit: limit ?? 50,
-        minutes,
-        timeoutMs: target.timeoutMs,
-      });
-    });
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { showQueue } = await import('./show.js');
+        return showQueue(conn, target.display, {
+          name: queueName,
+          prefixes: flags.prefix ?? [],
+          limit: limit ?? 1000,
+          jobs,
+          jobsLimit: limit ?? 50,
+          minutes,
+          timeoutMs: target.timeoutMs,
+        });
+      },
+      { command: 'queues show', parsed },
+    );
     const { renderShow, toShowJson } = await import('./render-show.js');
     if (flags.json) writeJson(toShowJson(result));
     else writeStdout(renderShow(result));
@@ -202,6 +175,7 @@ Examples:
       .requiredOption('--state <state>', 'completed, failed, waiting, delayed or prioritized')
       .requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'),
   );
+  registerJobCommands(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }

@@ -1,5 +1,6 @@
 import { fitColumns, type Column } from '../../ui/table.js';
 import { formatBytes, formatCount, formatPercent, formatRate } from '../../ui/format.js';
+import type { FailoverEvent } from './watch.js';
 import type { WindowRow } from './window.js';
 
 /**
@@ -59,4 +60,10 @@ export function renderWatchRow(r: WindowRow, width?: number): string {
 /** One NDJSON line per row. */
 export function toWatchJson(r: WindowRow): object {
   return r;
+}
+
+/** The marker line for a switch of primary (Sentinel failover) between two rows. */
+export function renderFailover(e: FailoverEvent): string {
+  const f = e.failover;
+  return `${e.time.slice(11, 19)}  failover: primary is now ${f.primary} (was ${f.previous}); no figures for the ${(f.gapMs / 1000).toFixed(1)} s across the switch`;
 }
