@@ -1,4 +1,6 @@
 import type { DiscoveredQueue } from '../queues/discover.js';
+import type { AclFacts } from './acl.js';
+import type { UseProbe } from './use-probe.js';
 import { infoNumber, parseInfoFields, type InfoRecord, type ServerFacts } from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
 
@@ -8,6 +10,9 @@ import type { Provider } from '../redis/provider.js';
  */
 export type Use = 'cache' | 'queue' | 'both';
 export const uses: readonly Use[] = ['cache', 'queue', 'both'];
+/** What doctor concluded: a given use, an inferred one, or unknown when the evidence is not enough. */
+export type FactUse = Use | 'unknown';
+export type UseSource = 'flag' | 'config' | 'inferred';
 
 export interface ConfigFacts {
   /** CONFIG GET answers by parameter name; missing names were not answered. */
@@ -39,14 +44,23 @@ export interface Facts {
   info: InfoRecord;
   /** INFO of every primary (one entry on a standalone server). */
   nodes: InfoRecord[];
+  /** host:port of each entry of nodes. */
+  nodeNames: string[];
   server: ServerFacts;
   provider: Provider;
   host: string;
   hasPassword: boolean;
   username: string;
   isCluster: boolean;
-  use: Use;
-  useSource: 'flag' | 'inferred';
+  use: FactUse;
+  useSource: UseSource;
+  /** How doctor knows the use, in words (shown next to it). */
+  useReason: string;
+  /** The reply of a PING on a connection that sent no credentials; null when the probe failed. */
+  unauthPing: { reply: string | null; error: string | null };
+  acl: AclFacts;
+  /** The bounded use probe (CLIENT LIST, SCAN within a budget); null when not run. */
+  probe: UseProbe | null;
   config: ConfigFacts;
   slowlog: SlowlogFacts;
   scripting: ScriptingFacts | null;
@@ -54,7 +68,10 @@ export interface Facts {
   queuesUnavailable: string | null;
 }
 
-export const forQueues = (use: Use): boolean => use === 'queue' || use === 'both';
+export const forQueues = (use: FactUse): boolean => use === 'queue' || use === 'both';
+
+/** The name of the i-th primary, for messages on a cluster. */
+export const nodeName = (facts: Facts, i: number): string => facts.nodeNames[i] ?? `primary ${i + 1}`;
 
 /** A setting from INFO first (works where CONFIG is blocked), then from CONFIG GET. */
 export function setting(facts: Facts, infoKey: string, configName: string): string | undefined {

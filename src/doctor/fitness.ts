@@ -1,6 +1,6 @@
 import { checkHashTags, checkScripting, checkVersion } from './bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from './clients.js';
-import type { Facts, Use } from './facts.js';
+import type { FactUse, Facts, UseSource } from './facts.js';
 import {
   checkEvictions,
   checkFragmentation,
@@ -12,9 +12,11 @@ import {
 import { checkPersistQueue, checkPersistStatus, checkReplication } from './persistence.js';
 import { checkAuth, checkProviderFit } from './security.js';
 import { skip, type CheckResult } from './types.js';
+import { checkWritable } from './writable.js';
 
 /** The fitness catalogue, in the order doctor prints it (after the connection ladder). */
 const catalogue: Array<[string, (f: Facts) => CheckResult]> = [
+  ['server.writable', checkWritable],
   ['mem.policy', checkPolicy],
   ['mem.maxmemory', checkMaxmemory],
   ['mem.usage', checkUsage],
@@ -46,25 +48,11 @@ export function skipFitness(why: string): CheckResult[] {
 }
 
 export interface UseDecision {
-  value: Use;
-  source: 'flag' | 'inferred';
+  value: FactUse;
+  source: UseSource;
   reason: string;
 }
 
 export function describeUse(facts: Facts): UseDecision {
-  if (facts.useSource === 'flag') return { value: facts.use, source: 'flag', reason: `--use ${facts.use}` };
-  if (facts.queues === null)
-    return {
-      value: facts.use,
-      source: 'inferred',
-      reason: `inferred ${facts.use}: queues could not be listed (${facts.queuesUnavailable ?? 'unknown'})`,
-    };
-  const n = facts.queues.length;
-  return {
-    value: facts.use,
-    source: 'inferred',
-    reason: n
-      ? `inferred queue: ${n} BullMQ queue${n > 1 ? 's' : ''} found (pass --use to override)`
-      : 'inferred cache: no BullMQ queues found (pass --use to override)',
-  };
+  return { value: facts.use, source: facts.useSource, reason: facts.useReason };
 }

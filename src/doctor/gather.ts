@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { discoverQueues } from '../queues/discover.js';
 import type { Connection } from '../redis/connect.js';
 import { errorText } from '../redis/hints.js';
 import { parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
@@ -7,12 +6,16 @@ import type { Provider } from '../redis/provider.js';
 import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
-import type { ConfigFacts, Facts, ScriptingFacts, SlowlogFacts, Use } from './facts.js';
+import { readAcl } from './acl.js';
+import type { ConfigFacts, FactUse, Facts, ScriptingFacts, SlowlogFacts, Use, UseSource } from './facts.js';
+import { pingWithoutAuth } from './probes.js';
+import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
- * SCAN (through discoverQueues), ACL DRYRUN and a `return 1` EVAL; never KEYS, never a write.
+ * CLIENT LIST, a SCAN within a budget, MEMORY USAGE, ACL LIST/DRYRUN and a `return 1` EVAL;
+ * never KEYS, never a write, and no command that counts as a keyspace hit or miss.
  */
 export const configNames = [
   'maxmemory-policy',
@@ -22,6 +25,9 @@ export const configNames = [
   'maxclients',
   'slowlog-log-slower-than',
   'bind',
+  'protected-mode',
+  'replica-read-only',
+  'min-replicas-to-write',
 ];
 
 const reason = (err: unknown): string => redact(errorText(err));
@@ -72,17 +78,34 @@ export async function readSlowlog(nodes: Redis[], ms: number): Promise<SlowlogFa
   }
 }
 
-/** The commands BullMQ needs beyond plain reads and writes. */
-const bullmqCommands: string[][] = [
-  ['EVAL', 'return 1', '0'],
-  ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0'],
-  ['BZPOPMIN', 'redis-ops:probe', '1'],
-];
+/**
+ * The commands BullMQ's workers need beyond plain reads and writes, on a key under the queues'
+ * prefix: a least-privilege user limited to `~bull:*` runs a real Worker, so a probe key outside
+ * the prefix would be denied for the wrong reason. Scripts' inner commands are ACL-checked too.
+ */
+export function bullmqCommands(prefix: string): string[][] {
+  const key = `${prefix}:redis-ops-probe`;
+  return [
+    ['EVAL', 'return 1', '1', key],
+    ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '1', key],
+    ['BZPOPMIN', `${key}:marker`, '1'],
+    ['XREAD', 'COUNT', '1', 'STREAMS', `${key}:events`, '0'],
+    ['HSET', key, 'f', 'v'],
+    ['LPUSH', `${key}:wait`, 'x'],
+    ['ZADD', `${key}:delayed`, '1', 'x'],
+    ['XADD', `${key}:events`, '*', 'f', 'v'],
+  ];
+}
 
-export async function probeScripting(node: Redis, username: string, ms: number): Promise<ScriptingFacts> {
+export async function probeScripting(
+  node: Redis,
+  username: string,
+  prefix: string,
+  ms: number,
+): Promise<ScriptingFacts> {
   try {
     const denied: string[] = [];
-    for (const cmd of bullmqCommands) {
+    for (const cmd of bullmqCommands(prefix)) {
       const answer = String(
         await withTimeout(node.call('ACL', 'DRYRUN', username, ...cmd), ms, 'ACL DRYRUN'),
       );
@@ -110,8 +133,49 @@ export interface GatherInput {
   provider: Provider;
   target: Target;
   use?: Use;
+  useSource?: Exclude<UseSource, 'inferred'>;
   /** Discover queues even when --use is given (hash tags on a cluster, queue gates). */
   needQueues: boolean;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** The use from the bounded evidence; unknown where the evidence cannot rule queues out. */
+export function inferUse(probe: UseProbe, nodes: InfoRecord[]): { use: FactUse; reason: string } {
+  const shown = (bases: string[]): string =>
+    bases.slice(0, 3).join(', ') + (bases.length > 3 ? `, and ${bases.length - 3} more` : '');
+  if (probe.clientQueues.length)
+    return {
+      use: 'queue',
+      reason: `inferred queue: BullMQ connections for ${shown(probe.clientQueues)} in CLIENT LIST (pass --use to override)`,
+    };
+  if (probe.queues.length) {
+    const n = probe.queues.length;
+    return {
+      use: 'queue',
+      reason: `inferred queue: ${n} BullMQ queue${n > 1 ? 's' : ''} found: ${shown(probe.queues.map((q) => q.base))} (pass --use to override)`,
+    };
+  }
+  if (probe.scanUnavailable)
+    return {
+      use: 'unknown',
+      reason: `use unknown: ${probe.scanUnavailable}, and no BullMQ connection in CLIENT LIST${probe.clientsUnavailable ? ` (unreadable: ${probe.clientsUnavailable})` : ''}; pass --use`,
+    };
+  const evicted = nodes.reduce((s, n) => s + (Number(n.evicted_keys ?? 0) || 0), 0);
+  if (evicted > 0)
+    return {
+      use: 'unknown',
+      reason: `use unknown: no queues found, but ${fmt(evicted)} keys were evicted${nodes[0]?.maxmemory_policy ? ` (maxmemory-policy ${nodes[0].maxmemory_policy})` : ''}, and queue keys may have been among them; pass --use to be sure`,
+    };
+  if (!probe.complete)
+    return {
+      use: 'unknown',
+      reason: `use unknown: queues: none found in the first ${fmt(probe.scanned)} of ${fmt(probe.totalKeys)} keys (${probe.scanStopped ?? 'budget'}); pass --use to be sure`,
+    };
+  return {
+    use: 'cache',
+    reason: `inferred cache: no BullMQ queues in all ${fmt(probe.scanned)} keys and no BullMQ connection (pass --use to override)`,
+  };
 }
 
 export async function gatherFacts(input: GatherInput): Promise<Facts> {
@@ -119,28 +183,51 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
   const ms = target.timeoutMs;
   const primaries = connection.primaries();
   const first = primaries[0] as Redis;
+  // INFO of every node first: it must not include doctor's own reads (hit ratio, commandstats).
   const nodes = connection.isCluster
     ? await Promise.all(primaries.map(async (n) => parseInfo(await withTimeout(n.info(), ms, 'INFO'))))
     : [input.info];
-  let queues: Facts['queues'] = null;
-  let queuesUnavailable: string | null = null;
+  const nodeNames = primaries.map((n) => `${n.options.host ?? target.host}:${n.options.port ?? target.port}`);
+  let probe: UseProbe | null = null;
   if (input.needQueues || !input.use) {
-    try {
-      queues = await discoverQueues(primaries);
-    } catch (err) {
-      queuesUnavailable = `SCAN failed: ${reason(err)}`;
-    }
+    probe = await probeUse(primaries, nodes, {
+      timeoutMs: ms,
+      db: connection.isCluster ? undefined : (target.db ?? 0),
+    });
   }
-  const use: Use = input.use ?? (queues && queues.length > 0 ? 'queue' : 'cache');
+  const inferred = probe
+    ? inferUse(probe, nodes)
+    : { use: 'unknown' as FactUse, reason: 'use unknown: not probed' };
+  const use: FactUse = input.use ?? inferred.use;
+  const useSource: UseSource = input.use ? (input.useSource ?? 'flag') : 'inferred';
+  const useReason = input.use
+    ? useSource === 'config'
+      ? `use: ${input.use} in redis-ops.yaml`
+      : `--use ${input.use}`
+    : inferred.reason;
+  const queues = probe && !probe.scanUnavailable ? probe.queues : probe?.queues.length ? probe.queues : null;
+  const queuesUnavailable =
+    queues === null
+      ? (probe?.scanUnavailable ?? 'not probed')
+      : queues.length === 0 && probe && !probe.complete
+        ? `queues: none found in the first ${fmt(probe.scanned)} of ${fmt(probe.totalKeys)} keys (${probe.scanStopped ?? 'budget'})`
+        : null;
   const username = target.username ?? 'default';
-  const [config, slowlog, scripting] = await Promise.all([
+  const prefix = queues?.[0]?.prefix ?? 'bull';
+  const [config, slowlog, scripting, unauthPing, acl] = await Promise.all([
     readConfig(first, ms),
     readSlowlog(primaries, ms),
-    use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, ms),
+    use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, prefix, ms),
+    pingWithoutAuth(target, ms).then(
+      (reply) => ({ reply, error: null }),
+      (err: unknown) => ({ reply: null, error: reason(err) }),
+    ),
+    readAcl(first, ms),
   ]);
   return {
     info: input.info,
     nodes,
+    nodeNames,
     server: input.server,
     provider: input.provider,
     host: target.host,
@@ -148,7 +235,11 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     username,
     isCluster: connection.isCluster,
     use,
-    useSource: input.use ? 'flag' : 'inferred',
+    useSource,
+    useReason,
+    unauthPing,
+    acl,
+    probe,
     config,
     slowlog,
     scripting,

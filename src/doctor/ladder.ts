@@ -1,8 +1,15 @@
 import { isIP } from 'node:net';
 import type { Redis } from 'ioredis';
+import { CliError } from '../errors.js';
 import { connectCluster, connectStandalone, type Connection } from '../redis/connect.js';
 import { errorText, explainError } from '../redis/hints.js';
-import { detectServer, parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
+import {
+  detectServer,
+  parseInfo,
+  parseInfoFields,
+  type InfoRecord,
+  type ServerFacts,
+} from '../redis/info.js';
 import { detectProvider, providerFromHost, providerNeedsTls, type Provider } from '../redis/provider.js';
 import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
@@ -188,6 +195,8 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     // No ready check: in LOADING it would wait; conn.ping reports LOADING instead.
     client = await connectStandalone(target, { enableReadyCheck: false });
   } catch (err) {
+    // A database that cannot be selected is a connection error (exit 2), not a check.
+    if (err instanceof CliError) throw err;
     const { hint } = explainError(err);
     checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
     return skipRest('conn.auth');
@@ -278,6 +287,7 @@ async function checkTopology(
   out: LadderOutcome,
 ): Promise<CheckResult> {
   const isCluster = info.cluster_enabled === '1';
+  if (info.redis_mode === 'sentinel') return sentinelVerdict(target, info);
   if (!isCluster) {
     if (target.forceCluster)
       return fail(
@@ -332,4 +342,21 @@ async function checkTopology(
       'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors',
     );
   }
+}
+
+/**
+ * A Sentinel port answers PING and INFO but knows no data command (SET/GET are unknown there):
+ * never call it healthy. Say what it monitors and how to reach the primary (INFO sentinel).
+ */
+function sentinelVerdict(target: Target, info: InfoRecord): CheckResult {
+  const masters = Object.entries(info)
+    .filter(([k]) => /^master\d+$/.test(k))
+    .map(([, v]) => parseInfoFields(v));
+  const listed = masters.map((m) => `${m.name ?? '?'} at ${m.address ?? '?'} (${m.status ?? '?'})`);
+  const name = masters[0]?.name ?? '<name>';
+  return fail(
+    'server.topology',
+    `this is a Redis Sentinel, not a data node: it knows no SET/GET, so no app can use it as Redis${listed.length ? `; it monitors ${listed.join(', ')}` : ''}`,
+    `connect to the primary it names (SENTINEL GET-MASTER-ADDR-BY-NAME ${name}${masters[0]?.address ? ` → ${masters[0].address}` : ''}), or use a Sentinel-aware client: ioredis new Redis({ sentinels: [{ host: '${target.host}', port: ${target.port} }], name: '${name}' })`,
+  );
 }

@@ -43,6 +43,18 @@ export function checkPolicy(facts: Facts): CheckResult {
       elasticacheHint,
     );
   }
+  if (facts.use === 'unknown') {
+    if (policy === 'noeviction')
+      return pass(
+        id,
+        `maxmemory-policy is noeviction: safe for queues (a cache gets OOM errors instead of evictions); ${facts.useReason}`,
+      );
+    return warn(
+      id,
+      `maxmemory-policy is ${policy}: right for a cache, but it loses jobs if this instance holds BullMQ queues; ${facts.useReason}`,
+      'pass --use cache or --use queue (or use: in redis-ops.yaml) so doctor can judge the policy',
+    );
+  }
   if (facts.use === 'both') {
     if (policy !== 'noeviction')
       return fail(
@@ -148,6 +160,12 @@ export function checkEvictions(facts: Facts): CheckResult {
       id,
       `${n} keys were evicted since the last restart: evicted queue keys are lost jobs`,
       'set maxmemory-policy noeviction and give Redis enough memory',
+    );
+  if (facts.use === 'unknown')
+    return warn(
+      id,
+      `${n} keys were evicted since the last restart: normal for a cache, lost jobs if this instance holds queues`,
+      'pass --use so doctor can judge evictions',
     );
   return pass(id, `${n} keys were evicted since the last restart (normal for a full cache)`);
 }

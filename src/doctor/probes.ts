@@ -125,3 +125,48 @@ export async function handshakeTls(target: Target, ms: number): Promise<TlsFacts
     socket?.destroy();
   }
 }
+
+/**
+ * A second connection that sends no credentials and only `PING`: whether it answers PONG (open
+ * to anyone who reaches the port) or NOAUTH is the server's truth, whatever password the client
+ * has (a `nopass` user accepts any password). Returns the first reply line.
+ */
+export async function pingWithoutAuth(target: Target, ms: number): Promise<string> {
+  const tls = target.tls;
+  const socket: Socket = tls
+    ? tlsConnect({
+        host: target.host,
+        port: target.port,
+        servername: tls.servername,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        rejectUnauthorized: tls.rejectUnauthorized,
+      })
+    : netConnect({ host: target.host, port: target.port });
+  let buf = Buffer.alloc(0);
+  try {
+    return await withTimeout(
+      new Promise<string>((resolve, reject) => {
+        socket.once(tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
+        socket.on('data', (chunk: Buffer) => {
+          buf = Buffer.concat([buf, chunk]);
+          const end = buf.indexOf('\r\n');
+          if (end >= 0) resolve(buf.subarray(0, end).toString('utf8'));
+        });
+        socket.once('error', reject);
+        socket.once('close', () =>
+          reject(
+            new Error(
+              `the connection closed before a reply${buf.length ? `: ${buf.toString('utf8').slice(0, 80)}` : ''}`,
+            ),
+          ),
+        );
+      }),
+      ms,
+      'unauthenticated PING',
+    );
+  } finally {
+    socket.destroy();
+  }
+}

@@ -78,15 +78,48 @@ export async function connectStandalone(target: Target, extra: Partial<RedisOpti
   client.on('error', (err: Error) => errors.push(err));
   try {
     await withTimeout(client.connect(), target.timeoutMs, 'connect');
-    return client;
   } catch (err) {
     client.disconnect();
     // connect() often rejects only with "Connection is closed."; the real cause is an event.
     throw pickCause(err, errors);
   }
+  await checkSelect(client, target);
+  return client;
+}
+
+/**
+ * ioredis sends SELECT for the URL's /db on connect and routes its failure to an `error` event,
+ * then carries on in db 0 (field-notes §9). Select again and await it: a db that does not exist,
+ * or any db on a cluster, is a connection error (exit 2), never a silent db 0.
+ */
+async function checkSelect(client: Redis, target: Target): Promise<void> {
+  if (!target.db) return;
+  try {
+    await withTimeout(client.call('SELECT', String(target.db)), target.timeoutMs, 'SELECT');
+  } catch (err) {
+    const text = errorText(err);
+    // Replies that are not about the db (NOAUTH, LOADING...) are for the caller's checks to name.
+    if (!/DB index|SELECT is not allowed|cluster mode|unknown command/i.test(text)) return;
+    client.disconnect();
+    throw selectError(target, text);
+  }
+}
+
+function selectError(target: Target, text: string): CliError {
+  const cluster = /cluster/i.test(text);
+  return new CliError(
+    redact(`cannot use database ${target.db} on ${target.display}: ${text}`),
+    cluster
+      ? 'a cluster has only database 0: drop the /db from the URL (and --db)'
+      : /unknown command/i.test(text)
+        ? 'this server has no databases to select (a Sentinel or proxy): connect to a Redis data node'
+        : 'use a database that exists (0 to databases-1, 0-15 by default): fix the /db in the URL',
+    ExitCode.usage,
+  );
 }
 
 export async function connectCluster(target: Target, extra: Partial<RedisOptions> = {}): Promise<Cluster> {
+  if (target.db) throw selectError(target, 'ERR SELECT is not allowed in cluster mode');
   const cluster = new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra));
   const errors: Error[] = [];
   cluster.on('error', (err: Error) => errors.push(err));

@@ -66,7 +66,7 @@ describe('doctor: a healthy server', () => {
       'server.topology',
     ]);
     expect(ladder.every((c: Check) => c.status === 'pass' && c.hint === null)).toBe(true);
-    expect(json.checks[8].id).toBe('mem.policy');
+    expect(json.checks[8].id).toBe('server.writable');
     expect(json.summary.fail).toBe(0);
     expect(json.ok).toBe(true);
     expect(byId(json.checks, 'conn.ping').message).toMatch(/p50 [\d.]+ ms, max [\d.]+ ms over 5 pings/);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkHashTags, checkScripting, checkVersion } from '../../src/doctor/bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from '../../src/doctor/clients.js';
+import type { UseProbe } from '../../src/doctor/use-probe.js';
+import { inferUse } from '../../src/doctor/gather.js';
 import { describeUse, fitnessIds, runFitness, skipFitness } from '../../src/doctor/fitness.js';
 import {
   checkEvictions,
@@ -219,7 +221,7 @@ describe('clients, security, latency', () => {
     expect(checkRejected(makeFacts({ infoOver: { rejected_connections: '2' } })).status).toBe('warn');
     expect(checkRejected(makeFacts()).status).toBe('pass');
   });
-  it('sec.auth: no password on a public host fails; loopback-only passes; bind 0.0.0.0 fails; CONFIG blocked skips', () => {
+  it('sec.auth: decided by an unauthenticated PING, not by the client password', () => {
     expect(checkAuth(makeFacts({ host: 'redis.example.com', provider: 'generic' })).status).toBe('fail');
     expect(checkAuth(makeFacts()).status).toBe('pass');
     expect(checkAuth(makeFacts({ config: { values: { bind: '0.0.0.0' }, unavailable: null } })).status).toBe(
@@ -229,9 +231,40 @@ describe('clients, security, latency', () => {
       'fail',
     );
     const s = checkAuth(makeFacts({ config: blocked }));
-    expect(s.status).toBe('skip');
+    expect(s.status).toBe('warn');
     expect(s.message).toMatch(/CONFIG is blocked/);
-    expect(checkAuth(makeFacts({ hasPassword: true, host: 'redis.example.com' })).status).toBe('pass');
+    // The client has a password, but the server answered PONG without one: nopass accepts anything.
+    const open = checkAuth(makeFacts({ hasPassword: true, host: 'redis.example.com' }));
+    expect(open.status).toBe('fail');
+    expect(open.message).toMatch(/not needed: the default user is nopass/);
+    const closed = { reply: '-NOAUTH Authentication required.', error: null };
+    const users = (names: string[]) => ({
+      users: [
+        { name: 'default', enabled: true, nopass: false, rules: 'on ~* +@all' },
+        ...names.map((name) => ({ name, enabled: true, nopass: true, rules: 'on nopass ~* +@all' })),
+        { name: 'old', enabled: false, nopass: true, rules: 'off nopass' },
+      ],
+      unavailable: null,
+    });
+    expect(checkAuth(makeFacts({ hasPassword: true, unauthPing: closed, acl: users([]) })).status).toBe(
+      'pass',
+    );
+    const second = checkAuth(makeFacts({ hasPassword: true, unauthPing: closed, acl: users(['reporting']) }));
+    expect(second.status).toBe('warn');
+    expect(second.message).toMatch(/user reporting is nopass/);
+    const mine = checkAuth(
+      makeFacts({ hasPassword: true, username: 'app', unauthPing: closed, acl: users(['app']) }),
+    );
+    expect(mine.status).toBe('fail');
+    expect(
+      checkAuth(
+        makeFacts({
+          unauthPing: closed,
+          acl: { users: null, unavailable: 'this user may not run ACL LIST' },
+        }),
+      ).message,
+    ).toMatch(/may not run ACL LIST/);
+    expect(checkAuth(makeFacts({ unauthPing: { reply: null, error: 'timeout' } })).status).toBe('skip');
   });
   it('latency.slowlog names the top commands; SLOWLOG unavailable skips', () => {
     const r = checkSlowlog(
@@ -314,15 +347,43 @@ describe('the catalogue', () => {
     expect(runFitness(makeFacts()).map((c) => c.id)).toEqual(fitnessIds);
     expect(skipFitness('not reached').every((c) => c.status === 'skip')).toBe(true);
   });
-  it('says how the use was decided', () => {
-    expect(
-      describeUse(
-        makeFacts({ useSource: 'inferred', use: 'queue', queues: [queue('bull:a'), queue('bull:b')] }),
-      ).reason,
-    ).toMatch(/inferred queue: 2 BullMQ queues found/);
-    expect(describeUse(makeFacts({ useSource: 'inferred', queues: [] })).reason).toMatch(
-      /inferred cache: no BullMQ queues/,
+  it('says how the use was decided, and unknown when the evidence cannot rule queues out', () => {
+    const probe = (over: Partial<UseProbe> = {}): UseProbe => ({
+      queues: [],
+      clientQueues: [],
+      clientNames: [],
+      clientsUnavailable: null,
+      scanned: 10,
+      totalKeys: 10,
+      complete: true,
+      scanStopped: null,
+      scanUnavailable: null,
+      ...over,
+    });
+    const info = makeFacts().info;
+    expect(inferUse(probe({ queues: [queue('bull:a'), queue('bull:b')] }), [info]).reason).toMatch(
+      /inferred queue: 2 BullMQ queues found/,
     );
-    expect(describeUse(makeFacts({ use: 'both' })).reason).toBe('--use both');
+    expect(inferUse(probe({ clientQueues: ['bull:mail'] }), [info]).reason).toMatch(/CLIENT LIST/);
+    expect(inferUse(probe(), [info])).toEqual({
+      use: 'cache',
+      reason: expect.stringMatching(/inferred cache: no BullMQ queues in all 10 keys/),
+    });
+    const partial = inferUse(
+      probe({
+        complete: false,
+        scanned: 100_000,
+        totalKeys: 10_000_000,
+        scanStopped: 'the scan budget (100,000 keys) ran out',
+      }),
+      [info],
+    );
+    expect(partial.use).toBe('unknown');
+    expect(partial.reason).toMatch(
+      /none found in the first 100,000 of 10,000,000 keys.*pass --use to be sure/,
+    );
+    expect(inferUse(probe({ scanUnavailable: 'SCAN failed: NOPERM' }), [info]).use).toBe('unknown');
+    expect(inferUse(probe(), [{ ...info, evicted_keys: '5' }]).reason).toMatch(/5 keys were evicted/);
+    expect(describeUse(makeFacts({ use: 'both', useReason: '--use both' })).reason).toBe('--use both');
   });
 });

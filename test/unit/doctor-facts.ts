@@ -30,6 +30,7 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
   return {
     info,
     nodes: [info],
+    nodeNames: ['127.0.0.1:6379'],
     server: { engine: 'redis', version: '7.0.15', mode: 'standalone', role: 'master' },
     provider: 'local',
     host: '127.0.0.1',
@@ -38,6 +39,13 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
     isCluster: false,
     use: 'cache',
     useSource: 'flag',
+    useReason: '--use cache',
+    unauthPing: { reply: '+PONG', error: null },
+    acl: {
+      users: [{ name: 'default', enabled: true, nopass: true, rules: 'on nopass ~* &* +@all' }],
+      unavailable: null,
+    },
+    probe: null,
     config: {
       values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
       unavailable: null,

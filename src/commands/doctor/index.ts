@@ -119,6 +119,7 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
       const { target, env } = await targetFromFlags(flags, ctx);
       const result = await doctor(target, {
         use: settings.use ?? config?.use,
+        useSource: settings.use ? 'flag' : config?.use ? 'config' : undefined,
         failOn: settings.failOn ?? config?.failOn,
         gate: { ...config?.gate, ...settings.gate },
         waitSeconds: settings.waitSeconds,

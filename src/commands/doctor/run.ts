@@ -16,6 +16,8 @@ import type { DoctorResult } from './index.js';
 /** The doctor run itself, loaded lazily by index.ts so `--help` never loads ioredis. */
 export interface DoctorRunOptions {
   use?: Use;
+  /** Where use came from: a flag (default) or redis-ops.yaml. */
+  useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
   waitSeconds?: number;
@@ -68,6 +70,7 @@ async function serverChecks(
       provider: ladder.provider,
       target,
       use: opts.use,
+      useSource: opts.useSource,
       needQueues,
     });
   } catch (err) {
@@ -100,7 +103,8 @@ export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Pr
     await ladder.connection?.close();
   }
   const project = opts.projectDir ? readProject(opts.projectDir, opts.projectForced) : undefined;
-  if (project) checks.push(...(await runProjectChecks(project, use?.value ?? opts.use)));
+  if (project)
+    checks.push(...(await runProjectChecks(project, use && use.value !== 'unknown' ? use.value : opts.use)));
   // The project's own .env counts too when --project points elsewhere; the resolved env wins.
   const env: Env = { ...(project?.env ?? {}), ...(opts.env ?? {}) };
   if (hasUpstashRest(env)) checks.push(await checkUpstashRest(env, target.timeoutMs));
