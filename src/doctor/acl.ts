@@ -46,36 +46,3 @@ export async function readAcl(node: Redis, ms: number): Promise<AclFacts> {
     };
   }
 }
-
-/**
- * Which dangerous commands the app's user may run, by ACL DRYRUN (Redis 7; nothing runs).
- * null when DRYRUN is not available to this user.
- */
-export const dangerousProbes: string[][] = [
-  ['FLUSHALL'],
-  ['CONFIG', 'SET', 'maxmemory', '0'],
-  ['DEBUG', 'SLEEP', '0'],
-  ['SHUTDOWN'],
-  ['MODULE', 'LIST'],
-  ['KEYS', 'x'],
-];
-
-export async function dryRun(
-  node: Redis,
-  user: string,
-  cmds: string[][],
-  ms: number,
-): Promise<string[] | null> {
-  try {
-    const answers = await withTimeout(
-      Promise.all(cmds.map((c) => node.call('ACL', 'DRYRUN', user, ...c))),
-      ms,
-      'ACL DRYRUN',
-    );
-    return cmds
-      .filter((_, i) => String(answers[i]) === 'OK')
-      .map((c) => c.slice(0, c[0] === 'CONFIG' ? 2 : 1).join(' '));
-  } catch {
-    return null;
-  }
-}
