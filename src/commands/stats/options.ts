@@ -1,21 +1,7 @@
 import { usageError } from '../../errors.js';
+import type { StatsFlags, StatsMode } from './types.js';
 
-/** Raw commander flags of `stats` (strings as typed) → validated options. Pure. */
-export interface StatsFlags {
-  watch?: boolean | string;
-  count?: string;
-  keys?: boolean;
-  delimiter?: string;
-  depth?: string;
-  match?: string;
-  top?: string;
-  sample?: string;
-}
-
-export type StatsMode =
-  | { kind: 'snapshot' }
-  | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number };
+// Raw commander flags of `stats` (strings as typed) → validated options. Pure.
 
 function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
