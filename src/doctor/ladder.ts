@@ -14,7 +14,7 @@ import { detectProvider, providerFromHost, providerNeedsTls, type Provider } fro
 import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
-import { handshakeTls, openTcp, resolveHost, sniffProtocol } from './probes.js';
+import { describeStranger, handshakeTls, openTcp, resolveHost, sniffProtocol } from './probes.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
 /**
@@ -44,6 +44,34 @@ export interface LadderOutcome {
   connection: Connection | null;
   /** true when every rung passed or warned. */
   reached: boolean;
+  /** What failed in a way that waiting does not heal (credentials, certificates...); null otherwise. */
+  lasting: string | null;
+}
+
+export const pingCount = 20;
+
+async function measurePings(client: Redis, n: number): Promise<number[]> {
+  const pings: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await client.ping();
+    pings.push(performance.now() - t0);
+  }
+  return pings;
+}
+
+/** p50/p90/max of the client-observed round trips; a slow p90 warns (the app waits that long too). */
+export function summarizePings(pings: number[]): CheckResult {
+  const sorted = [...pings].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const text = `PONG: p50 ${ms(at(0.5))} ms, p90 ${ms(at(0.9))} ms, max ${ms(sorted[sorted.length - 1] ?? 0)} ms over ${pings.length} pings`;
+  if (at(0.9) > 50)
+    return warn(
+      'conn.ping',
+      `${text}: slow round trips`,
+      'every command waits this long: run the app close to Redis (same region/VPC), or look for a busy server (LATENCY LATEST, SLOWLOG)',
+    );
+  return pass('conn.ping', text);
 }
 
 const ms = (n: number): string => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
@@ -61,6 +89,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     info: null,
     connection: null,
     reached: false,
+    lasting: null,
   };
   const ids = ladderIds.filter((id) => id !== 'conn.tls' || target.tls);
   const skipRest = (after: string): LadderOutcome => {
@@ -119,6 +148,27 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
       );
       return skipRest('conn.protocol');
     }
+    if (sniff.kind === 'other') {
+      checks.push(
+        fail(
+          'conn.protocol',
+          `this port does not speak Redis (it answered ${describeStranger(sniff.reply)})`,
+          'check the port: another service listens there (a web server, a proxy, SSH...)',
+        ),
+      );
+      out.lasting = 'the protocol on this port';
+      return skipRest('conn.protocol');
+    }
+    if (sniff.kind === 'plaintext' && /max number of clients reached/i.test(sniff.reply)) {
+      checks.push(
+        fail(
+          'conn.protocol',
+          `the server refuses new connections: ${sniff.reply.replace(/^-/, '')}`,
+          explainError(sniff.reply).hint,
+        ),
+      );
+      return skipRest('conn.protocol');
+    }
     if (sniff.kind === 'plaintext' && wantTls) {
       checks.push(
         fail(
@@ -127,6 +177,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
           'use redis:// instead of rediss:// (and drop --tls)',
         ),
       );
+      out.lasting = 'the protocol on this port';
       return skipRest('conn.protocol');
     }
     if (sniff.kind === 'tls' && !wantTls) {
@@ -137,6 +188,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
           'use rediss:// instead of redis://',
         ),
       );
+      out.lasting = 'the protocol on this port';
       return skipRest('conn.protocol');
     }
     checks.push(
@@ -185,6 +237,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     } catch (err) {
       const { hint } = explainError(err);
       checks.push(fail('conn.tls', `TLS handshake failed: ${clean(err)}`, hint));
+      out.lasting = 'the TLS settings or certificates';
       return skipRest('conn.tls');
     }
   }
@@ -197,8 +250,10 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
   } catch (err) {
     // A database that cannot be selected is a connection error (exit 2), not a check.
     if (err instanceof CliError) throw err;
-    const { hint } = explainError(err);
+    const { cause, hint } = explainError(err);
     checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
+    if (['auth-missing', 'auth-wrong', 'acl', 'protected-mode'].includes(cause))
+      out.lasting = 'the credentials';
     return skipRest('conn.auth');
   }
   out.connection = {
@@ -207,44 +262,49 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     primaries: () => [client],
     close: () => Promise.resolve(client.disconnect()),
   };
-  const pings: number[] = [];
+  const who = target.username ?? 'default';
+  let pingDenied = false;
   try {
-    const t0 = performance.now();
     await client.ping();
-    pings.push(performance.now() - t0);
-    const who = target.username ?? 'default';
     checks.push(pass('conn.auth', target.password ? `authenticated as ${who}` : 'no password needed'));
   } catch (err) {
     const { cause, hint } = explainError(err);
-    if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode' || cause === 'acl') {
+    if (cause === 'acl') {
+      // NOPERM: the credentials were accepted; this user just may not run PING.
+      pingDenied = true;
+      checks.push(pass('conn.auth', `authenticated as ${who}`));
+      checks.push(
+        warn(
+          'conn.ping',
+          `user ${who} may not run PING (NOPERM): authenticated, but the round trip cannot be measured`,
+          `grant it: ACL SETUSER ${who} +ping (clients and health checks use PING)`,
+        ),
+      );
+    } else if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode') {
       checks.push(fail('conn.auth', `not authenticated: ${clean(err)}`, hint));
+      out.lasting = 'the credentials';
       return skipRest('conn.auth');
+    } else {
+      // LOADING, MISCONF, BUSY and friends are the server's state, not credentials: conn.ping says so.
+      checks.push(
+        pass(
+          'conn.auth',
+          target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed',
+        ),
+      );
+      checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
+      return skipRest('conn.ping');
     }
-    // LOADING, MISCONF and friends are the server's state, not credentials: conn.ping says so.
-    checks.push(
-      pass(
-        'conn.auth',
-        target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed',
-      ),
-    );
-    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
-    return skipRest('conn.ping');
   }
 
-  // conn.ping: a few round trips give a p50 and a worst case.
-  try {
-    for (let i = 0; i < 4; i++) {
-      const t0 = performance.now();
-      await client.ping();
-      pings.push(performance.now() - t0);
+  // conn.ping: a short window of round trips, as the app sees them (network included).
+  if (!pingDenied) {
+    try {
+      checks.push(summarizePings(await measurePings(client, pingCount)));
+    } catch (err) {
+      checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
+      return skipRest('conn.ping');
     }
-    const sorted = [...pings].sort((a, b) => a - b);
-    const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const max = sorted[sorted.length - 1] ?? 0;
-    checks.push(pass('conn.ping', `PONG: p50 ${ms(p50)} ms, max ${ms(max)} ms over ${pings.length} pings`));
-  } catch (err) {
-    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
-    return skipRest('conn.ping');
   }
 
   // server.info
@@ -287,7 +347,10 @@ async function checkTopology(
   out: LadderOutcome,
 ): Promise<CheckResult> {
   const isCluster = info.cluster_enabled === '1';
-  if (info.redis_mode === 'sentinel') return sentinelVerdict(target, info);
+  if (info.redis_mode === 'sentinel') {
+    out.lasting = 'a Sentinel port';
+    return sentinelVerdict(target, info);
+  }
   if (!isCluster) {
     if (target.forceCluster)
       return fail(

@@ -29,12 +29,27 @@ export async function openTcp(host: string, port: number, ms: number): Promise<n
   }
 }
 
-export type SniffResult = 'plaintext' | 'tls' | 'silent';
+export type SniffResult = 'plaintext' | 'tls' | 'silent' | 'other';
+
+/** A first reply line that is RESP: a type byte and a well-formed rest (`+PONG`, `-NOAUTH ...`, `$5`). */
+export function looksLikeResp(line: string): boolean {
+  return /^([+-].*|[:$*%~>_#,(=|!]-?\d*.*)$/.test(line) && !/^[+-]\s*$/.test(line);
+}
+
+/** What answered instead of Redis, for the message. */
+export function describeStranger(reply: string): string {
+  if (/^HTTP\/\d/.test(reply)) return `like HTTP: "${reply.slice(0, 60)}"`;
+  if (/^SSH-/.test(reply)) return `like SSH: "${reply.slice(0, 60)}"`;
+  if (/^220[ -]/.test(reply)) return `with a banner (SMTP or FTP): "${reply.slice(0, 60)}"`;
+  const shown = reply.slice(0, 60).replace(/[^\x20-\x7e]/g, '.');
+  return `with bytes that are not RESP: "${shown}"`;
+}
 
 /**
  * Which protocol the port speaks, without a TLS handshake that could hang: send an inline
  * PING in plaintext. A plaintext Redis answers in RESP (+PONG, -NOAUTH, -DENIED...); a TLS
- * server rejects the bytes and closes (or sends an alert). No answer within the time: silent.
+ * server rejects the bytes and closes (or sends an alert); anything else (an HTTP server, a
+ * banner-first service) is named. No answer within the time: silent.
  */
 export async function sniffProtocol(
   host: string,
@@ -43,9 +58,17 @@ export async function sniffProtocol(
 ): Promise<{ kind: SniffResult; reply: string }> {
   const socket: Socket = netConnect({ host, port });
   let buf = Buffer.alloc(0);
+  const firstLine = (): string => buf.toString('latin1').split(/\r?\n/)[0] ?? '';
+  const classify = (): { kind: SniffResult; reply: string } => {
+    const line = firstLine();
+    return { kind: looksLikeResp(line) ? 'plaintext' : 'other', reply: line };
+  };
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve({ kind: 'silent', reply: '' }), ms);
+      const timer = setTimeout(
+        () => resolve(buf.length ? { kind: 'other', reply: firstLine() } : { kind: 'silent', reply: '' }),
+        ms,
+      );
       const finish = (v: { kind: SniffResult; reply: string }): void => {
         clearTimeout(timer);
         resolve(v);
@@ -56,19 +79,16 @@ export async function sniffProtocol(
         const first = buf[0];
         // 0x15 is a TLS alert record, 0x16 a handshake record: the server speaks TLS.
         if (first === 0x15 || first === 0x16) return finish({ kind: 'tls', reply: '' });
-        if (buf.includes('\r\n') && first !== undefined && '+-$:*_%>'.includes(String.fromCharCode(first))) {
-          return finish({ kind: 'plaintext', reply: buf.toString('utf8').split('\r\n')[0] ?? '' });
-        }
+        if (buf.includes('\n')) return finish(classify());
       });
-      socket.once('close', () =>
-        finish({
-          kind: buf.length && buf[0] !== 0x15 && buf[0] !== 0x16 ? 'plaintext' : 'tls',
-          reply: buf.toString('utf8'),
-        }),
-      );
+      socket.once('close', () => {
+        if (buf.length === 0 || buf[0] === 0x15 || buf[0] === 0x16) finish({ kind: 'tls', reply: '' });
+        else finish(classify());
+      });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         // A reset right after our bytes is how most TLS servers refuse plaintext.
-        if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish({ kind: 'tls', reply: '' });
+        if (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+          finish(buf.length ? classify() : { kind: 'tls', reply: '' });
         else {
           clearTimeout(timer);
           reject(err);
@@ -108,13 +128,20 @@ export async function handshakeTls(target: Target, ms: number): Promise<TlsFacts
         socket.once('secureConnect', () => {
           const s = socket as TLSSocket;
           const cert: PeerCertificate = s.getPeerCertificate();
-          resolve({
+          const facts: TlsFacts = {
             protocol: s.getProtocol(),
             authorized: s.authorized,
             authorizationError: s.authorizationError ? String(s.authorizationError) : null,
             subject: cert.subject?.CN ?? cert.subjectaltname ?? 'unknown',
             validTo: cert.valid_to ? new Date(cert.valid_to) : null,
-          });
+          };
+          // TLS 1.3: a server that wants a client certificate says so only after the handshake
+          // "succeeded", as an alert on the first read. One PING brings it out.
+          s.write('PING\r\n');
+          s.once('data', () => resolve(facts));
+          s.once('close', () =>
+            reject(new Error('the server closed the connection right after the TLS handshake')),
+          );
         });
         socket.once('error', reject);
       }),

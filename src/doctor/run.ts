@@ -60,6 +60,13 @@ export async function ladderWithWait(target: Target, waitSeconds: number): Promi
     }
     await ladder.connection?.close();
     const failed = ladder.checks.find((c) => c.status === 'fail');
+    // Wrong credentials or certificates do not heal by waiting: say so and stop now.
+    if (ladder.lasting) {
+      printProgress(
+        `not waiting: ${failed ? `${failed.id} failed` : 'the ladder failed'} on ${ladder.lasting}, which waiting does not fix\n`,
+      );
+      return ladder;
+    }
     printProgress(
       `waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
     );

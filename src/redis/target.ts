@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors.js';
 import { maskUrlText, registerSecret } from './secrets.js';
+import { checkTlsFiles } from './tls-files.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
 export interface ConnectionFlags {
@@ -221,6 +222,7 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
   const ca = readFileFlag('--cacert', flags.cacert, cwd);
   const cert = readFileFlag('--cert', flags.cert, cwd);
   const key = readFileFlag('--key', flags.key, cwd);
+  checkTlsFiles(flags, { ca, cert, key });
 
   const useTls = parts.tls || flags.tls === true;
   let tls: TlsSettings | undefined;
