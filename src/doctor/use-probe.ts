@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { DiscoveredQueue } from '../queues/discover.js';
+import { stateKeys } from '../queues/keys.js';
 import { splitBases } from '../queues/split.js';
 import { errorText } from '../redis/hints.js';
 import { redact } from '../redis/secrets.js';
@@ -48,17 +49,9 @@ export interface UseProbe {
   scanUnavailable: string | null;
 }
 
-/** BullMQ's key suffixes besides the job hashes (field-notes §6). */
-const stateSuffixes = new Set([
-  'wait',
-  'active',
-  'paused',
-  'completed',
-  'failed',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'events',
+/** BullMQ's state keys (src/queues/keys.ts) and the few others every live queue has (marker, stalled). */
+const stateSuffixes = new Set<string>([
+  ...stateKeys.map(([suffix]) => suffix),
   'stalled-check',
   'stalled',
   'marker',
