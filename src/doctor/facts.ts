@@ -34,7 +34,11 @@ export interface SlowlogEntry {
 }
 
 export interface SlowlogFacts {
+  /** The app's entries within the window. */
   entries: SlowlogEntry[];
+  /** Entries left out: doctor's own (client name redis-ops), and older than the window. */
+  own: number;
+  old: number;
   unavailable: string | null;
 }
 
@@ -66,9 +70,25 @@ export interface Facts {
   /** The reply of a PING on a connection that sent no credentials; null when the probe failed. */
   unauthPing: { reply: string | null; error: string | null };
   acl: AclFacts;
+  /** Whether the connection uses TLS. */
+  tls: boolean;
+  /** LATENCY LATEST of every primary. */
+  latency: {
+    events: Array<{ node: string; event: string; latestMs: number; maxMs: number }>;
+    unavailable: string | null;
+  };
+  /** errorstats sampled before and after the PING window of the ladder (seed node). */
+  errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
+  /** CLUSTER NODES of the seed; null when not a cluster or not readable. */
+  clusterNodes: string | null;
+  /** Dangerous commands the user may run (ACL DRYRUN); null when it could not be checked. */
+  dangerous: string[] | null;
   /** The bounded use probe (CLIENT LIST, SCAN within a budget); null when not run. */
   probe: UseProbe | null;
+  /** CONFIG GET of the seed node (the first primary). */
   config: ConfigFacts;
+  /** CONFIG GET of every primary, in the order of nodes. */
+  configs: ConfigFacts[];
   slowlog: SlowlogFacts;
   scripting: ScriptingFacts | null;
   queues: DiscoveredQueue[] | null;

@@ -7,7 +7,16 @@ import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
 import { readAcl } from './acl.js';
-import type { ConfigFacts, FactUse, Facts, ScriptingFacts, SlowlogFacts, Use, UseSource } from './facts.js';
+import type {
+  ConfigFacts,
+  FactUse,
+  Facts,
+  ScriptingFacts,
+  SlowlogEntry,
+  SlowlogFacts,
+  Use,
+  UseSource,
+} from './facts.js';
 import { pingWithoutAuth } from './probes.js';
 import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
@@ -28,7 +37,59 @@ export const configNames = [
   'protected-mode',
   'replica-read-only',
   'min-replicas-to-write',
+  'latency-monitor-threshold',
+  'enable-debug-command',
+  'enable-module-command',
+  'save',
 ];
+
+/** Commands no app needs; ACL DRYRUN says whether the user may run them (nothing runs). */
+const dangerousProbes: string[][] = [
+  ['FLUSHALL'],
+  ['CONFIG', 'SET', 'maxmemory', '0'],
+  ['DEBUG', 'SLEEP', '0'],
+  ['SHUTDOWN'],
+  ['MODULE', 'LIST'],
+];
+
+async function readDangerous(node: Redis, user: string, ms: number): Promise<string[] | null> {
+  try {
+    const answers = await withTimeout(
+      Promise.all(dangerousProbes.map((c) => node.call('ACL', 'DRYRUN', user, ...c))),
+      ms,
+      'ACL DRYRUN',
+    );
+    return dangerousProbes
+      .filter((_, i) => String(answers[i]) === 'OK')
+      .map((c) => (c[0] === 'CONFIG' ? 'CONFIG SET' : (c[0] as string)));
+  } catch {
+    return null;
+  }
+}
+
+async function readLatency(nodes: Redis[], names: string[], ms: number): Promise<Facts['latency']> {
+  try {
+    const all = await withTimeout(
+      Promise.all(nodes.map((n) => n.call('LATENCY', 'LATEST') as Promise<unknown[]>)),
+      ms,
+      'LATENCY LATEST',
+    );
+    const events = all.flatMap((rows, i) =>
+      rows.map((raw) => {
+        const r = raw as unknown[];
+        return {
+          node: names[i] ?? '?',
+          event: scalarText(r[0]),
+          latestMs: Number(r[2] ?? 0),
+          maxMs: Number(r[3] ?? 0),
+        };
+      }),
+    );
+    return { events, unavailable: null };
+  } catch (err) {
+    return { events: [], unavailable: `LATENCY is not available: ${reason(err)}` };
+  }
+}
 
 const reason = (err: unknown): string => redact(errorText(err));
 
@@ -60,6 +121,9 @@ export async function readConfig(node: Redis, ms: number): Promise<ConfigFacts> 
   return { values, unavailable: null };
 }
 
+/** The slow log is judged over the last hour: older entries are history, not today's latency. */
+export const slowlogWindowSeconds = 3600;
+
 export async function readSlowlog(nodes: Redis[], ms: number): Promise<SlowlogFacts> {
   try {
     const logs = await withTimeout(
@@ -67,14 +131,28 @@ export async function readSlowlog(nodes: Redis[], ms: number): Promise<SlowlogFa
       ms,
       'SLOWLOG GET',
     );
-    const entries = logs.flat().map((raw) => {
+    // Entry: [id, unix time, µs, args, client addr, client name]. Doctor's own commands (its
+    // connections are named redis-ops) and entries older than the window are not the app's now.
+    const since = Date.now() / 1000 - slowlogWindowSeconds;
+    let own = 0;
+    let old = 0;
+    const entries: SlowlogEntry[] = [];
+    for (const raw of logs.flat()) {
       const e = raw as unknown[];
+      if (scalarText(e[5]) === 'redis-ops') {
+        own++;
+        continue;
+      }
+      if (Number(e[1] ?? 0) < since) {
+        old++;
+        continue;
+      }
       const args = (e[3] as unknown[] | undefined) ?? [];
-      return { durationUs: Number(e[2] ?? 0), command: (scalarText(args[0]) || '?').toUpperCase() };
-    });
-    return { entries, unavailable: null };
+      entries.push({ durationUs: Number(e[2] ?? 0), command: (scalarText(args[0]) || '?').toUpperCase() });
+    }
+    return { entries, own, old, unavailable: null };
   } catch (err) {
-    return { entries: [], unavailable: `SLOWLOG is not available: ${reason(err)}` };
+    return { entries: [], own: 0, old: 0, unavailable: `SLOWLOG is not available: ${reason(err)}` };
   }
 }
 
@@ -136,6 +214,7 @@ export interface GatherInput {
   useSource?: Exclude<UseSource, 'inferred'>;
   /** Discover queues even when --use is given (hash tags on a cluster, queue gates). */
   needQueues: boolean;
+  errorWindow?: Facts['errorWindow'];
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -214,8 +293,8 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
         : null;
   const username = target.username ?? 'default';
   const prefix = queues?.[0]?.prefix ?? 'bull';
-  const [config, slowlog, scripting, unauthPing, acl] = await Promise.all([
-    readConfig(first, ms),
+  const [configs, slowlog, scripting, unauthPing, acl, latency, dangerous, clusterNodes] = await Promise.all([
+    Promise.all(primaries.map((n) => readConfig(n, ms))),
     readSlowlog(primaries, ms),
     use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, prefix, ms),
     pingWithoutAuth(target, ms).then(
@@ -223,6 +302,11 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
       (err: unknown) => ({ reply: null, error: reason(err) }),
     ),
     readAcl(first, ms),
+    readLatency(primaries, nodeNames, ms),
+    readDangerous(first, username, ms),
+    connection.isCluster
+      ? withTimeout(first.call('CLUSTER', 'NODES'), ms, 'CLUSTER NODES').then(String, () => null)
+      : Promise.resolve(null),
   ]);
   return {
     info: input.info,
@@ -239,8 +323,14 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     useReason,
     unauthPing,
     acl,
+    tls: Boolean(target.tls),
+    latency,
+    errorWindow: input.errorWindow ?? null,
+    clusterNodes,
+    dangerous,
     probe,
-    config,
+    config: configs[0] ?? { values: {}, unavailable: 'no primary answered CONFIG GET' },
+    configs,
     slowlog,
     scripting,
     queues,

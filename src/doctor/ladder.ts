@@ -46,6 +46,8 @@ export interface LadderOutcome {
   reached: boolean;
   /** What failed in a way that waiting does not heal (credentials, certificates...); null otherwise. */
   lasting: string | null;
+  /** errorstats before and after the PING window. */
+  errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
 }
 
 export const pingCount = 20;
@@ -90,6 +92,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     connection: null,
     reached: false,
     lasting: null,
+    errorWindow: null,
   };
   const ids = ladderIds.filter((id) => id !== 'conn.tls' || target.tls);
   const skipRest = (after: string): LadderOutcome => {
@@ -297,8 +300,18 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     }
   }
 
-  // conn.ping: a short window of round trips, as the app sees them (network included).
+  // conn.ping: a short window of round trips, as the app sees them (network included). The
+  // error counters are sampled around it: doctor sends nothing but PING there, so a rise is the app's.
+  let errorsBefore: { info: InfoRecord; at: number } | null = null;
   if (!pingDenied) {
+    try {
+      errorsBefore = {
+        info: parseInfo(await withTimeout(client.info('errorstats'), timeout, 'INFO errorstats')),
+        at: performance.now(),
+      };
+    } catch {
+      // INFO errorstats denied or missing (Upstash): errors.rate says so.
+    }
     try {
       checks.push(summarizePings(await measurePings(client, pingCount)));
     } catch (err) {
@@ -312,6 +325,8 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
   try {
     info = parseInfo(await withTimeout(client.info(), timeout, 'INFO'));
     out.info = info;
+    if (errorsBefore)
+      out.errorWindow = { before: errorsBefore.info, after: info, ms: performance.now() - errorsBefore.at };
     out.server = detectServer(info);
     const s = out.server;
     checks.push(pass('server.info', `${s.engine} ${s.version}, ${s.mode}, role ${s.role}`));

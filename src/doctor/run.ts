@@ -96,6 +96,7 @@ async function serverChecks(
       target,
       use: opts.use,
       useSource: opts.useSource,
+      errorWindow: ladder.errorWindow,
       needQueues,
     });
   } catch (err) {

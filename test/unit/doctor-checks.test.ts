@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHashTags, checkScripting, checkVersion } from '../../src/doctor/bullmq.js';
+import { checkHashTags, checkScripting, checkVersion, hasHashTag } from '../../src/doctor/bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from '../../src/doctor/clients.js';
 import type { UseProbe } from '../../src/doctor/use-probe.js';
 import { inferUse } from '../../src/doctor/gather.js';
@@ -94,11 +94,30 @@ describe('memory', () => {
       'pass',
     );
   });
-  it('mem.usage: > 80% warns, > 95% fails, no limit skips', () => {
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '50000000' } })).status).toBe('pass');
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '85000000' } })).status).toBe('warn');
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '96000000' } })).status).toBe('fail');
+  it('mem.usage: > 80% warns, > 95% fails, no limit skips (noeviction)', () => {
+    const noev = (used: string) =>
+      makeFacts({ infoOver: { used_memory: used, maxmemory_policy: 'noeviction' } });
+    expect(checkUsage(noev('50000000')).status).toBe('pass');
+    expect(checkUsage(noev('85000000')).status).toBe('warn');
+    expect(checkUsage(noev('96000000')).status).toBe('fail');
     expect(checkUsage(makeFacts({ infoOver: { maxmemory: '0' } })).status).toBe('skip');
+  });
+  it('mem.usage: a full allkeys-lru cache is judged by evictions and hit ratio, not usage', () => {
+    const full = { used_memory: '99000000', evicted_keys: '5000', uptime_in_seconds: '1000' };
+    const ok = checkUsage(
+      makeFacts({ infoOver: { ...full, keyspace_hits: '9000', keyspace_misses: '1000' } }),
+    );
+    expect(ok.status).toBe('pass');
+    expect(ok.message).toMatch(
+      /99\.0% of maxmemory used .* under allkeys-lru.*5000 evictions \(5\.00\/s.*hit ratio 0\.900/,
+    );
+    const thrash = checkUsage(
+      makeFacts({ infoOver: { ...full, keyspace_hits: '100', keyspace_misses: '9900' } }),
+    );
+    expect(thrash.status).toBe('warn');
+    expect(thrash.message).toMatch(/evicts keys it still needs/);
+    // For queues an evicting policy is wrong anyway (mem.policy fails); usage keeps its thresholds.
+    expect(checkUsage(makeFacts({ use: 'queue', infoOver: full })).status).toBe('fail');
   });
   it('mem.oom: errorstat_OOM fails; Upstash skips', () => {
     expect(checkOom(makeFacts()).status).toBe('pass');
@@ -275,17 +294,20 @@ describe('clients, security, latency', () => {
             { durationUs: 15000, command: 'KEYS' },
             { durationUs: 12000, command: 'HGETALL' },
           ],
+          own: 4,
+          old: 0,
           unavailable: null,
         },
       }),
     );
     expect(r.status).toBe('warn');
     expect(r.message).toMatch(
-      /3 slow log entries slower than 10000 µs \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1/,
+      /3 slow log entries slower than 10000 µs in the last hour \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1 \(left out: 4 of doctor's own\)/,
     );
     expect(
-      checkSlowlog(makeFacts({ slowlog: { entries: [], unavailable: 'SLOWLOG is not available: x' } }))
-        .status,
+      checkSlowlog(
+        makeFacts({ slowlog: { entries: [], own: 0, old: 0, unavailable: 'SLOWLOG is not available: x' } }),
+      ).status,
     ).toBe('skip');
   });
   it('provider.fit: Upstash + queue warns about polling cost', () => {
@@ -325,6 +347,14 @@ describe('bullmq', () => {
       checkScripting(makeFacts({ use: 'queue', scripting: { denied: [], method: 'eval', unavailable: 'x' } }))
         .status,
     ).toBe('skip');
+  });
+  it("hash tags follow Redis's rule: the first { and a non-empty } after it", () => {
+    expect(hasHashTag('{app}:emails')).toBe(true);
+    expect(hasHashTag('bull:{x}')).toBe(true);
+    expect(hasHashTag('a{}b{c}')).toBe(false);
+    expect(hasHashTag('a{b')).toBe(false);
+    expect(hasHashTag('a}b{c}')).toBe(true);
+    expect(hasHashTag('{}{x}')).toBe(false);
   });
   it('bullmq.hashtags: on a cluster every queue needs a {hash tag}', () => {
     const tagged = makeFacts({

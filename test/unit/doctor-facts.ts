@@ -27,6 +27,10 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
     ...over.infoOver,
   };
   const { infoOver: _ignored, ...rest } = over;
+  const config = over.config ?? {
+    values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
+    unavailable: null,
+  };
   return {
     info,
     nodes: [info],
@@ -46,11 +50,14 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
       unavailable: null,
     },
     probe: null,
-    config: {
-      values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
-      unavailable: null,
-    },
-    slowlog: { entries: [], unavailable: null },
+    tls: false,
+    latency: { events: [], unavailable: null },
+    errorWindow: { before: {}, after: {}, ms: 100 },
+    clusterNodes: null,
+    dangerous: [],
+    config,
+    configs: [config],
+    slowlog: { entries: [], own: 0, old: 0, unavailable: null },
     scripting: { denied: [], method: 'acl-dryrun', unavailable: null },
     queues: [],
     queuesUnavailable: null,
