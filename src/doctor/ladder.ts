@@ -389,6 +389,8 @@ async function checkTopology(
         r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null,
       )
       .filter(Boolean);
+    // Read by the seed's own connection, before it is closed for the cluster client.
+    const down = clusterInfo.cluster_state !== 'ok' || failed.length ? await downNodes(client, target) : '';
     void out.connection?.close();
     out.connection = {
       client: cluster,
@@ -399,14 +401,14 @@ async function checkTopology(
     if (clusterInfo.cluster_state !== 'ok') {
       return fail(
         'server.topology',
-        `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok`,
+        `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok${down}`,
         'some slots are not served: check the failed primaries',
       );
     }
     if (failed.length)
       return fail(
         'server.topology',
-        `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}`,
+        `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}${down}`,
         'every primary must be reachable from here',
       );
     return pass(
@@ -437,4 +439,24 @@ function sentinelVerdict(target: Target, info: InfoRecord): CheckResult {
     `this is a Redis Sentinel, not a data node: it knows no SET/GET, so no app can use it as Redis${listed.length ? `; it monitors ${listed.join(', ')}` : ''}`,
     `connect to the primary it names (SENTINEL GET-MASTER-ADDR-BY-NAME ${name}${masters[0]?.address ? ` → ${masters[0].address}` : ''}), or use a Sentinel-aware client: ioredis new Redis({ sentinels: [{ host: '${target.host}', port: ${target.port} }], name: '${name}' })`,
   );
+}
+
+/** Nodes CLUSTER NODES flags as pfail (`fail?`) or fail, as the seed sees them: "; 127.0.0.1:7001 is down (fail)". */
+async function downNodes(client: Redis, target: Target): Promise<string> {
+  try {
+    const text = String(
+      await withTimeout(client.call('CLUSTER', 'NODES'), target.timeoutMs, 'CLUSTER NODES'),
+    );
+    const down = text
+      .split('\n')
+      .map((l) => l.trim().split(' '))
+      .filter((p) => /(^|,)fail\??(,|$)/.test(p[2] ?? ''))
+      .map(
+        (p) =>
+          `${(p[1] ?? '?').split('@')[0]} is ${/fail\?/.test(p[2] ?? '') ? 'suspected down (pfail)' : 'down (fail)'}`,
+      );
+    return down.length ? `; ${down.join(', ')}` : '';
+  } catch {
+    return '';
+  }
 }

@@ -73,7 +73,8 @@ export async function sniffProtocol(
         clearTimeout(timer);
         resolve(v);
       };
-      socket.once('connect', () => socket.write('PING\r\n'));
+      // Named like every doctor connection, so the slow log and CLIENT LIST can tell it apart.
+      socket.once('connect', () => socket.write('CLIENT SETNAME redis-ops\r\nPING\r\n'));
       socket.on('data', (chunk: Buffer) => {
         buf = Buffer.concat([buf, chunk]);
         const first = buf[0];
@@ -175,19 +176,24 @@ export async function pingWithoutAuth(target: Target, ms: number): Promise<strin
   try {
     return await withTimeout(
       new Promise<string>((resolve, reject) => {
-        socket.once(tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
+        // SETNAME first (it fails with NOAUTH too where credentials are needed): the PING's reply is the second line.
+        socket.once(tls ? 'secureConnect' : 'connect', () =>
+          socket.write('CLIENT SETNAME redis-ops\r\nPING\r\n'),
+        );
         socket.on('data', (chunk: Buffer) => {
           buf = Buffer.concat([buf, chunk]);
-          const end = buf.indexOf('\r\n');
-          if (end >= 0) resolve(buf.subarray(0, end).toString('utf8'));
+          const lines = buf.toString('utf8').split('\r\n');
+          if (lines.length >= 3) resolve(lines[1] ?? '');
         });
         socket.once('error', reject);
         socket.once('close', () =>
-          reject(
-            new Error(
-              `the connection closed before a reply${buf.length ? `: ${buf.toString('utf8').slice(0, 80)}` : ''}`,
-            ),
-          ),
+          buf.includes('\r\n')
+            ? resolve(buf.toString('utf8').split('\r\n')[0] ?? '')
+            : reject(
+                new Error(
+                  `the connection closed before a reply${buf.length ? `: ${buf.toString('utf8').slice(0, 80)}` : ''}`,
+                ),
+              ),
         );
       }),
       ms,
