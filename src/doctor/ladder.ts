@@ -51,6 +51,8 @@ export interface LadderOutcome {
 }
 
 export const pingCount = 20;
+/** The shortest window over which errors.rate compares the error counters. */
+export const errorWindowMs = 150;
 
 async function measurePings(client: Redis, n: number): Promise<number[]> {
   const pings: number[] = [];
@@ -313,7 +315,11 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
       // INFO errorstats denied or missing (Upstash): errors.rate says so.
     }
     try {
-      checks.push(summarizePings(await measurePings(client, pingCount)));
+      const pings = await measurePings(client, pingCount);
+      // At least errorWindowMs between the two error samples, so errors.rate sees a real rate.
+      const left = errorsBefore ? errorWindowMs - (performance.now() - errorsBefore.at) : 0;
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+      checks.push(summarizePings(pings));
     } catch (err) {
       checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
       return skipRest('conn.ping');

@@ -27,6 +27,7 @@ let http: HttpServer;
 let httpPort: number;
 let banner: Server;
 let bannerPort: number;
+let bannerSockets = new Set<Socket>();
 const held: Redis[] = [];
 
 /** A server certificate whose validity starts tomorrow (openssl ca -startdate). */
@@ -109,7 +110,7 @@ beforeAll(async () => {
     s.on('error', () => undefined);
     s.write('220 mail.example.com ESMTP ready\r\n');
   });
-  banner.on('close', () => sockets.forEach((s) => s.destroy()));
+  bannerSockets = sockets;
   await new Promise<void>((r) => banner.listen(bannerPort, '127.0.0.1', () => r()));
 });
 
@@ -118,6 +119,8 @@ afterAll(async () => {
   await Promise.all([mtls, full, noPing, busy, future].map((s) => s?.stop()));
   http?.closeAllConnections();
   await new Promise((r) => http?.close(r));
+  // close() waits for every open connection: end them first.
+  for (const s of bannerSockets) s.destroy();
   await new Promise((r) => banner?.close(r));
 });
 
