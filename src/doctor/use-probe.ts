@@ -273,7 +273,7 @@ export async function probeUse(
   // Queues seen only through their workers' connections count too (their keys may lie beyond the window).
   const seen = new Set(rows.map((r) => r.base));
   for (const base of out.clientQueues) if (!seen.has(base)) rows.push({ base, version: null, node: 0 });
-  const splits = splitBases(rows, { clientNames: out.clientNames });
+  const splits = splitBases(rows);
   rows.forEach((row, i) => {
     const split = splits[i];
     if (split) out.queues.push({ ...row, ...split });

@@ -23,7 +23,7 @@ export interface RedisServerOptions {
   cluster?: boolean;
   /** Use this port instead of a free one (e.g. to start a server late on a known port). */
   port?: number;
-  /** Extra redis-server arguments after the config file, e.g. ['--sentinel']. */
+  /** Extra command-line arguments after the config file, e.g. ['--sentinel']. */
   args?: string[];
 }
 
