@@ -35,7 +35,16 @@ export function checkScripting(facts: Facts): CheckResult {
   return pass(id, `user ${facts.username} may run EVAL and EVALSHA (checked with ${how})`);
 }
 
-export const hasHashTag = (base: string): boolean => /\{[^}]+\}/.test(base);
+/**
+ * Redis's rule (cluster.c keyHashSlot): the bytes between the first `{` and the first `}` after
+ * it, only when that span is non-empty; `a{}b{c}` is not tagged (its whole name is hashed).
+ */
+export function hasHashTag(base: string): boolean {
+  const open = base.indexOf('{');
+  if (open < 0) return false;
+  const close = base.indexOf('}', open + 1);
+  return close > open + 1;
+}
 
 export function checkHashTags(facts: Facts): CheckResult {
   const id = 'bullmq.hashtags';

@@ -44,7 +44,12 @@ export function checkSlowlog(facts: Facts): CheckResult {
   if (unavailable) return skip(id, unavailable);
   const threshold = facts.config.values['slowlog-log-slower-than'];
   const limit = threshold !== undefined ? `slower than ${threshold} µs` : 'over the slow log threshold';
-  if (entries.length === 0) return pass(id, `no command ${limit} in the slow log`);
+  const left = [
+    facts.slowlog.own ? `${facts.slowlog.own} of doctor's own` : '',
+    facts.slowlog.old ? `${facts.slowlog.old} older than an hour` : '',
+  ].filter(Boolean);
+  const leftOut = left.length ? ` (left out: ${left.join(', ')})` : '';
+  if (entries.length === 0) return pass(id, `no command ${limit} in the slow log in the last hour${leftOut}`);
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.command, (counts.get(e.command) ?? 0) + 1);
   const top = [...counts.entries()]
@@ -54,7 +59,7 @@ export function checkSlowlog(facts: Facts): CheckResult {
   const worst = Math.max(...entries.map((e) => e.durationUs));
   return warn(
     id,
-    `${entries.length} slow log entries ${limit} (slowest ${(worst / 1000).toFixed(1)} ms): ${top.join(', ')}`,
+    `${entries.length} slow log entries ${limit} in the last hour (slowest ${(worst / 1000).toFixed(1)} ms): ${top.join(', ')}${leftOut}`,
     'look at these commands: KEYS, big HGETALL/SMEMBERS/LRANGE and long Lua scripts block every client; SLOWLOG RESET after fixing',
   );
 }

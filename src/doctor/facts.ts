@@ -1,4 +1,6 @@
 import type { DiscoveredQueue } from '../queues/discover.js';
+import type { AclFacts } from './acl.js';
+import type { UseProbe } from './use-probe.js';
 import {
   infoNumber,
   parseInfoFields,
@@ -15,6 +17,9 @@ import type { Provider } from '../redis/provider.js';
 /** What the instance is for: doctor infers or is told it, init scaffolds for it (one definition for both). */
 export type Use = 'cache' | 'queue' | 'both';
 export const uses: readonly Use[] = ['cache', 'queue', 'both'];
+/** What doctor concluded: a given use, an inferred one, or unknown when the evidence is not enough. */
+export type FactUse = Use | 'unknown';
+export type UseSource = 'flag' | 'config' | 'inferred';
 
 export interface ConfigFacts {
   /** CONFIG GET answers by parameter name; missing names were not answered. */
@@ -29,7 +34,11 @@ export interface SlowlogEntry {
 }
 
 export interface SlowlogFacts {
+  /** The app's entries within the window. */
   entries: SlowlogEntry[];
+  /** Entries left out: doctor's own (client name redis-ops), and older than the window. */
+  own: number;
+  old: number;
   unavailable: string | null;
 }
 
@@ -46,22 +55,50 @@ export interface Facts {
   info: InfoRecord;
   /** INFO of every primary (one entry on a standalone server). */
   nodes: InfoRecord[];
+  /** host:port of each entry of nodes. */
+  nodeNames: string[];
   server: ServerFacts;
   provider: Provider;
   host: string;
   hasPassword: boolean;
   username: string;
   isCluster: boolean;
-  use: Use;
-  useSource: 'flag' | 'config' | 'inferred';
+  use: FactUse;
+  useSource: UseSource;
+  /** How doctor knows the use, in words (shown next to it). */
+  useReason: string;
+  /** The reply of a PING on a connection that sent no credentials; null when the probe failed. */
+  unauthPing: { reply: string | null; error: string | null };
+  acl: AclFacts;
+  /** Whether the connection uses TLS. */
+  tls: boolean;
+  /** LATENCY LATEST of every primary. */
+  latency: {
+    events: Array<{ node: string; event: string; latestMs: number; maxMs: number }>;
+    unavailable: string | null;
+  };
+  /** errorstats sampled before and after the PING window of the ladder (seed node). */
+  errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
+  /** CLUSTER NODES of the seed; null when not a cluster or not readable. */
+  clusterNodes: string | null;
+  /** Dangerous commands the user may run (ACL DRYRUN); null when it could not be checked. */
+  dangerous: string[] | null;
+  /** The bounded use probe (CLIENT LIST, SCAN within a budget); null when not run. */
+  probe: UseProbe | null;
+  /** CONFIG GET of the seed node (the first primary). */
   config: ConfigFacts;
+  /** CONFIG GET of every primary, in the order of nodes. */
+  configs: ConfigFacts[];
   slowlog: SlowlogFacts;
   scripting: ScriptingFacts | null;
   queues: DiscoveredQueue[] | null;
   queuesUnavailable: string | null;
 }
 
-export const forQueues = (use: Use): boolean => use === 'queue' || use === 'both';
+export const forQueues = (use: FactUse): boolean => use === 'queue' || use === 'both';
+
+/** The name of the i-th primary, for messages on a cluster. */
+export const nodeName = (facts: Facts, i: number): string => facts.nodeNames[i] ?? `primary ${i + 1}`;
 
 /** A setting from INFO first (works where CONFIG is blocked), then from CONFIG GET. */
 export function setting(facts: Facts, infoKey: string, configName: string): string | undefined {

@@ -3,12 +3,18 @@ import type { Redis } from 'ioredis';
 import { CliError } from '../errors.js';
 import { connectCluster, connectStandalone, type Connection } from '../redis/connect.js';
 import { errorText, explainError } from '../redis/hints.js';
-import { detectServer, parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
+import {
+  detectServer,
+  parseInfo,
+  parseInfoFields,
+  type InfoRecord,
+  type ServerFacts,
+} from '../redis/info.js';
 import { detectProvider, providerFromHost, providerNeedsTls, type Provider } from '../redis/provider.js';
 import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
-import { handshakeTls, openTcp, resolveHost, sniffProtocol } from './probes.js';
+import { describeStranger, handshakeTls, openTcp, resolveHost, sniffProtocol } from './probes.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
 /**
@@ -38,6 +44,38 @@ export interface LadderOutcome {
   connection: Connection | null;
   /** true when every rung passed or warned. */
   reached: boolean;
+  /** What failed in a way that waiting does not heal (credentials, certificates...); null otherwise. */
+  lasting: string | null;
+  /** errorstats before and after the PING window. */
+  errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
+}
+
+export const pingCount = 20;
+/** The shortest window over which errors.rate compares the error counters. */
+export const errorWindowMs = 150;
+
+async function measurePings(client: Redis, n: number): Promise<number[]> {
+  const pings: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await client.ping();
+    pings.push(performance.now() - t0);
+  }
+  return pings;
+}
+
+/** p50/p90/max of the client-observed round trips; a slow p90 warns (the app waits that long too). */
+export function summarizePings(pings: number[]): CheckResult {
+  const sorted = [...pings].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const text = `PONG: p50 ${ms(at(0.5))} ms, p90 ${ms(at(0.9))} ms, max ${ms(sorted[sorted.length - 1] ?? 0)} ms over ${pings.length} pings`;
+  if (at(0.9) > 50)
+    return warn(
+      'conn.ping',
+      `${text}: slow round trips`,
+      'every command waits this long: run the app close to Redis (same region/VPC), or look for a busy server (LATENCY LATEST, SLOWLOG)',
+    );
+  return pass('conn.ping', text);
 }
 
 /** Every rung skipped, for a target that could not be resolved (e.g. no primary from the sentinels). */
@@ -49,6 +87,8 @@ export function skippedLadder(why: string): LadderOutcome {
     info: null,
     connection: null,
     reached: false,
+    lasting: null,
+    errorWindow: null,
   };
 }
 
@@ -67,6 +107,8 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     info: null,
     connection: null,
     reached: false,
+    lasting: null,
+    errorWindow: null,
   };
   const ids = ladderIds.filter((id) => id !== 'conn.tls' || target.tls);
   const skipRest = (after: string): LadderOutcome => {
@@ -139,6 +181,27 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
       );
       return skipRest('conn.protocol');
     }
+    if (sniff.kind === 'other') {
+      checks.push(
+        fail(
+          'conn.protocol',
+          `this port does not speak Redis (it answered ${describeStranger(sniff.reply)})`,
+          'check the port: another service listens there (a web server, a proxy, SSH...)',
+        ),
+      );
+      out.lasting = 'the protocol on this port';
+      return skipRest('conn.protocol');
+    }
+    if (sniff.kind === 'plaintext' && /max number of clients reached/i.test(sniff.reply)) {
+      checks.push(
+        fail(
+          'conn.protocol',
+          `the server refuses new connections: ${sniff.reply.replace(/^-/, '')}`,
+          explainError(sniff.reply).hint,
+        ),
+      );
+      return skipRest('conn.protocol');
+    }
     if (sniff.kind === 'plaintext' && wantTls) {
       checks.push(
         fail(
@@ -147,6 +210,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
           'use redis:// instead of rediss:// (and drop --tls)',
         ),
       );
+      out.lasting = 'the protocol on this port';
       return skipRest('conn.protocol');
     }
     if (sniff.kind === 'tls' && !wantTls) {
@@ -157,6 +221,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
           'use rediss:// instead of redis://',
         ),
       );
+      out.lasting = 'the protocol on this port';
       return skipRest('conn.protocol');
     }
     checks.push(
@@ -205,6 +270,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     } catch (err) {
       const { hint } = explainError(err);
       checks.push(fail('conn.tls', `TLS handshake failed: ${clean(err)}`, hint));
+      out.lasting = 'the TLS settings or certificates';
       return skipRest('conn.tls');
     }
   }
@@ -215,9 +281,12 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     // No ready check: in LOADING it would wait; conn.ping reports LOADING instead.
     client = await connectStandalone(target, { enableReadyCheck: false });
   } catch (err) {
-    // A known refusal (a db the server lacks) carries its own hint.
-    const hint = err instanceof CliError ? (err.hint ?? null) : explainError(err).hint;
+    // A database that cannot be selected is a connection error (exit 2), not a check.
+    if (err instanceof CliError) throw err;
+    const { cause, hint } = explainError(err, target.source);
     checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
+    if (['auth-missing', 'auth-wrong', 'acl', 'protected-mode'].includes(cause))
+      out.lasting = 'the credentials';
     return skipRest('conn.auth');
   }
   out.connection = {
@@ -226,44 +295,63 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     primaries: () => [client],
     close: () => Promise.resolve(client.disconnect()),
   };
-  const pings: number[] = [];
+  const who = target.username ?? 'default';
+  let pingDenied = false;
   try {
-    const t0 = performance.now();
     await client.ping();
-    pings.push(performance.now() - t0);
-    const who = target.username ?? 'default';
     checks.push(pass('conn.auth', target.password ? `authenticated as ${who}` : 'no password needed'));
   } catch (err) {
     const { cause, hint } = explainError(err, target.source);
-    if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode' || cause === 'acl') {
+    if (cause === 'acl') {
+      // NOPERM: the credentials were accepted; this user just may not run PING.
+      pingDenied = true;
+      checks.push(pass('conn.auth', `authenticated as ${who}`));
+      checks.push(
+        warn(
+          'conn.ping',
+          `user ${who} may not run PING (NOPERM): authenticated, but the round trip cannot be measured`,
+          `grant it: ACL SETUSER ${who} +ping (clients and health checks use PING)`,
+        ),
+      );
+    } else if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode') {
       checks.push(fail('conn.auth', `not authenticated: ${clean(err)}`, hint));
+      out.lasting = 'the credentials';
       return skipRest('conn.auth');
+    } else {
+      // LOADING, MISCONF, BUSY and friends are the server's state, not credentials: conn.ping says so.
+      checks.push(
+        pass(
+          'conn.auth',
+          target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed',
+        ),
+      );
+      checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
+      return skipRest('conn.ping');
     }
-    // LOADING, MISCONF and friends are the server's state, not credentials: conn.ping says so.
-    checks.push(
-      pass(
-        'conn.auth',
-        target.password ? `credentials accepted for ${target.username ?? 'default'}` : 'no password needed',
-      ),
-    );
-    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, hint));
-    return skipRest('conn.ping');
   }
 
-  // conn.ping: a few round trips give a p50 and a worst case.
-  try {
-    for (let i = 0; i < 4; i++) {
-      const t0 = performance.now();
-      await client.ping();
-      pings.push(performance.now() - t0);
+  // conn.ping: a short window of round trips, as the app sees them (network included). The
+  // error counters are sampled around it: doctor sends nothing but PING there, so a rise is the app's.
+  let errorsBefore: { info: InfoRecord; at: number } | null = null;
+  if (!pingDenied) {
+    try {
+      errorsBefore = {
+        info: parseInfo(await withTimeout(client.info('errorstats'), timeout, 'INFO errorstats')),
+        at: performance.now(),
+      };
+    } catch {
+      // INFO errorstats denied or missing (Upstash): errors.rate says so.
     }
-    const sorted = [...pings].sort((a, b) => a - b);
-    const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const max = sorted[sorted.length - 1] ?? 0;
-    checks.push(pass('conn.ping', `PONG: p50 ${ms(p50)} ms, max ${ms(max)} ms over ${pings.length} pings`));
-  } catch (err) {
-    checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
-    return skipRest('conn.ping');
+    try {
+      const pings = await measurePings(client, pingCount);
+      // At least errorWindowMs between the two error samples, so errors.rate sees a real rate.
+      const left = errorsBefore ? errorWindowMs - (performance.now() - errorsBefore.at) : 0;
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+      checks.push(summarizePings(pings));
+    } catch (err) {
+      checks.push(fail('conn.ping', `PING failed: ${clean(err)}`, explainError(err).hint));
+      return skipRest('conn.ping');
+    }
   }
 
   // server.info
@@ -271,6 +359,8 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
   try {
     info = parseInfo(await withTimeout(client.info(), timeout, 'INFO'));
     out.info = info;
+    if (errorsBefore)
+      out.errorWindow = { before: errorsBefore.info, after: info, ms: performance.now() - errorsBefore.at };
     out.server = detectServer(info);
     const s = out.server;
     checks.push(pass('server.info', `${s.engine} ${s.version}, ${s.mode}, role ${s.role}`));
@@ -306,6 +396,10 @@ async function checkTopology(
   out: LadderOutcome,
 ): Promise<CheckResult> {
   const isCluster = info.cluster_enabled === '1';
+  if (info.redis_mode === 'sentinel') {
+    out.lasting = 'a Sentinel port';
+    return sentinelVerdict(target, info);
+  }
   if (!isCluster) {
     if (target.forceCluster)
       return fail(
@@ -329,6 +423,8 @@ async function checkTopology(
         r.status === 'rejected' ? `${primaries[i]?.options.host}:${primaries[i]?.options.port}` : null,
       )
       .filter(Boolean);
+    // Read by the seed's own connection, before it is closed for the cluster client.
+    const down = clusterInfo.cluster_state !== 'ok' || failed.length ? await downNodes(client, target) : '';
     void out.connection?.close();
     out.connection = {
       client: cluster,
@@ -339,14 +435,14 @@ async function checkTopology(
     if (clusterInfo.cluster_state !== 'ok') {
       return fail(
         'server.topology',
-        `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok`,
+        `cluster_state is ${clusterInfo.cluster_state}, ${clusterInfo.cluster_slots_ok ?? '?'}/16384 slots ok${down}`,
         'some slots are not served: check the failed primaries',
       );
     }
     if (failed.length)
       return fail(
         'server.topology',
-        `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}`,
+        `cluster: ${failed.length} of ${primaries.length} primaries did not answer: ${failed.join(', ')}${down}`,
         'every primary must be reachable from here',
       );
     return pass(
@@ -359,5 +455,42 @@ async function checkTopology(
       `this is a cluster node, but the cluster could not be reached as a cluster: ${clean(err)}`,
       'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors',
     );
+  }
+}
+
+/**
+ * A Sentinel port answers PING and INFO but knows no data command (SET/GET are unknown there):
+ * never call it healthy. Say what it monitors and how to reach the primary (INFO sentinel).
+ */
+function sentinelVerdict(target: Target, info: InfoRecord): CheckResult {
+  const masters = Object.entries(info)
+    .filter(([k]) => /^master\d+$/.test(k))
+    .map(([, v]) => parseInfoFields(v));
+  const listed = masters.map((m) => `${m.name ?? '?'} at ${m.address ?? '?'} (${m.status ?? '?'})`);
+  const name = masters[0]?.name ?? '<name>';
+  return fail(
+    'server.topology',
+    `this is a Redis Sentinel, not a data node: it knows no SET/GET, so no app can use it as Redis${listed.length ? `; it monitors ${listed.join(', ')}` : ''}`,
+    `connect to the primary it names (SENTINEL GET-MASTER-ADDR-BY-NAME ${name}${masters[0]?.address ? ` → ${masters[0].address}` : ''}), or use a Sentinel-aware client: ioredis new Redis({ sentinels: [{ host: '${target.host}', port: ${target.port} }], name: '${name}' })`,
+  );
+}
+
+/** Nodes CLUSTER NODES flags as pfail (`fail?`) or fail, as the seed sees them: "; 127.0.0.1:7001 is down (fail)". */
+async function downNodes(client: Redis, target: Target): Promise<string> {
+  try {
+    const text = String(
+      await withTimeout(client.call('CLUSTER', 'NODES'), target.timeoutMs, 'CLUSTER NODES'),
+    );
+    const down = text
+      .split('\n')
+      .map((l) => l.trim().split(' '))
+      .filter((p) => /(^|,)fail\??(,|$)/.test(p[2] ?? ''))
+      .map(
+        (p) =>
+          `${(p[1] ?? '?').split('@')[0]} is ${/fail\?/.test(p[2] ?? '') ? 'suspected down (pfail)' : 'down (fail)'}`,
+      );
+    return down.length ? `; ${down.join(', ')}` : '';
+  } catch {
+    return '';
   }
 }

@@ -36,6 +36,18 @@ export function checkPolicy(facts: Facts): CheckResult {
       elasticacheHint,
     );
   }
+  if (facts.use === 'unknown') {
+    if (policy === 'noeviction')
+      return pass(
+        id,
+        `maxmemory-policy is noeviction: safe for queues (a cache gets OOM errors instead of evictions); ${facts.useReason}`,
+      );
+    return warn(
+      id,
+      `maxmemory-policy is ${policy}: right for a cache, but it loses jobs if this instance holds BullMQ queues; ${facts.useReason}`,
+      'pass --use cache or --use queue (or use: in redis-ops.yaml) so doctor can judge the policy',
+    );
+  }
   if (facts.use === 'both') {
     if (policy !== 'noeviction')
       return fail(
@@ -81,6 +93,13 @@ export function checkMaxmemory(facts: Facts): CheckResult {
       `maxmemory is unknown: INFO has no maxmemory and ${facts.config.unavailable ?? 'CONFIG GET gave no answer'}`,
     );
   const max = Number(raw);
+  const machine = infoNumber(facts.info, 'total_system_memory');
+  if (max > 0 && machine && max > machine)
+    return fail(
+      id,
+      `maxmemory ${formatBytes(max)} is more than the machine's ${formatBytes(machine)}: the OS kills Redis (OOM killer) before eviction or OOM errors start`,
+      'set maxmemory below the memory Redis may use (leave room for forks and buffers: about 75% of the machine or container)',
+    );
   if (max > 0) return pass(id, `maxmemory is ${formatBytes(max)}`);
   if (facts.provider === 'local') {
     return warn(
@@ -110,6 +129,24 @@ export function checkUsage(facts: Facts): CheckResult {
   const u = memoryUsage(facts);
   if (!u) return skip(id, 'no maxmemory limit to compare with');
   const text = `${u.pct.toFixed(1)}% of maxmemory used (${formatBytes(u.used)} of ${formatBytes(u.max)})`;
+  const policy = setting(facts, 'maxmemory_policy', 'maxmemory-policy');
+  // An allkeys-* cache lives at ~100% by design: judge its eviction rate and hit ratio instead.
+  if (policy?.startsWith('allkeys-') && !forQueues(facts.use)) {
+    const evicted = sumNodes(facts, 'evicted_keys') ?? 0;
+    const uptime = infoNumber(facts.info, 'uptime_in_seconds') ?? 0;
+    const hits = sumNodes(facts, 'keyspace_hits') ?? 0;
+    const misses = sumNodes(facts, 'keyspace_misses') ?? 0;
+    const ratio = hits + misses > 0 ? hits / (hits + misses) : undefined;
+    const rate = uptime > 0 ? evicted / uptime : 0;
+    const judged = `${text} under ${policy}, which evicts as it fills: ${evicted} evictions (${rate < 10 ? rate.toFixed(2) : Math.round(rate)}/s since the start)${ratio === undefined ? '' : `, hit ratio ${ratio.toFixed(3)}`}`;
+    if (evicted > 0 && ratio !== undefined && hits + misses >= 1000 && ratio < 0.5)
+      return warn(
+        id,
+        `${judged}: the cache evicts keys it still needs`,
+        'raise maxmemory (the working set does not fit), or cache fewer/smaller values',
+      );
+    return pass(id, judged);
+  }
   const hint = forQueues(facts.use)
     ? 'raise maxmemory or clean old jobs (completed/failed) before writes fail with OOM'
     : 'raise maxmemory, or check that keys expire';
@@ -141,6 +178,12 @@ export function checkEvictions(facts: Facts): CheckResult {
       id,
       `${n} keys were evicted since the last restart: evicted queue keys are lost jobs`,
       'set maxmemory-policy noeviction and give Redis enough memory',
+    );
+  if (facts.use === 'unknown')
+    return warn(
+      id,
+      `${n} keys were evicted since the last restart: normal for a cache, lost jobs if this instance holds queues`,
+      'pass --use so doctor can judge evictions',
     );
   return pass(id, `${n} keys were evicted since the last restart (normal for a full cache)`);
 }

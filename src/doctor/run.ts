@@ -24,6 +24,7 @@ import { printProgress } from '../ui/output.js';
  */
 export interface DoctorRunOptions {
   use?: Use;
+  /** Where use came from: a flag (default) or redis-ops.yaml. */
   useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
@@ -64,6 +65,13 @@ export async function ladderWithWait(target: Target, waitSeconds: number): Promi
     }
     await ladder.connection?.close();
     const failed = ladder.checks.find((c) => c.status === 'fail');
+    // Wrong credentials or certificates do not heal by waiting: say so and stop now.
+    if (ladder.lasting) {
+      printProgress(
+        `not waiting: ${failed ? `${failed.id} failed` : 'the ladder failed'} on ${ladder.lasting}, which waiting does not fix\n`,
+      );
+      return ladder;
+    }
     printProgress(
       `waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
     );
@@ -93,6 +101,7 @@ async function serverChecks(
       target,
       use: opts.use,
       useSource: opts.useSource,
+      errorWindow: ladder.errorWindow,
       needQueues,
     });
   } catch (err) {
@@ -153,7 +162,8 @@ export async function runDoctor(given: Target, opts: DoctorRunOptions = {}): Pro
     await ladder.connection?.close();
   }
   const project = opts.projectDir ? readProject(opts.projectDir, opts.projectForced) : undefined;
-  if (project) checks.push(...(await runProjectChecks(project, use?.value ?? opts.use)));
+  if (project)
+    checks.push(...(await runProjectChecks(project, use && use.value !== 'unknown' ? use.value : opts.use)));
   // The project's own .env counts too when --project points elsewhere; the resolved env wins.
   const env: Env = { ...(project?.env ?? {}), ...(opts.env ?? {}) };
   if (hasUpstashRest(env)) checks.push(await checkUpstashRest(env, target.timeoutMs));

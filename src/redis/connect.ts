@@ -89,39 +89,47 @@ export async function connectStandalone(target: Target, extra: Partial<RedisOpti
     // connect() often rejects only with "Connection is closed."; the real cause is an event.
     throw pickCause(err, errors);
   }
-  if (target.db !== 0) await checkSelect(client, target);
+  await checkSelect(client, target);
   return client;
 }
 
 /**
- * ioredis sends SELECT on connect but routes its failure to an `error` event and stays in db 0
- * (field-notes: SELECT): a db the server does not have would silently read db 0. Ask again.
+ * ioredis sends SELECT for the URL's /db on connect and routes its failure to an `error` event,
+ * then carries on in db 0 (ioredis lib/Redis.ts: the SELECT in the connect handler is not awaited). Select again and await it: a db that does not exist,
+ * or any db on a cluster, is a connection error (exit 2), never a silent db 0.
  */
 async function checkSelect(client: Redis, target: Target): Promise<void> {
+  if (!target.db) return;
   try {
-    await withTimeout(client.select(target.db), target.timeoutMs, 'SELECT');
+    await withTimeout(client.call('SELECT', String(target.db)), target.timeoutMs, 'SELECT');
   } catch (err) {
-    client.disconnect();
     const text = errorText(err);
-    if (/out of range/i.test(text))
-      throw new CliError(
-        `database ${target.db} does not exist on ${target.display}`,
-        'the server has fewer databases (redis.conf `databases`, 16 by default): pick one from 0 up',
-        ExitCode.usage,
-        { cause: err },
-      );
-    if (/cluster mode/i.test(text))
-      throw new CliError(
-        `${target.display} is a cluster node: a cluster has only database 0`,
-        'drop the /db from the URL (or -n/--db, REDIS_DB)',
-        ExitCode.usage,
-        { cause: err },
-      );
-    throw err;
+    // Replies that are not about the db (NOAUTH, LOADING...) are for the caller's checks to name.
+    if (!/DB index|SELECT is not allowed|cluster mode|unknown command/i.test(text)) return;
+    client.disconnect();
+    throw selectError(target, text, err);
   }
 }
 
+function selectError(target: Target, text: string, cause?: unknown): CliError {
+  const cluster = /cluster/i.test(text);
+  const what = /out of range/i.test(text)
+    ? `database ${target.db} does not exist on ${target.display}`
+    : `cannot use database ${target.db} on ${target.display}`;
+  return new CliError(
+    redact(`${what}: ${text}`),
+    cluster
+      ? 'a cluster has only database 0: drop the /db from the URL (and --db)'
+      : /unknown command/i.test(text)
+        ? 'this server has no databases to select (a Sentinel or proxy): connect to a Redis data node'
+        : 'use a database that exists (0 to databases-1, 0-15 by default): fix the /db in the URL',
+    ExitCode.usage,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 export async function connectCluster(target: Target, extra: Partial<RedisOptions> = {}): Promise<Cluster> {
+  if (target.db) throw selectError(target, 'ERR SELECT is not allowed in cluster mode');
   const cluster = traceClient(
     new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra)),
   );

@@ -45,6 +45,31 @@ const table: Array<{ test: RegExp; cause: string; hint: string }> = [
     hint: 'the certificate is not for this host name: connect by the name on the certificate or set --sni <name>',
   },
   {
+    test: /CERTIFICATE_REQUIRED|certificate required|SSLV3_ALERT_HANDSHAKE_FAILURE|ALERT_BAD_CERTIFICATE|closed the connection right after the TLS handshake/i,
+    cause: 'tls-client-cert',
+    hint: 'the server wants a client certificate (tls-auth-clients yes): pass --cert <file> --key <file>',
+  },
+  {
+    test: /CERT_NOT_YET_VALID|certificate is not yet valid/i,
+    cause: 'tls-not-yet-valid',
+    hint: 'the server certificate is not valid yet (its start date is in the future): check the clocks of this machine and the server, or reissue the certificate',
+  },
+  {
+    test: /key values mismatch|KEY_VALUES_MISMATCH/i,
+    cause: 'tls-key-mismatch',
+    hint: 'the --key does not belong to the --cert: give the private key issued with that certificate',
+  },
+  {
+    test: /^BUSY|BUSY Redis is busy/,
+    cause: 'busy',
+    hint: 'a Lua script or function has run longer than busy-reply-threshold: wait for it, or SCRIPT KILL / FUNCTION KILL if it has not written (SHUTDOWN NOSAVE otherwise)',
+  },
+  {
+    test: /max number of clients reached/i,
+    cause: 'maxclients',
+    hint: 'the server is at maxclients and refuses new connections: look for a connection leak (a client per request instead of one shared client) or raise maxclients',
+  },
+  {
     test: /CERT_HAS_EXPIRED|certificate has expired/i,
     cause: 'tls-expired',
     hint: 'the server certificate has expired: renew it on the server',

@@ -7,6 +7,7 @@ import { findUp } from '../find-up.js';
 import { parseDuration } from '../options.js';
 import { maskUrlText, registerSecret } from './secrets.js';
 import { formatSentinelTarget, resolveSentinelSource, type SentinelSettings } from './sentinel-target.js';
+import { checkTlsFiles } from './tls-files.js';
 import { defaultTimeoutMs } from './timeout.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
@@ -353,6 +354,7 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
   const ca = readFileFlag('--cacert', flags.cacert, cwd);
   const cert = readFileFlag('--cert', flags.cert, cwd);
   const key = readFileFlag('--key', flags.key, cwd);
+  checkTlsFiles(flags, { ca, cert, key });
 
   const useTls = parts.tls || flags.tls === true;
   let tls: TlsSettings | undefined;

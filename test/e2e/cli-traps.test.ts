@@ -138,12 +138,10 @@ describe('invalid variables are errors, never a silent default', () => {
     },
   );
 
-  it('doctor fails conn.auth on a db the server does not have', async () => {
+  it('doctor: a db the server does not have is a connection error (exit 2), not a check', async () => {
     const { json, run } = await runJson(['doctor', '-p', String(plain.port), '-n', '99']);
-    expect(run.exitCode).toBe(1);
-    const auth = json.checks.find((c: { id: string }) => c.id === 'conn.auth');
-    expect(auth.status).toBe('fail');
-    expect(auth.message).toMatch(/database 99 does not exist/);
+    expect(run.exitCode).toBe(2);
+    expect(json.error.message).toMatch(/database 99 does not exist/);
   });
 });
 

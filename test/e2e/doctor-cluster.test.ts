@@ -43,6 +43,8 @@ describe('doctor on a 3-primary cluster', () => {
     // hash is written here the way a queue created before the move to a cluster left it.
     const c = cluster.client();
     await c.hset('bull:sms:meta', 'version', 'bullmq:6.7.0');
+    await c.set('bull:sms:id', '1');
+    await c.xadd('bull:sms:events', '*', 'event', 'added', 'jobId', '1');
     const { json, run } = await runJson(['doctor', '--url', cluster.url]);
     expect(run.exitCode).toBe(1);
     const h = byId(json.checks, 'bullmq.hashtags');

@@ -82,7 +82,7 @@ describe('doctor: workload fitness with real BullMQ queues', () => {
     expect(json.use).toEqual({
       value: 'queue',
       source: 'inferred',
-      reason: 'inferred queue: 1 BullMQ queue found (pass --use to override)',
+      reason: 'inferred queue: 1 BullMQ queue found: bull:emails (pass --use to override)',
     });
     const policy = byId(json.checks, 'mem.policy');
     expect(policy.status).toBe('fail');
@@ -126,7 +126,7 @@ describe('doctor: workload fitness with real BullMQ queues', () => {
     expect(run.exitCode).toBe(0);
     expect(byId(json.checks, 'mem.policy').status).toBe('pass');
     const auth = byId(json.checks, 'sec.auth');
-    expect(auth.status).toBe('skip');
+    expect(auth.status).toBe('warn');
     expect(auth.message).toMatch(/CONFIG is blocked or renamed on this server/);
     expect(json.checks.filter((c: Check) => c.status === 'fail')).toEqual([]);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkHashTags, checkScripting, checkVersion } from '../../src/doctor/bullmq.js';
+import { checkHashTags, checkScripting, checkVersion, hasHashTag } from '../../src/doctor/bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from '../../src/doctor/clients.js';
+import type { UseProbe } from '../../src/doctor/use-probe.js';
+import { inferUse } from '../../src/doctor/gather.js';
 import { describeUse, fitnessIds, runFitness, skipFitness } from '../../src/doctor/fitness.js';
 import {
   checkEvictions,
@@ -92,11 +94,30 @@ describe('memory', () => {
       'pass',
     );
   });
-  it('mem.usage: > 80% warns, > 95% fails, no limit skips', () => {
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '50000000' } })).status).toBe('pass');
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '85000000' } })).status).toBe('warn');
-    expect(checkUsage(makeFacts({ infoOver: { used_memory: '96000000' } })).status).toBe('fail');
+  it('mem.usage: > 80% warns, > 95% fails, no limit skips (noeviction)', () => {
+    const noev = (used: string) =>
+      makeFacts({ infoOver: { used_memory: used, maxmemory_policy: 'noeviction' } });
+    expect(checkUsage(noev('50000000')).status).toBe('pass');
+    expect(checkUsage(noev('85000000')).status).toBe('warn');
+    expect(checkUsage(noev('96000000')).status).toBe('fail');
     expect(checkUsage(makeFacts({ infoOver: { maxmemory: '0' } })).status).toBe('skip');
+  });
+  it('mem.usage: a full allkeys-lru cache is judged by evictions and hit ratio, not usage', () => {
+    const full = { used_memory: '99000000', evicted_keys: '5000', uptime_in_seconds: '1000' };
+    const ok = checkUsage(
+      makeFacts({ infoOver: { ...full, keyspace_hits: '9000', keyspace_misses: '1000' } }),
+    );
+    expect(ok.status).toBe('pass');
+    expect(ok.message).toMatch(
+      /99\.0% of maxmemory used .* under allkeys-lru.*5000 evictions \(5\.00\/s.*hit ratio 0\.900/,
+    );
+    const thrash = checkUsage(
+      makeFacts({ infoOver: { ...full, keyspace_hits: '100', keyspace_misses: '9900' } }),
+    );
+    expect(thrash.status).toBe('warn');
+    expect(thrash.message).toMatch(/evicts keys it still needs/);
+    // For queues an evicting policy is wrong anyway (mem.policy fails); usage keeps its thresholds.
+    expect(checkUsage(makeFacts({ use: 'queue', infoOver: full })).status).toBe('fail');
   });
   it('mem.oom: errorstat_OOM fails; Upstash skips', () => {
     expect(checkOom(makeFacts()).status).toBe('pass');
@@ -219,7 +240,7 @@ describe('clients, security, latency', () => {
     expect(checkRejected(makeFacts({ infoOver: { rejected_connections: '2' } })).status).toBe('warn');
     expect(checkRejected(makeFacts()).status).toBe('pass');
   });
-  it('sec.auth: no password on a public host fails; loopback-only passes; bind 0.0.0.0 fails; CONFIG blocked skips', () => {
+  it('sec.auth: decided by an unauthenticated PING, not by the client password', () => {
     expect(checkAuth(makeFacts({ host: 'redis.example.com', provider: 'generic' })).status).toBe('fail');
     expect(checkAuth(makeFacts()).status).toBe('pass');
     expect(checkAuth(makeFacts({ config: { values: { bind: '0.0.0.0' }, unavailable: null } })).status).toBe(
@@ -229,9 +250,40 @@ describe('clients, security, latency', () => {
       'fail',
     );
     const s = checkAuth(makeFacts({ config: blocked }));
-    expect(s.status).toBe('skip');
+    expect(s.status).toBe('warn');
     expect(s.message).toMatch(/CONFIG is blocked/);
-    expect(checkAuth(makeFacts({ hasPassword: true, host: 'redis.example.com' })).status).toBe('pass');
+    // The client has a password, but the server answered PONG without one: nopass accepts anything.
+    const open = checkAuth(makeFacts({ hasPassword: true, host: 'redis.example.com' }));
+    expect(open.status).toBe('fail');
+    expect(open.message).toMatch(/not needed: the default user is nopass/);
+    const closed = { reply: '-NOAUTH Authentication required.', error: null };
+    const users = (names: string[]) => ({
+      users: [
+        { name: 'default', enabled: true, nopass: false, rules: 'on ~* +@all' },
+        ...names.map((name) => ({ name, enabled: true, nopass: true, rules: 'on nopass ~* +@all' })),
+        { name: 'old', enabled: false, nopass: true, rules: 'off nopass' },
+      ],
+      unavailable: null,
+    });
+    expect(checkAuth(makeFacts({ hasPassword: true, unauthPing: closed, acl: users([]) })).status).toBe(
+      'pass',
+    );
+    const second = checkAuth(makeFacts({ hasPassword: true, unauthPing: closed, acl: users(['reporting']) }));
+    expect(second.status).toBe('warn');
+    expect(second.message).toMatch(/user reporting is nopass/);
+    const mine = checkAuth(
+      makeFacts({ hasPassword: true, username: 'app', unauthPing: closed, acl: users(['app']) }),
+    );
+    expect(mine.status).toBe('fail');
+    expect(
+      checkAuth(
+        makeFacts({
+          unauthPing: closed,
+          acl: { users: null, unavailable: 'this user may not run ACL LIST' },
+        }),
+      ).message,
+    ).toMatch(/may not run ACL LIST/);
+    expect(checkAuth(makeFacts({ unauthPing: { reply: null, error: 'timeout' } })).status).toBe('skip');
   });
   it('latency.slowlog names the top commands; SLOWLOG unavailable skips', () => {
     const r = checkSlowlog(
@@ -242,17 +294,20 @@ describe('clients, security, latency', () => {
             { durationUs: 15000, command: 'KEYS' },
             { durationUs: 12000, command: 'HGETALL' },
           ],
+          own: 4,
+          old: 0,
           unavailable: null,
         },
       }),
     );
     expect(r.status).toBe('warn');
     expect(r.message).toMatch(
-      /3 slow log entries slower than 10000 µs \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1/,
+      /3 slow log entries slower than 10000 µs in the last hour \(slowest 20\.0 ms\): KEYS ×2, HGETALL ×1 \(left out: 4 of doctor's own\)/,
     );
     expect(
-      checkSlowlog(makeFacts({ slowlog: { entries: [], unavailable: 'SLOWLOG is not available: x' } }))
-        .status,
+      checkSlowlog(
+        makeFacts({ slowlog: { entries: [], own: 0, old: 0, unavailable: 'SLOWLOG is not available: x' } }),
+      ).status,
     ).toBe('skip');
   });
   it('provider.fit: Upstash + queue warns about polling cost', () => {
@@ -293,6 +348,14 @@ describe('bullmq', () => {
         .status,
     ).toBe('skip');
   });
+  it("hash tags follow Redis's rule: the first { and a non-empty } after it", () => {
+    expect(hasHashTag('{app}:emails')).toBe(true);
+    expect(hasHashTag('bull:{x}')).toBe(true);
+    expect(hasHashTag('a{}b{c}')).toBe(false);
+    expect(hasHashTag('a{b')).toBe(false);
+    expect(hasHashTag('a}b{c}')).toBe(true);
+    expect(hasHashTag('{}{x}')).toBe(false);
+  });
   it('bullmq.hashtags: on a cluster every queue needs a {hash tag}', () => {
     const tagged = makeFacts({
       use: 'queue',
@@ -314,15 +377,43 @@ describe('the catalogue', () => {
     expect(runFitness(makeFacts()).map((c) => c.id)).toEqual(fitnessIds);
     expect(skipFitness('not reached').every((c) => c.status === 'skip')).toBe(true);
   });
-  it('says how the use was decided', () => {
-    expect(
-      describeUse(
-        makeFacts({ useSource: 'inferred', use: 'queue', queues: [queue('bull:a'), queue('bull:b')] }),
-      ).reason,
-    ).toMatch(/inferred queue: 2 BullMQ queues found/);
-    expect(describeUse(makeFacts({ useSource: 'inferred', queues: [] })).reason).toMatch(
-      /inferred cache: no BullMQ queues/,
+  it('says how the use was decided, and unknown when the evidence cannot rule queues out', () => {
+    const probe = (over: Partial<UseProbe> = {}): UseProbe => ({
+      queues: [],
+      clientQueues: [],
+      clientNames: [],
+      clientsUnavailable: null,
+      scanned: 10,
+      totalKeys: 10,
+      complete: true,
+      scanStopped: null,
+      scanUnavailable: null,
+      ...over,
+    });
+    const info = makeFacts().info;
+    expect(inferUse(probe({ queues: [queue('bull:a'), queue('bull:b')] }), [info]).reason).toMatch(
+      /inferred queue: 2 BullMQ queues found/,
     );
-    expect(describeUse(makeFacts({ use: 'both' })).reason).toBe('--use both');
+    expect(inferUse(probe({ clientQueues: ['bull:mail'] }), [info]).reason).toMatch(/CLIENT LIST/);
+    expect(inferUse(probe(), [info])).toEqual({
+      use: 'cache',
+      reason: expect.stringMatching(/inferred cache: no BullMQ queues in all 10 keys/),
+    });
+    const partial = inferUse(
+      probe({
+        complete: false,
+        scanned: 100_000,
+        totalKeys: 10_000_000,
+        scanStopped: 'the scan budget (100,000 keys) ran out',
+      }),
+      [info],
+    );
+    expect(partial.use).toBe('unknown');
+    expect(partial.reason).toMatch(
+      /none found in the first 100,000 of 10,000,000 keys.*pass --use to be sure/,
+    );
+    expect(inferUse(probe({ scanUnavailable: 'SCAN failed: NOPERM' }), [info]).use).toBe('unknown');
+    expect(inferUse(probe(), [{ ...info, evicted_keys: '5' }]).reason).toMatch(/5 keys were evicted/);
+    expect(describeUse(makeFacts({ use: 'both', useReason: '--use both' })).reason).toBe('--use both');
   });
 });

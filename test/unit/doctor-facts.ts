@@ -27,9 +27,14 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
     ...over.infoOver,
   };
   const { infoOver: _ignored, ...rest } = over;
+  const config = over.config ?? {
+    values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
+    unavailable: null,
+  };
   return {
     info,
     nodes: [info],
+    nodeNames: ['127.0.0.1:6379'],
     server: { engine: 'redis', version: '7.0.15', mode: 'standalone', role: 'master' },
     provider: 'local',
     host: '127.0.0.1',
@@ -38,11 +43,21 @@ export function makeFacts(over: Partial<Facts> & { infoOver?: InfoRecord } = {})
     isCluster: false,
     use: 'cache',
     useSource: 'flag',
-    config: {
-      values: { bind: '127.0.0.1', appendfsync: 'everysec', 'slowlog-log-slower-than': '10000' },
+    useReason: '--use cache',
+    unauthPing: { reply: '+PONG', error: null },
+    acl: {
+      users: [{ name: 'default', enabled: true, nopass: true, rules: 'on nopass ~* &* +@all' }],
       unavailable: null,
     },
-    slowlog: { entries: [], unavailable: null },
+    probe: null,
+    tls: false,
+    latency: { events: [], unavailable: null },
+    errorWindow: { before: {}, after: {}, ms: 100 },
+    clusterNodes: null,
+    dangerous: [],
+    config,
+    configs: [config],
+    slowlog: { entries: [], own: 0, old: 0, unavailable: null },
     scripting: { denied: [], method: 'acl-dryrun', unavailable: null },
     queues: [],
     queuesUnavailable: null,
