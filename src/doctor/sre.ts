@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { infoNumber, parseInfoFields } from '../redis/info.js';
 import { isLoopback } from '../redis/provider.js';
-import { forQueues, formatBytes, nodeName, type Facts } from './facts.js';
+import { formatBytes } from '../ui/format.js';
+import { forQueues, nodeName, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
 /**
