@@ -57,7 +57,7 @@ describe('SRE checks (pure, from facts)', () => {
       makeFacts({ infoOver: { maxmemory: String(64 * 2 ** 30), total_system_memory: String(16 * 2 ** 30) } }),
     );
     expect(r.status).toBe('fail');
-    expect(r.message).toMatch(/more than the machine's 16\.0 GB/);
+    expect(r.message).toMatch(/more than the machine's 16\.0 GiB/);
   });
   it('clients.buffers: > 32 MB warns', () => {
     expect(
