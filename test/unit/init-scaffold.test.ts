@@ -142,6 +142,14 @@ describe('mergeCompose', () => {
     ]);
   });
 
+  it('--use both into a file without volumes: one volumes section for both services', () => {
+    const user = 'services:\n  web:\n    image: node:20\n';
+    const m = mergeCompose(user, resolveSettings({ use: 'both' }), 'compose.yaml');
+    expect(m.text.startsWith(user)).toBe(true);
+    expect(m.text.match(/^volumes:/gm)).toHaveLength(1);
+    expect(parse(m.text).volumes).toEqual({ 'redis-cache-data': {}, 'redis-queue-data': {} });
+  });
+
   it('re-adds a named volume the user deleted', () => {
     const once = mergeCompose(null, s, 'compose.yaml').text.replace(
       /\nvolumes:\n {2}redis-data: \{\}\n/,
