@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { providerFromHost, providerNeedsTls } from '../redis/provider.js';
 import { registerSecret } from '../redis/secrets.js';
 import type { Env } from '../redis/target.js';
-import { checkCompose, composeFileNames, fromFindings, type Finding } from './compose.js';
+import { checkCompose, composeFileNames, fromFindings, overrideFileNames, type Finding } from './compose.js';
 import type { Use } from './facts.js';
 import { pass, skip, type CheckResult } from './types.js';
 
@@ -13,6 +13,8 @@ import { pass, skip, type CheckResult } from './types.js';
 export interface ProjectFiles {
   dir: string;
   compose?: { name: string; text: string };
+  /** compose.override.yaml and the like: Compose merges it over the file. */
+  override?: { name: string; text: string };
   env?: Env;
   example?: Env;
 }
@@ -33,14 +35,28 @@ export function readProject(dir: string, force = false): ProjectFiles | undefine
   const example = readEnvFile(join(dir, '.env.example'));
   if (!composeName && !env && !example && !force) return undefined;
   for (const [k, v] of Object.entries(env ?? {})) if (/PASS|SECRET|TOKEN|URL/i.test(k)) registerSecret(v);
+  const overrideName = overrideFileNames.find((n) => existsSync(join(dir, n)));
   return {
     dir,
     compose: composeName
       ? { name: composeName, text: readFileSync(join(dir, composeName), 'utf8') }
       : undefined,
+    override: overrideName
+      ? { name: overrideName, text: readFileSync(join(dir, overrideName), 'utf8') }
+      : undefined,
     env,
     example,
   };
+}
+
+/** A file the compose file names (env_file, extends), read relative to the project. */
+function readInside(dir: string, path: string): string | undefined {
+  const abs = resolve(dir, path);
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function urlParts(raw: string): { scheme: string; host: string; port: string; password: string } | undefined {
@@ -151,10 +167,12 @@ export async function checkProjectSecrets(p: ProjectFiles): Promise<CheckResult>
     const suspicious =
       (secretName.test(k) && !placeholder.test(value) && value.length >= 8) ||
       (urlPassword !== '' && !placeholder.test(urlPassword));
+    // The same placeholder in both files (init's --provider upstash output) is not a leak.
     const copied =
       p.env?.[k] !== undefined &&
       p.env[k] === value &&
       value !== '' &&
+      !placeholder.test(urlPassword || value) &&
       (secretName.test(k) || urlPassword !== '');
     if (suspicious || copied)
       findings.push({
@@ -174,7 +192,11 @@ export async function runProjectChecks(p: ProjectFiles, use: Use | undefined): P
   return [
     checkProjectEnv(p.env),
     p.compose
-      ? checkCompose(p.compose.name, p.compose.text, use)
+      ? checkCompose(p.compose.name, p.compose.text, use, {
+          env: p.env,
+          override: p.override?.text,
+          readFile: (path) => readInside(p.dir, path),
+        })
       : skip('project.compose', 'no compose file'),
     await checkProjectSecrets(p),
   ];

@@ -1,6 +1,6 @@
 import { registerSecret, redact } from '../redis/secrets.js';
 import type { Env } from '../redis/target.js';
-import { fail, pass, type CheckResult } from './types.js';
+import { fail, pass, skip, type CheckResult } from './types.js';
 
 /**
  * upstash.rest: the REST endpoint answers PONG to GET <url>/ping with the bearer token
@@ -14,6 +14,12 @@ export async function checkUpstashRest(env: Env, timeoutMs: number): Promise<Che
   const base = String(env.UPSTASH_REDIS_REST_URL).replace(/\/+$/, '');
   const token = String(env.UPSTASH_REDIS_REST_TOKEN);
   registerSecret(token);
+  // init --provider upstash writes placeholders: not a failure, a step still to do.
+  if (/YOUR[-_]/.test(`${base} ${token}`))
+    return skip(
+      id,
+      'UPSTASH_REDIS_REST_URL/TOKEN are still the placeholders init wrote: copy them from the Upstash console',
+    );
   let url: URL;
   try {
     url = new URL(`${base}/ping`);

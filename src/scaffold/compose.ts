@@ -171,25 +171,40 @@ export function addTopLevelEntry(
     return;
   }
   const root = ed.doc.contents as YAMLMap;
-  const value = { [name]: {} };
+  const made = newSections.get(ed) ?? new Map<string, { edit: TextEdit; value: Record<string, unknown> }>();
+  newSections.set(ed, made);
+  const pending = made.get(section);
+  const value: Record<string, unknown> = pending?.value ?? {};
+  value[name] = {};
+  let at: number;
+  let text: string;
   if (map === null) {
+    // "volumes:" with nothing under it: fill it in.
     const pair = pairOf(root, section) as Pair;
     const keyNode = pair.key as Node;
     const end = (pair.value as Node | null)?.range?.[1] ?? keyNode.range?.[1] ?? 0;
     const nl = ed.text.indexOf('\n', end);
-    const at = nl === -1 ? ed.text.length : nl + 1;
-    const lead = nl === -1 ? ed.eol : '';
-    ed.insert(
-      at,
-      `${lead}${renderBlock(value, ed.style, columnOf(ed.text, keyNode.range?.[0] ?? 0) + ed.style.indent)}${ed.eol}`,
-      reason,
-    );
-    return;
+    at = nl === -1 ? ed.text.length : nl + 1;
+    const col = columnOf(ed.text, keyNode.range?.[0] ?? 0) + ed.style.indent;
+    text = `${nl === -1 ? ed.eol : ''}${renderBlock(value, ed.style, col)}${ed.eol}`;
+  } else {
+    at = ed.text.length;
+    const lead = ed.text === '' || ed.text.endsWith('\n') ? '' : ed.eol;
+    text = `${lead}${ed.eol}${renderBlock({ [section]: value }, ed.style, 0)}${ed.eol}`;
   }
-  const at = ed.text.length;
-  const lead = ed.text === '' || ed.text.endsWith('\n') ? '' : ed.eol;
-  ed.insert(at, `${lead}${ed.eol}${renderBlock({ [section]: value }, ed.style, 0)}${ed.eol}`, reason);
+  // A second entry for a section this run creates: one section, both entries.
+  if (pending) pending.edit.text = text;
+  else {
+    ed.insert(at, text, reason);
+    made.set(section, { edit: ed.edits[ed.edits.length - 1] as TextEdit, value });
+  }
 }
+
+/** Top-level sections created or filled in this run, per editor (two services share one). */
+const newSections = new WeakMap<
+  YamlEditor,
+  Map<string, { edit: TextEdit; value: Record<string, unknown> }>
+>();
 
 /** Insert a whole service (its rendered doc) at the end of services:. */
 export function addService(

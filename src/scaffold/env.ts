@@ -54,21 +54,103 @@ export function mergeEnvText(
   return { text, added: missing.map((l) => l.name) };
 }
 
-/** Whether a .gitignore line already keeps the env file out of git. */
-function ignores(line: string, file: string): boolean {
-  const l = line.trim();
-  if (l === '' || l.startsWith('#') || l.startsWith('!')) return false;
-  const bare = l.replace(/^\//, '');
+/** A basename-style .gitignore pattern (the common cases) as a matcher of one path. */
+function patternMatches(pattern: string, file: string): boolean {
+  const bare = pattern.replace(/^\//, '').replace(/\/$/, '');
   if (bare === file || bare === '*') return true;
-  // Simple globs such as .env* or *.env; full gitignore semantics are not needed here.
-  const glob = new RegExp(`^${bare.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
-  return !bare.includes('/') && glob.test(file.split('/').pop() ?? file);
+  const glob = new RegExp(
+    `^${bare
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
+  if (bare.includes('/')) return glob.test(file);
+  return glob.test(file.split('/').pop() ?? file);
 }
 
-export function mergeGitignore(existing: string | null, file: string): { text: string; added: boolean } {
-  if ((existing ?? '').split('\n').some((line) => ignores(line, file)))
-    return { text: existing ?? '', added: false };
+/**
+ * Whether .gitignore's lines ignore a file, in order, the last match winning (so `!.env` after
+ * `.env*` un-ignores). Used only where there is no git repository to ask (git check-ignore).
+ */
+export function ignoredBy(text: string | null, file: string): boolean {
+  let ignored = false;
+  for (const raw of (text ?? '').split(/\r?\n/)) {
+    const line = raw.replace(/\s+$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('!')) {
+      if (patternMatches(line.slice(1), file)) ignored = false;
+    } else if (patternMatches(line, file)) ignored = true;
+  }
+  return ignored;
+}
+
+/**
+ * Add what .gitignore needs: the env file ignored, and .env.example kept committable (a `.env*`
+ * rule, the user's or any, would hide it). `ask` answers as git would (git check-ignore) where a
+ * repository exists; without one the rules are read here, last match winning.
+ */
+export function mergeGitignore(
+  existing: string | null,
+  file: string,
+  ask: (path: string) => boolean | null = () => null,
+): { text: string; added: string[] } {
   let text = existing ?? '';
-  if (text !== '' && !text.endsWith('\n')) text += '\n';
-  return { text: `${text}${file}\n`, added: true };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const added: string[] = [];
+  const add = (line: string): void => {
+    if (text !== '' && !text.endsWith('\n')) text += eol;
+    text += `${line}${eol}`;
+    added.push(line);
+  };
+  const envIgnored = ask(file) ?? ignoredBy(existing, file);
+  if (!envIgnored) add(file);
+  const example = '.env.example';
+  const exampleIgnored = (ask(example) ?? ignoredBy(existing, example)) || ignoredBy(text, example);
+  if (exampleIgnored) add(`!${example}`);
+  return { text, added };
+}
+
+/**
+ * How dotenv / Node's parseEnv and Docker Compose would read a raw .env value; a value they read
+ * differently (unquoted #, $ that Compose interpolates, edge spaces) is refused, with the quoting
+ * that all three agree on. undefined: no disagreement.
+ */
+export function ambiguousEnv(text: string | null, name: string): { hint: string; why: string } | undefined {
+  for (const line of (text ?? '').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
+    if (m?.[1] !== name) continue;
+    const raw = m[2] ?? '';
+    const value = raw.trim();
+    if (value.startsWith("'")) return undefined; // single quotes: literal for all three
+    const unquoted = !value.startsWith('"');
+    const inner = unquoted
+      ? value
+      : value.slice(1, value.lastIndexOf('"') > 0 ? value.lastIndexOf('"') : undefined);
+    const reasons: string[] = [];
+    if (unquoted && /#/.test(inner) && !/^[^#]*\s#/.test(inner))
+      reasons.push('an unquoted # starts a comment for dotenv and Node but not for Docker Compose');
+    if (/\$/.test(inner)) reasons.push('Docker Compose interpolates $ in it');
+    if (reasons.length === 0) return undefined;
+    const literal = unquoted ? inner.replace(/\s+#.*$/, '') : inner;
+    return {
+      why: reasons.join('; '),
+      hint: literal.includes("'")
+        ? `choose a value without # $ or ' (or quote it so every reader agrees)`
+        : `quote it in single quotes: ${name}='<the value>'`,
+    };
+  }
+  return undefined;
+}
+
+/** Rewrite the value of existing lines (the others stay byte for byte). */
+export function setEnvValues(text: string, values: Record<string, string>): string {
+  const done = new Set<string>();
+  return text.replace(
+    /^([ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=)[^\r\n]*/gm,
+    (line, head: string, name: string) => {
+      if (!(name in values) || done.has(name)) return line;
+      done.add(name);
+      return `${head}${values[name] ?? ''}`;
+    },
+  );
 }

@@ -3,7 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { registerSecret } from '../redis/secrets.js';
 import { findComposeFile, mergeCompose } from './compose.js';
-import { envValues, mergeEnvText, mergeGitignore, type EnvEntry } from './env.js';
+import { ambiguousEnv, envValues, mergeEnvText, mergeGitignore, setEnvValues, type EnvEntry } from './env.js';
+import { gitIgnores, gitTracks } from './git.js';
+import { usageError } from '../errors.js';
+import { maskUrlText } from '../redis/secrets.js';
 import { remoteEntries, renderConf, scaffoldNotes } from './content.js';
 import type { InitSettings } from './settings.js';
 import type { InitPlan, PlannedFile, PlannedService } from './types.js';
@@ -70,27 +73,49 @@ export function planInit(
   let reasons: string[] = [];
   let adopted: string[] = [];
 
+  // A value dotenv, Node and Compose would read differently is refused before anything else.
+  for (const name of ['REDIS_PASSWORD', ...s.services.map((p) => p.urlVar)]) {
+    const bad = ambiguousEnv(envBefore, name);
+    if (bad)
+      throw usageError(
+        `${name} in ${envPath} is read differently by dotenv/Node and Docker Compose: ${bad.why}`,
+        `${bad.hint}; then run init again`,
+      );
+  }
+  const updates: Record<string, string> = {};
   let password: string | undefined;
   if (s.services.length > 0 && s.password) {
-    password = have.REDIS_PASSWORD ?? makePassword();
+    // An empty REDIS_PASSWORD is a missing one (compose's :? check refuses it anyway).
+    password = have.REDIS_PASSWORD || makePassword();
+    if (have.REDIS_PASSWORD === '') {
+      updates.REDIS_PASSWORD = password;
+      notes.push(`REDIS_PASSWORD was empty in ${envPath}: init generated one`);
+    }
     registerSecret(password);
-    if (password === '')
-      notes.push(
-        `REDIS_PASSWORD is empty in ${envPath}: compose will refuse to start the service; set a value`,
-      );
   }
 
   const services: PlannedService[] = s.services.map((p) => {
     const fromEnv = Number(have[p.portVar]);
     const port = Number.isInteger(fromEnv) && fromEnv >= 1 && fromEnv <= 65535 ? fromEnv : p.hostPort;
-    return {
-      name: p.name,
-      role: p.role,
-      port,
-      conf: p.confPath,
-      url: have[p.urlVar] ?? localUrl(password, port),
-      urlVar: p.urlVar,
-    };
+    const derived = localUrl(password, port);
+    let url = have[p.urlVar] ?? derived;
+    const cur = have[p.urlVar];
+    if (cur !== undefined && cur !== derived) {
+      const m = /^redis:\/\/(?:default:([^@]*)@)?127\.0\.0\.1:(\d+)$/.exec(cur);
+      const pw = m ? decodeURIComponent(m[1] ?? '') : undefined;
+      if (m && (pw === (have.REDIS_PASSWORD ?? '') || pw === password)) {
+        // The URL init derived earlier: follow the user's REDIS_PORT (or the new password).
+        url = derived;
+        updates[p.urlVar] = derived;
+        notes.push(`${p.urlVar} in ${envPath} updated to port ${port} (from ${p.portVar})`);
+      } else {
+        const where = /^[a-z]+:\/\/(?:[^@/]*@)?([^/?#]+)/i.exec(cur)?.[1] ?? 'another server';
+        notes.push(
+          `${p.urlVar} in ${envPath} points at ${maskUrlText(where)}, not at the new service (127.0.0.1:${port}); kept: change it to ${maskUrlText(derived)} to use ${p.name}`,
+        );
+      }
+    }
+    return { name: p.name, role: p.role, port, conf: p.confPath, url, urlVar: p.urlVar };
   });
   for (const svc of services) registerSecret(svc.url);
 
@@ -150,14 +175,28 @@ export function planInit(
     } else entries.push(remote);
   }
   const header = `redis-ops init (${[s.provider, s.withLocal && s.provider !== 'local' ? '+ local' : '', s.use, s.profile].filter(Boolean).join(', ')})`;
-  const env = mergeEnvText(envBefore, entries, header);
+  const env = mergeEnvText(
+    envBefore === null || Object.keys(updates).length === 0 ? envBefore : setEnvValues(envBefore, updates),
+    entries,
+    header,
+  );
+  const envSecrets =
+    entries.filter((e) => e.secret && env.added.includes(e.name)).length + (updates.REDIS_PASSWORD ? 1 : 0);
+  const envTracked = envSecrets > 0 && gitTracks(dir, envPath) === true;
   files.push(
     fileAt(
       dir,
       envPath,
       env.text,
       0o600,
-      env.added.length ? `added ${env.added.join(', ')}` : 'mode set to 0600',
+      env.added.length || Object.keys(updates).length
+        ? [
+            env.added.length ? `added ${env.added.join(', ')}` : '',
+            Object.keys(updates).length ? `updated ${Object.keys(updates).join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ')
+        : 'mode set to 0600',
     ),
   );
   const example = mergeEnvText(
@@ -175,8 +214,10 @@ export function planInit(
     ),
   );
   const ignoreName = toPosix(relative(dir, envAbs));
-  const gitignore = mergeGitignore(readText(resolve(dir, '.gitignore')), ignoreName);
-  files.push(fileAt(dir, '.gitignore', gitignore.text, null, `${ignoreName} added`));
+  const gitignore = mergeGitignore(readText(resolve(dir, '.gitignore')), ignoreName, (f) =>
+    gitIgnores(dir, f),
+  );
+  files.push(fileAt(dir, '.gitignore', gitignore.text, null, `${gitignore.added.join(', ')} added`));
 
   notes.push(...scaffoldNotes(s, services));
   return {
@@ -191,5 +232,6 @@ export function planInit(
     wire,
     reasons,
     adopted,
+    envTracked,
   };
 }

@@ -35,6 +35,8 @@ export interface InitPlan {
   adopted: string[];
   /** What each compose edit is for. */
   reasons: string[];
+  /** .env is tracked by git and init would write a secret into it. */
+  envTracked: boolean;
 }
 
 /** What --up did: how it started the services, and what doctor found afterwards. */

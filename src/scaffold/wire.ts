@@ -77,9 +77,11 @@ export function networksNeeded(
   wire: string[],
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const someUseDefault = Object.values(services).some(
-    (svc) => svc.network_mode === undefined && svc.networks === undefined,
-  );
+  // Services other than the target that sit on the default network (they may reach it there).
+  const onDefault = (t: string): boolean =>
+    Object.entries(services).some(
+      ([n, svc]) => n !== t && svc.network_mode === undefined && svc.networks === undefined,
+    );
   for (const t of targets) {
     const have = services[t] ? networksOf(services[t]) : ['default'];
     const add: string[] = [];
@@ -89,7 +91,7 @@ export function networksNeeded(
       add.push(nets[0] ?? 'default');
     }
     // Leaving the default network would cut off the services that rely on it.
-    if (add.length > 0 && services[t]?.networks === undefined && someUseDefault) add.unshift('default');
+    if (add.length > 0 && services[t]?.networks === undefined && onDefault(t)) add.unshift('default');
     if (add.length > 0) out[t] = add;
   }
   return out;

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CliError, usageError } from '../errors.js';
 
@@ -53,6 +62,14 @@ export function checkProjectDir(dir: string, probe: boolean): void {
   }
 }
 
+function linkTarget(abs: string): string {
+  try {
+    return lstatSync(abs).isSymbolicLink() ? realpathSync(abs) : abs;
+  } catch {
+    return abs;
+  }
+}
+
 /**
  * Write every change or none: each file goes to a temp file beside it first; only when all
  * temp files are written are they renamed into place (rename is atomic on one file system),
@@ -63,9 +80,11 @@ export function writeChanges(changes: FileChange[]): void {
   try {
     for (const c of changes) {
       mkdirSync(dirname(c.abs), { recursive: true });
-      const tmp = `${c.abs}.redis-ops-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+      // A symlinked .env is written through the link: its target changes, the link stays.
+      const abs = linkTarget(c.abs);
+      const tmp = `${abs}.redis-ops-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(tmp, c.after, { mode: c.mode, flag: 'wx' });
-      staged.push({ tmp, abs: c.abs });
+      staged.push({ tmp, abs });
       // The umask may have narrowed the mode; set it exactly (0600 for .env).
       chmodSync(tmp, c.mode);
     }

@@ -77,9 +77,9 @@ describe('doctor: project checks', () => {
     const c = byId(json.checks, 'project.compose');
     expect(c.status).toBe('fail');
     expect(c.message).toBe(
-      'service redis publishes port "0.0.0.0:6379:6379" on every interface; the health check of redis ("CMD redis-cli ping") passes on auth errors: redis-cli ping exits 0 on NOAUTH; service api points Redis at localhost: inside compose that is the container itself',
+      'service redis publishes port "0.0.0.0:6379:6379" on every interface; the health check of redis ("CMD redis-cli ping") passes on auth errors: redis-cli ping exits 0 on NOAUTH; service api gets REDIS_HOST pointing at localhost (from environment): inside compose that is the container itself',
     );
-    expect(c.hint).toMatch(/127\.0\.0\.1:6379:6379.*redis-cli -e ping.*REDIS_HOST=redis/);
+    expect(c.hint).toMatch(/127\.0\.0\.1:6379:6379.*redis-cli -e ping.*redis:\/\/redis:6379/);
     expect(byId(json.checks, 'project.env').status).toBe('skip');
   });
 

@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -188,8 +198,74 @@ describe('init: an existing project', () => {
       REDIS_URL: 'redis://default:my-own-password@127.0.0.1:6390',
     });
     expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
-    expect(read(dir, '.gitignore')).toBe('node_modules\n.env*\n');
+    expect(read(dir, '.gitignore')).toBe('node_modules\n.env*\n!.env.example\n');
     expect(run.stdout).not.toContain('my-own-password');
+  });
+
+  it('.env tracked by git: refused without --yes (hint git rm --cached), written with it', async () => {
+    const dir = project();
+    const git = (...args: string[]): void => {
+      execFileSync('git', ['-C', dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], {
+        stdio: 'ignore',
+      });
+    };
+    git('init', '-q');
+    writeFileSync(join(dir, '.env'), 'APP=1\n');
+    writeFileSync(join(dir, '.gitignore'), '.env*\n');
+    git('add', '-f', '.env', '.gitignore');
+    git('commit', '-qm', 'x');
+    const before = snapshot(dir);
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      '✖ .env is tracked by git: the password init writes into it would be committed',
+    );
+    expect(run.stderr).toContain('hint: git rm --cached .env');
+    expect(snapshot(dir)).toEqual(before);
+    const yes = await runCli(['init', dir, '--yes']);
+    expect(yes.exitCode).toBe(0);
+    expect(yes.stdout).toContain('warning: .env is tracked by git');
+    // git check-ignore read .env* (the user's rule): .env.example is kept committable.
+    expect(read(dir, '.gitignore')).toBe('.env*\n!.env.example\n');
+  });
+
+  it('a symlinked .env is written through the link', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config', 'dev.env'), 'APP=1\n');
+    symlinkSync('config/dev.env', join(dir, '.env'));
+    expect((await runCli(['init', dir])).exitCode).toBe(0);
+    expect(lstatSync(join(dir, '.env')).isSymbolicLink()).toBe(true);
+    expect(read(dir, 'config/dev.env')).toMatch(/^APP=1\n[\s\S]*REDIS_PASSWORD=/);
+  });
+
+  it('an empty password is generated, an edited REDIS_PORT re-derives the URL, a foreign URL is named', async () => {
+    const dir = project();
+    writeFileSync(join(dir, '.env'), 'REDIS_PASSWORD=\nA=1\n');
+    expect((await runCli(['init', dir])).exitCode).toBe(0);
+    const first = env(dir);
+    expect(first.REDIS_PASSWORD?.length).toBe(32);
+    expect(read(dir, '.env').startsWith(`REDIS_PASSWORD=${first.REDIS_PASSWORD}\nA=1\n`)).toBe(true);
+    writeFileSync(join(dir, '.env'), read(dir, '.env').replace('REDIS_PORT=6379', 'REDIS_PORT=6390'));
+    const again = await runCli(['init', dir]);
+    expect(again.stdout).toContain('REDIS_URL in .env updated to port 6390 (from REDIS_PORT)');
+    expect(env(dir).REDIS_URL).toBe(`redis://default:${first.REDIS_PASSWORD}@127.0.0.1:6390`);
+    const other = project();
+    writeFileSync(join(other, '.env'), 'REDIS_URL=redis://app:hunter22@cache.internal:6379\n');
+    const run = await runCli(['init', other]);
+    expect(run.stdout).toContain('REDIS_URL in .env points at cache.internal:6379, not at the new service');
+    expect(run.stdout).not.toContain('hunter22');
+  });
+
+  it('REDIS_PASSWORD=s3cr#t is refused: dotenv reads s3cr, Compose s3cr#t', async () => {
+    const dir = project();
+    writeFileSync(join(dir, '.env'), 'REDIS_PASSWORD=s3cr#t\n');
+    const run = await runCli(['init', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'REDIS_PASSWORD in .env is read differently by dotenv/Node and Docker Compose',
+    );
+    expect(run.stderr).toContain("hint: quote it in single quotes: REDIS_PASSWORD='<the value>'");
   });
 
   it('an existing Redis (any name): exit 2 with what adopting would change, nothing written', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { init } from '../../src/commands/init/index.js';
 import { renderInit, toInitJson } from '../../src/commands/init/render.js';
 import type { RunContext } from '../../src/commands/connection.js';
-import { askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
+import { askCheckbox, askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
 
 vi.mock('../../src/ui/prompt.js', () => ({
   askSelect: vi.fn(),
@@ -107,6 +107,37 @@ describe('init on a terminal asks what the flags did not say', () => {
     expect(select).not.toHaveBeenCalled();
     expect(input).not.toHaveBeenCalled();
     expect(confirm).not.toHaveBeenCalled();
+  });
+
+  it('an existing Redis is asked about first (adopt by default), then which apps to wire', async () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  api:\n    build: .\n  broker:\n    image: redis:7\n',
+    );
+    confirm.mockImplementation(async () => true);
+    vi.mocked(askCheckbox).mockResolvedValueOnce(['api']);
+    const r = await init(
+      { use: 'queue', profile: 'dev', port: '6379', maxmemory: '256mb', password: true, up: false },
+      ctx(dir),
+    );
+    expect(confirm.mock.calls[0]?.[0]).toBe(
+      'compose.yaml already has Redis: broker (redis:7). Harden it in place (password, loopback port, health check; keeps its data and settings)?',
+    );
+    expect(input).not.toHaveBeenCalled(); // no service-name question when adopting
+    expect(r.adopted).toEqual(['broker']);
+    expect(r.wired).toEqual([{ service: 'api', vars: { REDIS_URL: 'redis://default:***@broker:6379' } }]);
+    const doc = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8'));
+    expect(doc.services.api.depends_on).toEqual({ broker: { condition: 'service_healthy' } });
+  });
+
+  it('saying no to adopting writes nothing and asks nothing more', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  cache:\n    image: valkey/valkey:8\n');
+    confirm.mockResolvedValueOnce(false);
+    await expect(init({}, ctx(dir))).rejects.toThrow('init does not add a second Redis by accident');
+    expect(select).not.toHaveBeenCalled();
+    expect(confirm).toHaveBeenCalledTimes(1);
   });
 
   it('a bad flag fails before any question', async () => {

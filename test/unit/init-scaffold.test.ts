@@ -6,7 +6,13 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { mergeCompose } from '../../src/scaffold/compose.js';
 import { unifiedDiff } from '../../src/scaffold/diff.js';
-import { envNames, mergeEnvText, mergeGitignore } from '../../src/scaffold/env.js';
+import {
+  ambiguousEnv,
+  envNames,
+  mergeEnvText,
+  mergeGitignore,
+  setEnvValues,
+} from '../../src/scaffold/env.js';
 import { resolveSettings } from '../../src/scaffold/settings.js';
 import { renderTemplate } from '../../src/scaffold/templates.js';
 import { parseComposePs } from '../../src/scaffold/up.js';
@@ -136,6 +142,14 @@ describe('mergeCompose', () => {
     ]);
   });
 
+  it('--use both into a file without volumes: one volumes section for both services', () => {
+    const user = 'services:\n  web:\n    image: node:20\n';
+    const m = mergeCompose(user, resolveSettings({ use: 'both' }), 'compose.yaml');
+    expect(m.text.startsWith(user)).toBe(true);
+    expect(m.text.match(/^volumes:/gm)).toHaveLength(1);
+    expect(parse(m.text).volumes).toEqual({ 'redis-cache-data': {}, 'redis-queue-data': {} });
+  });
+
   it('re-adds a named volume the user deleted', () => {
     const once = mergeCompose(null, s, 'compose.yaml').text.replace(
       /\nvolumes:\n {2}redis-data: \{\}\n/,
@@ -178,11 +192,33 @@ describe('env and .gitignore merges', () => {
     [null, '.env', '.env\n'],
     ['node_modules', '.env', 'node_modules\n.env\n'],
     ['/.env\n', '.env', '/.env\n'],
-    ['.env*\n', '.env.local', '.env*\n'],
+    // .env* would hide .env.example: it must stay committable.
+    ['.env*\n', '.env.local', '.env*\n!.env.example\n'],
+    ['.env*\n!.env.example\n', '.env', '.env*\n!.env.example\n'],
     ['*.env\n', 'prod.env', '*.env\n'],
-    ['# .env\n!.env\n', '.env', '# .env\n!.env\n.env\n'],
+    // Last match wins: a negation after the rule un-ignores, so init adds it again.
+    ['# .env\n.env\n!.env\n', '.env', '# .env\n.env\n!.env\n.env\n'],
+    ['.env\r\n', '.env', '.env\r\n'],
   ])('.gitignore %j + %s', (before, file, after) => {
     expect(mergeGitignore(before, file).text).toBe(after);
+  });
+
+  it('values dotenv/Node and Compose read differently are refused with the quoting that works', () => {
+    expect(ambiguousEnv('REDIS_PASSWORD=s3cr#t\n', 'REDIS_PASSWORD')?.why).toContain('unquoted #');
+    expect(ambiguousEnv('REDIS_PASSWORD=p$ss\n', 'REDIS_PASSWORD')?.why).toContain('interpolates $');
+    expect(ambiguousEnv('REDIS_PASSWORD="p$ss"\n', 'REDIS_PASSWORD')?.hint).toContain(
+      "REDIS_PASSWORD='<the value>'",
+    );
+    expect(ambiguousEnv("REDIS_PASSWORD='s3cr#t$'\n", 'REDIS_PASSWORD')).toBeUndefined();
+    expect(ambiguousEnv('REDIS_PASSWORD=plain # a comment\n', 'REDIS_PASSWORD')).toBeUndefined();
+    expect(ambiguousEnv('OTHER=a#b\n', 'REDIS_PASSWORD')).toBeUndefined();
+  });
+
+  it('setEnvValues rewrites only the named lines', () => {
+    const text = '# c\r\nexport REDIS_PASSWORD=\r\nA=1\nREDIS_PASSWORD=again\n';
+    expect(setEnvValues(text, { REDIS_PASSWORD: 'x' })).toBe(
+      '# c\r\nexport REDIS_PASSWORD=x\r\nA=1\nREDIS_PASSWORD=again\n',
+    );
   });
 });
 

@@ -77,6 +77,19 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   });
 
   if (plan.conflicts.length > 0) throw conflictError(plan, unifiedDiff, redact);
+  if (plan.envTracked && !dryRun) {
+    // A password in a committed file is a leak waiting for the next push.
+    const warning = `${plan.envFile} is tracked by git: the password init writes into it would be committed`;
+    const fix = `git rm --cached ${plan.envFile} (and keep it in .gitignore)`;
+    if (interactive) {
+      const { askConfirm } = await import('../../ui/prompt.js');
+      process.stderr.write(`⚠ ${warning}\n  hint: ${fix}\n`);
+      if (!(await askConfirm(`Write the password into ${plan.envFile} anyway?`, false)))
+        throw new CliError('nothing was written', fix);
+    } else if (!options.yes)
+      throw new CliError(`${warning}; nothing was written`, `${fix}, or pass --yes to write it anyway`);
+    else plan.notes.unshift(`warning: ${warning}; ${fix}`);
+  }
   const changes = plan.files.filter(needsWrite);
   if (interactive && !dryRun && changes.length > 0) {
     // One confirmation, after the questions, before anything is written.
