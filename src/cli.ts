@@ -13,5 +13,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const code = await main();
 process.exitCode = code;
-// Pending sockets or timers of a failed probe must not keep the process alive.
-setTimeout(() => process.exit(code), 50).unref();
+// Pending sockets or timers of a failed probe must not keep the process alive; but a large
+// result (queues --json over 10,000 queues) is still being written to a pipe: exit only once
+// stdout has flushed it (the callback of an empty write runs after every earlier write).
+process.stdout.write('', () => setTimeout(() => process.exit(code), 50).unref());

@@ -9,6 +9,7 @@ import { parseAgeSeconds, parseChoice, parseCount, parseDuration, parsePositive 
 import { tableWidth } from '../../ui/table.js';
 import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
+import { registerJobsCommand } from './jobs.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
 
 function registerAction(
@@ -176,6 +177,7 @@ Examples:
       .requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'),
   );
   registerJobCommands(queues, ctx);
+  registerJobsCommand(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { usageError } from '../../errors.js';
+import { jobStates, type JobState } from '../../queues/keys.js';
+import { writeJson, writeStdout } from '../../ui/output.js';
+import type { RunContext } from '../connection.js';
+import { commonOptions, mergedFlags, withConnection } from './command.js';
+import { collect, parseChoice, parseDuration, parsePositive } from './options.js';
+import type { QueuesFlags } from './types.js';
+
+/**
+ * `queues jobs <queue>`: list and search jobs with filters that compose, bounded by
+ * --scan-limit (issue 18). Read-only; the engine is src/queues/search.ts.
+ */
+interface JobsFlags extends QueuesFlags {
+  state?: string[];
+  name?: string;
+  since?: string;
+  until?: string;
+  grep?: string;
+  dataPath?: string;
+  failedReason?: string;
+  limit?: string;
+  sort?: string;
+  scanLimit?: string;
+  ndjson?: boolean;
+}
+
+const sorts = ['created', 'finished', 'priority'] as const;
+
+/** `15m` (that long ago) or an ISO date. */
+export function parseWhen(value: string | undefined, flag: string, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(value.trim())) return now - parseDuration(value, flag);
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw usageError(`invalid ${flag}: ${value}`, 'give a duration ago (15m, 2h, 7d) or an ISO date');
+  return t;
+}
+
+function parseDataPath(value: string | undefined): { path: string[]; value: string } | undefined {
+  if (value === undefined) return undefined;
+  const i = value.indexOf('=');
+  if (i <= 0)
+    throw usageError(`invalid --data-path: ${value}`, 'give path=value, e.g. --data-path user.id=42');
+  return { path: value.slice(0, i).split('.'), value: value.slice(i + 1) };
+}
+
+export function registerJobsCommand(queues: Command, ctx: RunContext): void {
+  const cmd = commonOptions(
+    queues.command('jobs <queue>').description('list and search jobs: filters compose, reads are bounded'),
+  )
+    .option(
+      '--state <state>',
+      `a state to search (repeatable; default all): ${jobStates.join(', ')}`,
+      collect,
+      [],
+    )
+    .option('--name <glob>', 'job name matches this glob')
+    .option('--since <when>', 'created at or after: 15m (ago) or an ISO date')
+    .option('--until <when>', 'created at or before: 15m (ago) or an ISO date')
+    .option('--grep <text>', "the job's data contains this text")
+    .option('--data-path <path=value>', "the job's data at this path equals the value, e.g. user.id=42")
+    .option('--failed-reason <text>', 'the failed reason contains this text')
+    .option('--limit <n>', 'list at most n jobs', '50')
+    .option('--sort <by>', `order the listed jobs: ${sorts.join(', ')} (default: each state's own order)`)
+    .option('--scan-limit <n>', 'examine at most n jobs', '100000')
+    .option('--ndjson', 'one JSON job per line (for jq and export)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET
+  $ redis-ops queues jobs email --name 'send*' --since 1h --ndjson | jq .id`,
+    );
+  cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  cmd.action(async (queueName: string, _flags: JobsFlags, self: Command) => {
+    const flags = mergedFlags<JobsFlags>(self);
+    const now = Date.now();
+    const states = (flags.state ?? []).map((s) => parseChoice(s, '--state', jobStates) as JobState);
+    const filter = {
+      states: states.length > 0 ? states : [...jobStates],
+      name: flags.name,
+      since: parseWhen(flags.since, '--since', now),
+      until: parseWhen(flags.until, '--until', now),
+      grep: flags.grep,
+      dataPath: parseDataPath(flags.dataPath),
+      failedReason: flags.failedReason,
+      limit: parsePositive(flags.limit, '--limit') ?? 50,
+      scanLimit: parsePositive(flags.scanLimit, '--scan-limit') ?? 100_000,
+    };
+    const sort = parseChoice(flags.sort, '--sort', sorts);
+    const result = await withConnection(
+      { ...flags, json: flags.json || flags.ndjson },
+      ctx,
+      async (conn, target) => {
+        const { findQueues, pickQueue } = await import('../../queues/load.js');
+        const { searchJobs, sortJobs } = await import('../../queues/search.js');
+        const { queues: found } = await findQueues(conn, flags.prefix ?? []);
+        const queue = pickQueue(found, queueName, flags.prefix ?? []);
+        const search = await searchJobs(conn.client, queue.base, filter);
+        return { target: target.display, queue, ...search, jobs: sortJobs(search.jobs, sort) };
+      },
+    );
+    const { renderJobs, toJobsJson, toJobLine } = await import('./render-jobs.js');
+    if (flags.ndjson) writeStdout(result.jobs.map((j) => toJobLine(j)).join('\n'));
+    else if (flags.json) writeJson(toJobsJson(result));
+    else writeStdout(renderJobs(result, filter.scanLimit));
+    process.exitCode = 0;
+  });
+}
