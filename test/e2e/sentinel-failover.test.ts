@@ -44,16 +44,29 @@ async function countKeys(address: string, match: string): Promise<number> {
   return n;
 }
 
+/** Resolves once the running command has printed `n` lines: the watch is under way. */
+function linesSeen(child: ReturnType<typeof execa>, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString().split('\n').length - 1;
+      if (seen >= n) resolve();
+    });
+    void child.then(() => resolve());
+  });
+}
+
 describe('sentinel failover', () => {
   it('stats --watch keeps going across SENTINEL FAILOVER and marks the switch', async () => {
     const before = await t.currentPrimary();
-    const watch = execa(binPath, ['stats', '--watch', '0.3', '--count', '12', '--json', '--url', t.url()], {
+    const watch = execa(binPath, ['stats', '--watch', '0.3', '--count', '20', '--json', '--url', t.url()], {
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
       extendEnv: false,
       reject: false,
       timeout: 30_000,
     });
-    await new Promise((r) => setTimeout(r, 1200));
+    // Fail over once the first rows are out, however slowly the machine starts the CLI.
+    await linesSeen(watch, 2);
     const after = await failover(t);
     const r = await watch;
     expect(r.exitCode).toBe(0);
@@ -64,20 +77,20 @@ describe('sentinel failover', () => {
     const marks = lines.filter((l) => 'failover' in l);
     expect(marks).toHaveLength(1);
     expect(marks[0]?.failover).toMatchObject({ primary: after, previous: before });
-    expect(lines.filter((l) => !('failover' in l))).toHaveLength(12);
+    expect(lines.filter((l) => !('failover' in l))).toHaveLength(20);
     expect(r.stderr).toBe('');
     await settleAfterFailover(t, before);
   });
 
   it('the text form says "failover: primary is now host:port"', async () => {
     const before = await t.currentPrimary();
-    const watch = execa(binPath, ['stats', '--watch', '0.3', '--count', '10', '--url', t.url()], {
+    const watch = execa(binPath, ['stats', '--watch', '0.3', '--count', '20', '--url', t.url()], {
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
       extendEnv: false,
       reject: false,
       timeout: 30_000,
     });
-    await new Promise((r) => setTimeout(r, 1000));
+    await linesSeen(watch, 3);
     const after = await failover(t);
     const r = await watch;
     expect(r.exitCode).toBe(0);
