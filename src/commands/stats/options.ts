@@ -1,7 +1,8 @@
 import { usageError } from '../../errors.js';
+import { hitsOnly, parseHitsFlags, type HitsFlags, type HitsMode } from './hits-options.js';
 
 /** Raw commander flags of `stats` (strings as typed) → validated options. Pure. */
-export interface StatsFlags {
+export interface StatsFlags extends HitsFlags {
   watch?: boolean | string;
   count?: string;
   keys?: boolean;
@@ -15,7 +16,8 @@ export interface StatsFlags {
 export type StatsMode =
   | { kind: 'snapshot' }
   | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number };
+  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
+  | HitsMode;
 
 function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
@@ -32,6 +34,13 @@ const keysOnly: Array<[keyof StatsFlags, string]> = [
 ];
 
 export function parseStatsFlags(flags: StatsFlags): StatsMode {
+  if (flags.hits !== undefined) return parseHitsFlags(flags);
+  const strayHits = hitsOnly.find(([k]) => flags[k] !== undefined);
+  if (strayHits || (flags.minHitRatio?.length ?? 0) > 0)
+    throw usageError(
+      `${strayHits?.[1] ?? '--min-hit-ratio'} needs --hits`,
+      'e.g. redis-ops stats --hits 30 ...',
+    );
   if (flags.keys && flags.watch !== undefined)
     throw usageError('--keys and --watch cannot be combined', 'run one, then the other');
   if (flags.count !== undefined && flags.watch === undefined)

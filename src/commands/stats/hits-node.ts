@@ -1,0 +1,226 @@
+import type { Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+import { parseCommandTable, type CommandTable } from '../../redis/command-keys.js';
+import { MonitorParser, type MonitorEntry } from '../../redis/monitor.js';
+import { openRaw } from '../../redis/raw-connection.js';
+import { parseReply, RespPipe, type Reply } from '../../redis/resp-pipe.js';
+import { withTimeout } from '../../redis/timeout.js';
+import { nodeAddress } from './snapshot.js';
+
+/**
+ * One primary's part of a `stats --hits` sample: its command table, a MONITOR connection
+ * parsed as it streams, a PSUBSCRIBE to its keymiss events, and a watch on the MONITOR
+ * connection's output buffer on the server (CLIENT LIST omem), polled by the ordinary client.
+ */
+export interface NodeHooks {
+  onCommand(e: MonitorEntry): void;
+  onMiss(db: number, key: Buffer): void;
+  /** The node asks the sample to stop (buffer bound, lost connection). */
+  onStop(reason: string, error?: boolean): void;
+}
+
+export interface NodeSetup {
+  keymiss: boolean;
+  maxBufferBytes: number;
+  timeoutMs: number;
+  /** Test hook: do not read the MONITOR socket (a stuck consumer). */
+  pauseReader?: boolean;
+}
+
+const text = (r: Reply | undefined): string => (Buffer.isBuffer(r) ? r.toString('utf8') : String(r ?? ''));
+
+/** The server's command table, once per server, over RESP2 (flat arrays, no RESP3 maps). */
+export async function readCommandTable(pipe: RespPipe): Promise<CommandTable> {
+  let [reply] = await pipe.send([['COMMAND', 'INFO']]);
+  // Redis < 7 wants names after COMMAND INFO; plain COMMAND lists them all there.
+  if (reply instanceof Error || (Array.isArray(reply) && reply.length === 0))
+    [reply] = await pipe.send([['COMMAND']]);
+  if (reply instanceof Error) throw reply;
+  return parseCommandTable(reply as Reply);
+}
+
+/** `addr=` of a client's own CLIENT INFO (6.2+), to leave our own commands out. */
+async function ownAddress(node: Redis, ms: number): Promise<string | undefined> {
+  try {
+    const info = String(await withTimeout(node.call('CLIENT', 'INFO'), ms, 'CLIENT INFO'));
+    return /(?:^| )addr=(\S+)/.exec(info)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseOmem(clientList: string): number | undefined {
+  const m = /(?:^| )omem=(\d+)/.exec(clientList);
+  return m ? Number(m[1]) : undefined;
+}
+
+export class NodeSampler {
+  readonly address: string;
+  table: CommandTable = new Map();
+  /** Addresses of our own connections: their commands are not the apps' traffic. */
+  readonly own = new Set<string>();
+  peakBufferBytes = 0;
+  /** Why the buffer could not be watched (CLIENT LIST denied), if so. */
+  bufferUnwatched: string | undefined;
+  /** Commands we sent on the polling client during the window (left out of INFO deltas). */
+  ownCommands = 0;
+  private monitor: Socket | undefined;
+  private sub: Socket | undefined;
+  private clientId: string | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private pipe: RespPipe | undefined;
+
+  constructor(
+    readonly node: Redis,
+    private readonly setup: NodeSetup,
+    private readonly hooks: NodeHooks,
+  ) {
+    this.address = nodeAddress(node);
+  }
+
+  /** Read the command table and open the side connection used after the window (PTTL). */
+  async prepare(): Promise<void> {
+    this.pipe = await RespPipe.openLike(this.node, this.setup.timeoutMs);
+    this.table = await readCommandTable(this.pipe);
+    const [pipeInfo] = await this.pipe.send([['CLIENT', 'INFO']]);
+    const pipeAddr = /(?:^| )addr=(\S+)/.exec(text(pipeInfo))?.[1];
+    const addr = await ownAddress(this.node, this.setup.timeoutMs);
+    for (const a of [addr, pipeAddr]) if (a) this.own.add(a);
+  }
+
+  sidePipe(): RespPipe {
+    if (!this.pipe) throw new Error('prepare() first');
+    return this.pipe;
+  }
+
+  async startKeymiss(): Promise<void> {
+    const conn = await openRaw(this.node, [['PSUBSCRIBE', '__keyevent@*__:keymiss']], this.setup.timeoutMs);
+    const [ack] = conn.replies;
+    if (ack instanceof Error) {
+      conn.socket.destroy();
+      throw ack;
+    }
+    this.sub = conn.socket;
+    let buf = conn.rest;
+    const drain = (): void => {
+      let at = 0;
+      for (;;) {
+        const r = parseReply(buf, at);
+        if (!r) break;
+        at = r[1];
+        // ['pmessage', pattern, '__keyevent@<db>__:keymiss', key]
+        const msg = r[0];
+        if (!Array.isArray(msg) || text(msg[0]) !== 'pmessage') continue;
+        const db = Number(/@(\d+)__/.exec(text(msg[2]))?.[1] ?? 0);
+        if (Buffer.isBuffer(msg[3])) this.hooks.onMiss(db, msg[3]);
+      }
+      buf = buf.subarray(at);
+    };
+    conn.socket.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      drain();
+    });
+    conn.socket.on('error', () => undefined);
+    conn.socket.on('close', () => {
+      if (this.sub) this.hooks.onStop(`the keymiss subscription to ${this.address} closed`, true);
+    });
+    drain();
+    conn.socket.resume();
+  }
+
+  async startMonitor(): Promise<void> {
+    const conn = await openRaw(
+      this.node,
+      [['CLIENT', 'SETNAME', 'redis-ops-monitor'], ['CLIENT', 'ID'], ['MONITOR']],
+      this.setup.timeoutMs,
+    );
+    const [, id, ack] = conn.replies;
+    if (ack instanceof Error) {
+      conn.socket.destroy();
+      throw ack;
+    }
+    this.clientId = typeof id === 'number' ? String(id) : undefined;
+    this.monitor = conn.socket;
+    const parser = new MonitorParser(
+      (e) => {
+        if (!this.own.has(e.source)) this.hooks.onCommand(e);
+      },
+      (message) => this.hooks.onStop(`MONITOR on ${this.address} answered: ${message}`, true),
+    );
+    conn.socket.on('data', (chunk: Buffer) => parser.push(chunk));
+    conn.socket.on('error', () => undefined);
+    conn.socket.on('close', () => {
+      if (this.monitor) this.hooks.onStop(`the MONITOR connection to ${this.address} closed`, true);
+    });
+    parser.push(conn.rest);
+    if (!this.setup.pauseReader) conn.socket.resume();
+    this.schedulePoll(1000);
+  }
+
+  /** Once a second (ten times when past half the bound): how big is our output buffer there? */
+  private schedulePoll(ms: number): void {
+    this.poller = setTimeout(() => void this.poll(), ms);
+  }
+
+  private async poll(): Promise<void> {
+    if (!this.monitor || !this.clientId) return;
+    let next = 1000;
+    try {
+      this.ownCommands++;
+      const line = String(
+        await withTimeout(
+          this.node.call('CLIENT', 'LIST', 'ID', this.clientId),
+          this.setup.timeoutMs,
+          'CLIENT LIST',
+        ),
+      );
+      const omem = parseOmem(line);
+      if (omem !== undefined) {
+        this.peakBufferBytes = Math.max(this.peakBufferBytes, omem);
+        if (omem > this.setup.maxBufferBytes) {
+          this.hooks.onStop(
+            `our MONITOR output buffer on ${this.address} reached ${omem} bytes (bound ${this.setup.maxBufferBytes}): the tool fell behind`,
+          );
+          return;
+        }
+        if (omem > this.setup.maxBufferBytes / 2) next = 100;
+      }
+    } catch (err) {
+      this.bufferUnwatched = err instanceof Error ? err.message : String(err);
+      return;
+    }
+    if (this.monitor) this.schedulePoll(next);
+  }
+
+  /** End MONITOR: close our socket and, in case the server still holds a big buffer for it, kill it there. */
+  async stopMonitor(): Promise<void> {
+    clearTimeout(this.poller);
+    const socket = this.monitor;
+    this.monitor = undefined;
+    if (!socket) return;
+    socket.destroy();
+    if (this.clientId && this.peakBufferBytes > 0) {
+      this.ownCommands++;
+      await withTimeout(
+        this.node.call('CLIENT', 'KILL', 'ID', this.clientId),
+        this.setup.timeoutMs,
+        'CLIENT KILL',
+      ).catch(() => undefined);
+    }
+  }
+
+  stopKeymiss(): void {
+    const s = this.sub;
+    this.sub = undefined;
+    s?.destroy();
+  }
+
+  close(): void {
+    clearTimeout(this.poller);
+    const m = this.monitor;
+    this.monitor = undefined;
+    m?.destroy();
+    this.stopKeymiss();
+    this.pipe?.close();
+  }
+}
