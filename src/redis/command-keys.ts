@@ -19,6 +19,8 @@ export interface KeySpec {
   overwrite: boolean;
   /** RM / delete: the key is removed. */
   remove: boolean;
+  /** The spec may name arguments that are not keys (MIGRATE's "" before KEYS). */
+  incomplete: boolean;
   begin: BeginSearch;
   find: FindKeys;
 }
@@ -92,6 +94,7 @@ function parseSpec(raw: Reply): KeySpec | undefined {
     read: flags.has('ro'),
     overwrite: flags.has('ow'),
     remove: flags.has('rm') || flags.has('delete'),
+    incomplete: flags.has('incomplete'),
     begin,
     find,
   };
@@ -116,6 +119,7 @@ function parseCommand(raw: Reply[]): [string, CommandShape] {
           read,
           overwrite: false,
           remove: false,
+          incomplete: flags.has('movablekeys'),
           begin: { kind: 'index', pos: first },
           find: { kind: 'range', lastkey: last < 0 ? last : last - first, step, limit: 0 },
         },
@@ -160,6 +164,7 @@ function equalsIgnoreCase(b: Buffer, lower: string): boolean {
 /** Key positions of argv by the shape's key specs (db.c getKeysUsingKeySpecs). */
 export function keyAccesses(shape: CommandShape, args: Buffer[]): KeyAccess[] {
   const argc = args.length;
+  const movable = shape.flags.has('movablekeys');
   const out: KeyAccess[] = [];
   for (const spec of shape.specs) {
     let first = 0;
@@ -197,6 +202,8 @@ export function keyAccesses(shape: CommandShape, args: Buffer[]): KeyAccess[] {
     }
     for (let i = first; i <= last; i += step) {
       if (i >= argc || i < 1) break;
+      // MIGRATE ... "" ... KEYS a b: the empty placeholder is not a key (movable keys only).
+      if ((spec.incomplete || movable) && (args[i] as Buffer).length === 0) continue;
       out.push({ index: i, read: spec.read, overwrite: spec.overwrite, remove: spec.remove });
     }
   }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { parseCommandTable, type CommandTable } from '../../redis/command-keys.js';
+import { infoNumber, parseInfo } from '../../redis/info.js';
 import { MonitorParser, type MonitorEntry } from '../../redis/monitor.js';
 import { openRaw } from '../../redis/raw-connection.js';
 import { parseReply, RespPipe, type Reply } from '../../redis/resp-pipe.js';
@@ -13,8 +15,9 @@ import { nodeAddress } from './snapshot.js';
  * connection's output buffer on the server (CLIENT LIST omem), polled by the ordinary client.
  */
 export interface NodeHooks {
-  onCommand(e: MonitorEntry): void;
-  onMiss(db: number, key: Buffer): void;
+  /** epoch: how many of our markers this stream has passed (0: before the window opened). */
+  onCommand(e: MonitorEntry, epoch: number): void;
+  onMiss(db: number, key: Buffer, epoch: number): void;
   /** The node asks the sample to stop (buffer bound, lost connection). */
   onStop(reason: string, error?: boolean): void;
 }
@@ -49,6 +52,54 @@ async function ownAddress(node: Redis, ms: number): Promise<string | undefined> 
   }
 }
 
+export interface InfoPoint {
+  hits: number;
+  misses: number;
+  commands: number;
+}
+
+function infoPoint(raw: string): InfoPoint {
+  const info = parseInfo(raw);
+  return {
+    hits: infoNumber(info, 'keyspace_hits') ?? 0,
+    misses: infoNumber(info, 'keyspace_misses') ?? 0,
+    commands: infoNumber(info, 'total_commands_processed') ?? 0,
+  };
+}
+
+function isMarker(args: Buffer[], marker: Buffer): boolean {
+  return (
+    args.length === 2 &&
+    (args[0] as Buffer).length === 6 &&
+    (args[0] as Buffer).toString('latin1').toLowerCase() === 'exists' &&
+    (args[1] as Buffer).equals(marker)
+  );
+}
+
+/** A key that no app uses and that lives on this node (on a cluster: a hash tag in its slots). */
+async function pickMarker(pipe: RespPipe, node: Redis): Promise<Buffer> {
+  const base = `redis-ops:hits-marker:${randomBytes(6).toString('hex')}`;
+  const [clusterInfo] = await pipe.send([['INFO', 'cluster']]);
+  if (!/cluster_enabled:1/.test(text(clusterInfo))) return Buffer.from(base);
+  const [nodes] = await pipe.send([['CLUSTER', 'NODES']]);
+  const mine = text(nodes)
+    .split('\n')
+    .find((l) => l.split(' ')[2]?.includes('myself'));
+  const ranges = (mine ?? '')
+    .split(' ')
+    .slice(8)
+    .filter((r) => /^\d+(-\d+)?$/.test(r))
+    .map((r) => r.split('-').map(Number) as [number, number?]);
+  const owns = (slot: number): boolean => ranges.some(([a, z]) => slot >= a && slot <= (z ?? a));
+  for (let round = 0; round < 8; round++) {
+    const names = Array.from({ length: 64 }, (_, i) => `${base}:{${round * 64 + i}}`);
+    const slots = await pipe.send(names.map((n) => ['CLUSTER', 'KEYSLOT', n]));
+    const i = slots.findIndex((s) => typeof s === 'number' && owns(s));
+    if (i >= 0) return Buffer.from(names[i] as string);
+  }
+  throw new Error(`no slot owned by ${nodeAddress(node)} (is the cluster resharding?)`);
+}
+
 export function parseOmem(clientList: string): number | undefined {
   const m = /(?:^| )omem=(\d+)/.exec(clientList);
   return m ? Number(m[1]) : undefined;
@@ -64,6 +115,13 @@ export class NodeSampler {
   bufferUnwatched: string | undefined;
   /** Commands we sent on the polling client during the window (left out of INFO deltas). */
   ownCommands = 0;
+  /** Markers passed by each stream; see cut(). */
+  monitorEpoch = 0;
+  missEpoch = 0;
+  private marker: Buffer = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+  private monitorDone = false;
+  private subDone = true;
   private monitor: Socket | undefined;
   private sub: Socket | undefined;
   private clientId: string | undefined;
@@ -86,6 +144,48 @@ export class NodeSampler {
     const pipeAddr = /(?:^| )addr=(\S+)/.exec(text(pipeInfo))?.[1];
     const addr = await ownAddress(this.node, this.setup.timeoutMs);
     for (const a of [addr, pipeAddr]) if (a) this.own.add(a);
+    this.marker = await pickMarker(this.pipe, this.node);
+  }
+
+  /**
+   * Cut the streams here: EXISTS on a key that never exists shows up in MONITOR and as a
+   * keymiss event at the same point of the server's command order, so both streams split at
+   * exactly the same command; INFO stats in the same write runs right after it, before any
+   * other client's command (a pipeline from one client is executed back to back).
+   */
+  async cut(): Promise<InfoPoint> {
+    this.ownCommands += 2;
+    const [, info] = await this.sidePipe().send([
+      ['EXISTS', this.marker],
+      ['INFO', 'stats'],
+    ]);
+    if (info instanceof Error) throw info;
+    return infoPoint(text(info));
+  }
+
+  /** Wait until both streams passed marker n (or closed), at most ms. */
+  async passed(n: number, ms: number): Promise<boolean> {
+    const done = (): boolean =>
+      (this.monitorDone || this.monitorEpoch >= n) && (this.subDone || this.missEpoch >= n);
+    const until = Date.now() + ms;
+    while (!done()) {
+      const left = until - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 50));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return true;
+  }
+
+  private wakeWaiters(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   sidePipe(): RespPipe {
@@ -112,7 +212,12 @@ export class NodeSampler {
         const msg = r[0];
         if (!Array.isArray(msg) || text(msg[0]) !== 'pmessage') continue;
         const db = Number(/@(\d+)__/.exec(text(msg[2]))?.[1] ?? 0);
-        if (Buffer.isBuffer(msg[3])) this.hooks.onMiss(db, msg[3]);
+        const key = msg[3];
+        if (!Buffer.isBuffer(key)) continue;
+        if (key.equals(this.marker)) {
+          this.missEpoch++;
+          this.wakeWaiters();
+        } else this.hooks.onMiss(db, key, this.missEpoch);
       }
       buf = buf.subarray(at);
     };
@@ -122,8 +227,11 @@ export class NodeSampler {
     });
     conn.socket.on('error', () => undefined);
     conn.socket.on('close', () => {
+      this.subDone = true;
+      this.wakeWaiters();
       if (this.sub) this.hooks.onStop(`the keymiss subscription to ${this.address} closed`, true);
     });
+    this.subDone = false;
     drain();
     conn.socket.resume();
   }
@@ -143,13 +251,18 @@ export class NodeSampler {
     this.monitor = conn.socket;
     const parser = new MonitorParser(
       (e) => {
-        if (!this.own.has(e.source)) this.hooks.onCommand(e);
+        if (isMarker(e.args, this.marker)) {
+          this.monitorEpoch++;
+          this.wakeWaiters();
+        } else if (!this.own.has(e.source)) this.hooks.onCommand(e, this.monitorEpoch);
       },
       (message) => this.hooks.onStop(`MONITOR on ${this.address} answered: ${message}`, true),
     );
     conn.socket.on('data', (chunk: Buffer) => parser.push(chunk));
     conn.socket.on('error', () => undefined);
     conn.socket.on('close', () => {
+      this.monitorDone = true;
+      this.wakeWaiters();
       if (this.monitor) this.hooks.onStop(`the MONITOR connection to ${this.address} closed`, true);
     });
     parser.push(conn.rest);
@@ -178,6 +291,8 @@ export class NodeSampler {
       if (omem !== undefined) {
         this.peakBufferBytes = Math.max(this.peakBufferBytes, omem);
         if (omem > this.setup.maxBufferBytes) {
+          // Free the server's memory first, then tell the sample (it reports what was seen).
+          await this.stopMonitor();
           this.hooks.onStop(
             `our MONITOR output buffer on ${this.address} reached ${omem} bytes (bound ${this.setup.maxBufferBytes}): the tool fell behind`,
           );
@@ -197,6 +312,8 @@ export class NodeSampler {
     clearTimeout(this.poller);
     const socket = this.monitor;
     this.monitor = undefined;
+    this.monitorDone = true;
+    this.wakeWaiters();
     if (!socket) return;
     socket.destroy();
     if (this.clientId && this.peakBufferBytes > 0) {
@@ -212,6 +329,7 @@ export class NodeSampler {
   stopKeymiss(): void {
     const s = this.sub;
     this.sub = undefined;
+    this.subDone = true;
     s?.destroy();
   }
 

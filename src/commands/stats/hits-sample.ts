@@ -1,9 +1,7 @@
 import type { Redis } from 'ioredis';
-import { infoNumber, parseInfo } from '../../redis/info.js';
-import type { Arg } from '../../redis/resp-pipe.js';
-import { withTimeout } from '../../redis/timeout.js';
-import { NodeSampler } from './hits-node.js';
-import { HitsTally, type GroupOptions, type NamespaceHits } from './hits-tally.js';
+import type { RespPipe, Reply } from '../../redis/resp-pipe.js';
+import { NodeSampler, type InfoPoint } from './hits-node.js';
+import { HitsTally, type GroupOptions, type NamespaceHits, type TtlCheck } from './hits-tally.js';
 
 /**
  * The sample itself: MONITOR + keymiss on every primary feeding one tally, INFO stats read at
@@ -48,64 +46,59 @@ export interface SampleResult extends WindowResult {
   bufferUnwatched?: string;
 }
 
-interface InfoPoint {
-  hits: number;
-  misses: number;
-  commands: number;
-}
-
-async function readInfoPoint(node: Redis, ms: number): Promise<InfoPoint> {
-  const info = parseInfo(await withTimeout(node.info('stats'), ms, 'INFO stats'));
-  return {
-    hits: infoNumber(info, 'keyspace_hits') ?? 0,
-    misses: infoNumber(info, 'keyspace_misses') ?? 0,
-    commands: infoNumber(info, 'total_commands_processed') ?? 0,
-  };
-}
-
 /** PTTL of the written keys the window left undecided, pipelined per node and db. Returns our own lookups. */
 interface OwnLookups {
   hits: number;
   misses: number;
-  missed: Array<{ db: number; key: Buffer }>;
 }
 
+/** One pipelined batch on one db: SELECT then a command per key. */
+async function perKey(pipe: RespPipe, db: number, cmd: string[], keys: Buffer[]): Promise<Reply[]> {
+  const replies = await pipe.send([['SELECT', db], ...keys.map((k) => [...cmd, k])]);
+  return replies.slice(1);
+}
+
+/**
+ * PTTL of the written keys the window left undecided, pipelined per node and db. OBJECT
+ * ENCODING first: it sends no keymiss event for a key that is gone (PTTL would, and the next
+ * window would count our lookup as an app's miss). Returns the lookups we caused (INFO counts them).
+ */
 async function checkTtls(tally: HitsTally, samplers: NodeSampler[]): Promise<OwnLookups[]> {
-  const own: OwnLookups[] = samplers.map(() => ({ hits: 0, misses: 0, missed: [] }));
-  const checks = tally.pendingTtlChecks();
-  const byNode = new Map<number, typeof checks>();
-  for (const c of checks) byNode.set(c.node, [...(byNode.get(c.node) ?? []), c]);
+  const own: OwnLookups[] = samplers.map(() => ({ hits: 0, misses: 0 }));
+  const groups = new Map<string, TtlCheck[]>();
+  for (const c of tally.pendingTtlChecks()) {
+    const id = `${c.node}:${c.db}`;
+    groups.set(id, [...(groups.get(id) ?? []), c]);
+  }
   await Promise.all(
-    [...byNode].map(async ([n, list]) => {
-      const pipe = (samplers[n] as NodeSampler).sidePipe();
+    [...groups.values()].map(async (list) => {
+      const { node, db } = list[0] as TtlCheck;
+      const pipe = (samplers[node] as NodeSampler).sidePipe();
+      const o = own[node] as OwnLookups;
       for (let i = 0; i < list.length; i += 1000) {
         const batch = list.slice(i, i + 1000);
-        const cmds: Arg[][] = [];
-        let db = -1;
-        const slots: number[] = [];
-        for (const c of batch) {
-          if (c.db !== db) {
-            cmds.push(['SELECT', c.db]);
-            slots.push(-1);
-            db = c.db;
-          }
-          slots.push(cmds.length);
-          cmds.push(['PTTL', c.key]);
-        }
-        const replies = await pipe.send(cmds);
-        let k = 0;
-        for (const at of slots) {
-          if (at < 0) continue;
-          const r = replies[at];
-          const check = batch[k++];
-          if (!check || typeof r !== 'number') continue;
-          tally.resolveTtl(check.id, r);
-          const o = own[n] as OwnLookups;
-          if (r === -2) {
-            o.misses++;
-            o.missed.push({ db: check.db, key: check.key });
-          } else o.hits++;
-        }
+        const enc = await perKey(
+          pipe,
+          db,
+          ['OBJECT', 'ENCODING'],
+          batch.map((c) => c.key),
+        );
+        const live = batch.filter((c, j) => !(enc[j] instanceof Error) && enc[j] !== null);
+        o.misses += batch.length - live.length;
+        const alive = new Set(live);
+        for (const c of batch) if (!alive.has(c)) tally.resolveTtl(c.id, -2);
+        if (live.length === 0) continue;
+        const ttls = await perKey(
+          pipe,
+          db,
+          ['PTTL'],
+          live.map((c) => c.key),
+        );
+        o.hits += live.length * 2;
+        live.forEach((c, j) => {
+          const r = ttls[j];
+          tally.resolveTtl(c.id, typeof r === 'number' ? r : -2);
+        });
       }
     }),
   );
@@ -155,8 +148,21 @@ function figures(
   };
 }
 
+/** How long the end of a window waits for both streams to pass its marker. */
+const cutGraceMs = 3000;
+
 export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promise<SampleResult> {
-  let tally = new HitsTally(opts.group);
+  // One tally per window; window k is everything between a node's marker k and k + 1.
+  const tallies = new Map<number, HitsTally>();
+  const tallyFor = (epoch: number): HitsTally => {
+    let t = tallies.get(epoch);
+    if (!t) {
+      t = new HitsTally(opts.group);
+      tallies.set(epoch, t);
+    }
+    return t;
+  };
+  let window = 1;
   let stop: SampleResult['stop'] | undefined;
   let total = 0;
   let wake: () => void = () => undefined;
@@ -175,75 +181,85 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
           pauseReader: opts.pauseReader,
         },
         {
-          onCommand: (e) => {
-            tally.addCommand(i, e, (samplers[i] as NodeSampler).table);
+          onCommand: (e, epoch) => {
+            // Before the first marker, or past the last window: not in any window.
+            if (epoch < 1 || epoch > window) return;
+            tallyFor(epoch).addCommand(i, e, (samplers[i] as NodeSampler).table);
             total++;
             if (opts.maxOps !== undefined && total >= opts.maxOps) requestStop('max-ops');
           },
-          onMiss: (db, key) => tally.addMiss(i, db, key),
+          onMiss: (db, key, epoch) => {
+            if (epoch >= 1 && epoch <= window) tallyFor(epoch).addMiss(i, db, key);
+          },
           onStop: (message, error) => requestStop(error ? 'error' : 'buffer', message),
         },
       ),
   );
   const onAbort = (): void => requestStop('interrupted');
   opts.signal.addEventListener('abort', onAbort);
+  const cutAll = (): Promise<InfoPoint[]> => Promise.all(samplers.map((s) => s.cut()));
+  const passedAll = async (n: number): Promise<void> => {
+    await Promise.all(samplers.map((s) => s.passed(n, cutGraceMs)));
+  };
   try {
     await Promise.all(samplers.map((s) => s.prepare()));
     if (opts.keymiss) await Promise.all(samplers.map((s) => s.startKeymiss()));
     await Promise.all(samplers.map((s) => s.startMonitor()));
+    let before = await cutAll();
     const started = Date.now();
     let windowStart = started;
-    let before = await Promise.all(primaries.map((n) => readInfoPoint(n, opts.timeoutMs)));
-    let ownLookups: OwnLookups[] = samplers.map(() => ({ hits: 0, misses: 0, missed: [] }));
+    let ownLookups: OwnLookups[] = samplers.map(() => ({ hits: 0, misses: 0 }));
     let ownBase = samplers.map((s) => s.ownCommands);
-    const ownSince = (): number => samplers.reduce((a, s, i) => a + s.ownCommands - (ownBase[i] ?? 0), 0) + 1;
-    const sumOwn = (o: typeof ownLookups): { hits: number; misses: number } =>
-      o.reduce((a, x) => ({ hits: a.hits + x.hits, misses: a.misses + x.misses }), { hits: 0, misses: 0 });
-    const deadline = started + opts.durationMs;
-    while (!stop) {
-      const until = opts.intervalMs ? Math.min(deadline, windowStart + opts.intervalMs) : deadline;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
+    const ownSince = (): number => samplers.reduce((a, s, i) => a + s.ownCommands - (ownBase[i] ?? 0), 0);
+    // The marker that closes a window is a miss on each node (the one that opened it ran before INFO).
+    const ownOf = (o: OwnLookups[]): { hits: number; misses: number } =>
+      o.reduce((a, x) => ({ hits: a.hits + x.hits, misses: a.misses + x.misses }), {
+        hits: 0,
+        misses: samplers.length,
       });
+    const deadline = started + opts.durationMs;
+    for (;;) {
+      const until = opts.intervalMs ? Math.min(deadline, windowStart + opts.intervalMs) : deadline;
+      if (!stop)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       if (Date.now() >= deadline) stop ??= { reason: 'duration' };
-      if (stop || !opts.intervalMs) break;
-      // One window done, the sample goes on: report it with fresh counters behind it.
-      const after = await Promise.all(primaries.map((n) => readInfoPoint(n, opts.timeoutMs)));
-      const done = tally;
-      tally = new HitsTally(opts.group);
+      const last = stop !== undefined;
+      // Accept the next window's events before its marker can arrive.
+      if (!last) window++;
+      const after = await cutAll();
       const now = Date.now();
       const owned = ownSince();
       ownBase = samplers.map((s) => s.ownCommands);
+      await passedAll(last ? window + 1 : window);
+      const done = tallyFor(last ? window : window - 1);
+      if (last) {
+        await Promise.all(samplers.map((s) => s.stopMonitor()));
+        for (const s of samplers) s.stopKeymiss();
+      }
       // Our PTTLs count as lookups on the server (and their misses as keymiss events): leave them out.
       const checked = await checkTtls(done, samplers);
-      opts.onWindow?.(figures(done, now - windowStart, before, after, owned, sumOwn(ownLookups)));
+      const result = figures(done, now - windowStart, before, after, owned, ownOf(ownLookups));
+      if (last) {
+        return {
+          ...result,
+          stop: stop ?? { reason: 'duration' },
+          nodes: primaries.length,
+          peakBufferBytes: Math.max(0, ...samplers.map((s) => s.peakBufferBytes)),
+          bufferUnwatched: samplers.find((s) => s.bufferUnwatched)?.bufferUnwatched,
+        };
+      }
+      opts.onWindow?.(result);
+      tallies.delete(window - 1);
       ownLookups = checked;
-      checked.forEach((c, n) => c.missed.forEach((m) => tally.expectOwnMiss(n, m.db, m.key)));
       before = after;
       windowStart = now;
     }
-    const after = await Promise.all(primaries.map((n) => readInfoPoint(n, opts.timeoutMs)));
-    const end = Date.now();
-    const owned = ownSince();
-    await Promise.all(samplers.map((s) => s.stopMonitor()));
-    // Keymiss events of the last reads are published before MONITOR's lines: a short grace is plenty.
-    await new Promise((r) => setTimeout(r, 100));
-    for (const s of samplers) s.stopKeymiss();
-    await checkTtls(tally, samplers);
-    const result = figures(tally, end - windowStart, before, after, owned, sumOwn(ownLookups));
-    if (opts.intervalMs) opts.onWindow?.(result);
-    return {
-      ...result,
-      durationMs: end - started,
-      stop: stop ?? { reason: 'duration' },
-      nodes: primaries.length,
-      peakBufferBytes: Math.max(0, ...samplers.map((s) => s.peakBufferBytes)),
-      bufferUnwatched: samplers.find((s) => s.bufferUnwatched)?.bufferUnwatched,
-    };
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
     for (const s of samplers) s.close();

@@ -78,8 +78,7 @@ export class HitsTally {
   /** Read key lookups seen, before --match: compared with the server's hits + misses. */
   lookupsSeen = 0;
   commandsWithoutKeys = 0;
-  /** Keymiss events our own PTTLs will cause (watch windows): not the apps' misses. */
-  private readonly ownMisses = new Map<string, number>();
+
   unknownCommands = 0;
   /** Writes to keys we could not track (over maxTrackedKeys): not judged for TTL. */
   untrackedWrites = 0;
@@ -174,26 +173,11 @@ export class HitsTally {
   }
 
   /** A keymiss event: key K was looked up on node `node` db `db` and did not exist. */
-  addMiss(node: number, db: number, key: Buffer): void {
-    if (this.ownMisses.size > 0) {
-      const id = `${node}:${db}:${key.toString('latin1')}`;
-      const n = this.ownMisses.get(id);
-      if (n !== undefined) {
-        if (n <= 1) this.ownMisses.delete(id);
-        else this.ownMisses.set(id, n - 1);
-        return;
-      }
-    }
+  addMiss(_node: number, _db: number, key: Buffer): void {
     const slot = this.slotFor(key);
     if (!slot) return;
     slot.misses++;
     slot.missed.add(key);
-  }
-
-  /** Our own PTTL of a key that was gone: its keymiss event is ours, not an app's. */
-  expectOwnMiss(node: number, db: number, key: Buffer): void {
-    const id = `${node}:${db}:${key.toString('latin1')}`;
-    this.ownMisses.set(id, (this.ownMisses.get(id) ?? 0) + 1);
   }
 
   /** Written keys whose TTL the window did not decide: ask the server (PTTL) after the window. */

@@ -96,6 +96,10 @@ export async function runHits(
   const primaries = conn.primaries();
   await refuseReplicas(primaries, ms);
   const keymiss = await decideKeymiss(primaries, mode, opts, ms);
+  if (keymiss.state === 'unavailable')
+    printWarning(
+      `no hit ratio per namespace (reads, writes, TTL hygiene and the global ratio only): ${keymiss.reason ?? ''}`,
+    );
   printWarning(
     `MONITOR costs the server about one extra output write per command on ${primaries.length} primar${primaries.length === 1 ? 'y' : 'ies'} ` +
       `for ${(mode.durationMs / 1000).toFixed(1)} s; the sample stops if our buffer there passes ${formatBytes(mode.maxBufferBytes)}`,
