@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const notify = async (s: RedisServer): Promise<string> =>
-  ((await s.client().config('GET', 'notify-keyspace-events')) as string[])[1] ?? '?';
+  (await s.client().config('GET', 'notify-keyspace-events'))[1] ?? '?';
 
 interface Ns {
   prefix: string;

@@ -37,11 +37,11 @@ export function restoreCommand(s: NotifySetting): string {
 }
 
 async function configGet(node: Redis, ms: number): Promise<string> {
-  const answer = (await withTimeout(
+  const answer: unknown = await withTimeout<unknown>(
     node.call('CONFIG', 'GET', 'notify-keyspace-events'),
     ms,
     'CONFIG GET',
-  )) as unknown;
+  );
   const pairs: unknown[] = Array.isArray(answer) ? answer : Object.entries(answer as object).flat();
   if (pairs.length < 2) throw new Error('CONFIG GET answers empty on this server');
   return String(pairs[1]);

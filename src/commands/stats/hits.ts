@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CliError, ExitCode } from '../../errors.js';
 import type { Connection } from '../../redis/connect.js';
+import { errorText } from '../../redis/hints.js';
 import { parseInfo } from '../../redis/info.js';
 import type { Target } from '../../redis/target.js';
 import { withTimeout } from '../../redis/timeout.js';
@@ -143,7 +144,7 @@ export async function runHits(
   }
   if (failure !== undefined) {
     if (unrestored.length > 0) return ExitCode.usage;
-    throw failure;
+    throw failure instanceof Error ? failure : new Error(errorText(failure));
   }
   const final = report(result as SampleResult, unrestored.length === 0);
   if (mode.intervalMs) emitWindow(final, opts.json);
