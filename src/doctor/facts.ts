@@ -1,6 +1,7 @@
 import type { DiscoveredQueue } from '../queues/discover.js';
 import { infoNumber, parseInfoFields, type InfoRecord, type ServerFacts } from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
+import type { KeyTtlFacts } from './keys-ttl.js';
 
 /**
  * Everything the fitness checks look at, gathered once after the ladder reached the server.
@@ -52,6 +53,8 @@ export interface Facts {
   scripting: ScriptingFacts | null;
   queues: DiscoveredQueue[] | null;
   queuesUnavailable: string | null;
+  /** keys.ttl's bounded key sample (keys-ttl.ts); absent when not taken. */
+  keyTtl?: KeyTtlFacts | null;
 }
 
 export const forQueues = (use: Use): boolean => use === 'queue' || use === 'both';
