@@ -1,5 +1,5 @@
 import type { EnvEntry } from './env.js';
-import type { PlannedService } from './plan.js';
+import type { PlannedService } from './types.js';
 import type { InitSettings, ServicePlan } from './settings.js';
 import { loadTemplate, renderTemplate } from './templates.js';
 

@@ -3,10 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DoctorResult } from '../commands/doctor/index.js';
+import type { DoctorResult } from '../doctor/run.js';
 import { printProgress } from '../ui/output.js';
-import type { InitPlan, PlannedService } from './plan.js';
-import type { UpOptions, UpResult } from './up.js';
+import type { InitPlan, PlannedService, UpOptions, UpResult } from './types.js';
 
 async function listening(port: number): Promise<boolean> {
   return new Promise((done) => {

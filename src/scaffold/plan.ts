@@ -2,38 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { registerSecret } from '../redis/secrets.js';
-import { findComposeFile, mergeCompose, type ComposeConflict } from './compose.js';
+import { findComposeFile, mergeCompose } from './compose.js';
 import { envValues, mergeEnvText, mergeGitignore, type EnvEntry } from './env.js';
 import { remoteEntries, renderConf, scaffoldNotes } from './content.js';
 import type { InitSettings } from './settings.js';
-import { readMode, type FileChange } from './write.js';
-
-export interface PlannedFile extends FileChange {
-  /** What happens to it, in a few words (never a secret). */
-  summary: string;
-}
-
-export interface PlannedService {
-  name: string;
-  role: 'cache' | 'queue';
-  /** The host port in effect (REDIS_PORT from .env wins over --port). */
-  port: number;
-  conf: string;
-  /** The URL apps on this machine use; carries the real password: never print it unmasked. */
-  url: string;
-  urlVar: string;
-}
-
-export interface InitPlan {
-  dir: string;
-  composeFile: string | null;
-  envFile: string;
-  files: PlannedFile[];
-  conflicts: Array<ComposeConflict & { file: string }>;
-  services: PlannedService[];
-  password: string | undefined;
-  notes: string[];
-}
+import type { InitPlan, PlannedFile, PlannedService } from './types.js';
+import { readMode } from './write.js';
 
 /** A strong password that is safe in URLs and in Compose files (base64url has no $, @ or :). */
 export function generatePassword(): string {

@@ -1,25 +1,7 @@
-import type { DoctorResult } from '../commands/doctor/index.js';
+import type { DoctorResult } from '../doctor/run.js';
 import { redact } from '../redis/secrets.js';
 import { printProgress } from '../ui/output.js';
-import type { InitPlan } from './plan.js';
-
-/** What --up did: how it started the services, and what doctor found afterwards. */
-export interface UpResult {
-  method: 'docker' | 'redis-server' | 'none';
-  ok: boolean;
-  message: string;
-  services: Array<{ name: string; port: number; pid: number | null }>;
-  doctor: DoctorResult[];
-}
-
-export interface UpOptions {
-  env: Record<string, string | undefined>;
-  timeoutMs: number;
-  /** How long to wait for the health check to pass. */
-  healthMs: number;
-  /** Asks before starting redis-server instead; undefined: non-interactive, start it. */
-  confirm?: (message: string) => Promise<boolean>;
-}
+import type { InitPlan, UpOptions, UpResult } from './types.js';
 
 type Exec = typeof import('execa').execa;
 
@@ -83,10 +65,10 @@ async function waitHealthy(
 
 async function checkWithDoctor(plan: InitPlan, o: UpOptions): Promise<DoctorResult[]> {
   const { resolveTarget } = await import('../redis/target.js');
-  const { doctor } = await import('../commands/doctor/index.js');
+  const { runDoctor } = await import('../doctor/run.js');
   const results: DoctorResult[] = [];
   for (const svc of plan.services)
-    results.push(await doctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir)));
+    results.push(await runDoctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir)));
   return results;
 }
 

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { performAction, type ActionRequest } from '../../src/commands/queues/actions.js';
+import { performAction } from '../../src/commands/queues/actions.js';
+import type { ActionRequest } from '../../src/commands/queues/types.js';
 import { CancelledError } from '../../src/errors.js';
 import { openConnection } from '../../src/redis/connect.js';
 import { resolveTarget } from '../../src/redis/target.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DoctorResult } from '../../src/commands/doctor/index.js';
+import type { DoctorResult } from '../../src/doctor/run.js';
 import { renderDoctor, toDoctorJson } from '../../src/commands/doctor/render.js';
 import { fail, pass, summarize, warn } from '../../src/doctor/types.js';
 

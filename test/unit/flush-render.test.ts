@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { progressLine, renderFlush, renderSurvey, toFlushJson } from '../../src/commands/flush/render.js';
-import type { FlushResult } from '../../src/commands/flush/run.js';
+import type { FlushResult } from '../../src/commands/flush/types.js';
 
 const base: FlushResult = {
   target: 'redis://127.0.0.1:6379',
@@ -17,6 +17,9 @@ const base: FlushResult = {
   queues: [],
   maxKeys: null,
   error: null,
+  hint: null,
+  command: 'UNLINK',
+  passes: 0,
 };
 
 const cluster: FlushResult = {
@@ -48,6 +51,9 @@ describe('toFlushJson', () => {
       queues: [],
       maxKeys: null,
       error: null,
+      hint: null,
+      command: 'UNLINK',
+      passes: 0,
     });
   });
 
@@ -94,8 +100,26 @@ describe('renderFlush', () => {
       '⚠ interrupted: deleted 1,234 of 200,000 matching keys in 2.50 s; run the same command again to finish',
     );
     expect(
-      renderFlush({ ...base, status: 'connection-lost', deleted: 10, error: 'Connection is closed.' }),
+      renderFlush({
+        ...base,
+        status: 'connection-lost',
+        deleted: 10,
+        error: 'Connection is closed.',
+      }),
     ).toContain('⚠ connection lost (Connection is closed.): deleted 10 of 200,000 matching keys');
+  });
+
+  it('a refusal by the server names it and does not suggest running again', () => {
+    const out = renderFlush({
+      ...base,
+      status: 'failed',
+      deleted: 0,
+      error: 'the ACL user may not delete these keys (NOPERM ...)',
+      hint: 'grant UNLINK or DEL',
+    });
+    expect(out).toBe(
+      '⚠ the ACL user may not delete these keys (NOPERM ...): deleted 0 of 200,000 matching keys in 812 ms',
+    );
   });
 
   it('max-keys says nothing was deleted', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attentionOf, checkGates, type QueueRow } from '../../src/commands/queues/overview.js';
+import { attentionOf, checkGates } from '../../src/commands/queues/overview.js';
+import type { QueueRow } from '../../src/commands/queues/types.js';
 import { parseChoice, parseCount, parseDuration } from '../../src/commands/queues/options.js';
 import { listFacts, readyAt } from '../../src/queues/counts.js';
 import { bucketEvents, groupReasons, parseMeta } from '../../src/queues/inspect.js';

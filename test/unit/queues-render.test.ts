@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/commands/queues/actions.js';
 import { formatAge } from '../../src/commands/queues/format.js';
-import type { QueueRow, QueuesResult } from '../../src/commands/queues/overview.js';
 import { renderAction, renderQueues, toActionJson, toQueuesJson } from '../../src/commands/queues/render.js';
 import { renderShow, toShowJson } from '../../src/commands/queues/render-show.js';
-import type { ShowResult } from '../../src/commands/queues/show.js';
+import type { ActionResult, QueueRow, QueuesResult, ShowResult } from '../../src/commands/queues/types.js';
 
 const counts = {
   waiting: 3,

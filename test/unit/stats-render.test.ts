@@ -3,7 +3,7 @@ import { nodeStatsFromInfo, sumTotals } from '../../src/commands/stats/node-stat
 import { renderKeys, toKeysJson } from '../../src/commands/stats/render-keys.js';
 import { renderWatchRow, watchHeader } from '../../src/commands/stats/render-watch.js';
 import { renderStats, toStatsJson } from '../../src/commands/stats/render.js';
-import type { StatsResult } from '../../src/commands/stats/snapshot.js';
+import type { StatsResult } from '../../src/commands/stats/types.js';
 import { parseInfo } from '../../src/redis/info.js';
 
 const node = (address: string, hits: number): ReturnType<typeof nodeStatsFromInfo> =>

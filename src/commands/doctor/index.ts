@@ -3,43 +3,16 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { usageError } from '../../errors.js';
-import type { UseDecision } from '../../doctor/fitness.js';
-import type { CheckResult, Summary } from '../../doctor/types.js';
-import type { ServerFacts } from '../../redis/info.js';
-import type { Provider } from '../../redis/provider.js';
-import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import type { DoctorFlags } from './options.js';
-import type { DoctorRunOptions } from './run.js';
-
-export type DoctorOptions = DoctorFlags;
-
-export interface DoctorResult {
-  target: string;
-  provider: Provider;
-  server: ServerFacts | null;
-  /** What the instance is for, and how doctor knows; null when the server was not reached. */
-  use: UseDecision | null;
-  failOn: 'warn' | 'fail';
-  checks: CheckResult[];
-  summary: Summary;
-  /** false when a check is at or above --fail-on (exit code 1). */
-  ok: boolean;
-}
+import type { DoctorFlags } from './types.js';
 
 function projectDir(cwd: string, dir: string | undefined): string {
   if (dir === undefined) return cwd;
   const full = resolve(cwd, dir);
   if (!existsSync(full)) throw usageError(`project directory not found: ${dir}`, 'check the --project path');
   return full;
-}
-
-export async function doctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
-  // Lazy: ioredis, yaml and the probes load only when doctor runs, so --help stays fast.
-  const { runDoctor } = await import('./run.js');
-  return runDoctor(target, opts);
 }
 
 export function registerDoctor(program: Command, ctx: RunContext): void {
@@ -93,14 +66,14 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
     .option('--max-memory-pct <pct>', 'gate: used memory at most this % of maxmemory')
     .option('--max-failed-jobs <n>', 'gate: failed BullMQ jobs over all queues at most n')
     .option('--max-waiting-age <seconds>', 'gate: the oldest waiting job at most this old')
-    .action(async (opts: DoctorOptions) => {
+    .action(async (opts: DoctorFlags) => {
       const { parseDoctorFlags } = await import('./options.js');
       const settings = parseDoctorFlags(opts);
       await configureColor({ color: opts.color, json: settings.format !== 'text' });
       const { findConfigFile, loadConfigFile, targetUrl } = await import('../../doctor/config-file.js');
       const configPath = findConfigFile(ctx.cwd, opts.config);
       const config = configPath ? loadConfigFile(configPath) : undefined;
-      let flags: DoctorOptions = opts;
+      let flags: DoctorFlags = opts;
       if (opts.target !== undefined) {
         if (!config)
           throw usageError(
@@ -117,7 +90,9 @@ Thresholds and targets can live in redis-ops.yaml (current directory, or --confi
         };
       }
       const { target, env } = await targetFromFlags(flags, ctx);
-      const result = await doctor(target, {
+      // Lazy: ioredis, yaml and the probes load only when doctor runs, so --help stays fast.
+      const { runDoctor } = await import('../../doctor/run.js');
+      const result = await runDoctor(target, {
         use: settings.use ?? config?.use,
         failOn: settings.failOn ?? config?.failOn,
         gate: { ...config?.gate, ...settings.gate },

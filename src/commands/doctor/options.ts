@@ -1,35 +1,7 @@
 import { usageError } from '../../errors.js';
 import { uses, type Use } from '../../doctor/facts.js';
 import type { GateThresholds } from '../../doctor/gate.js';
-import type { ConnectionFlags } from '../../redis/target.js';
-
-/** doctor's own flags, as commander hands them over (strings), and their checked form. */
-export interface DoctorFlags extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
-  use?: string;
-  failOn?: string;
-  wait?: string;
-  format?: string;
-  config?: string;
-  target?: string;
-  project?: string;
-  minHitRatio?: string;
-  maxMemoryPct?: string;
-  maxFailedJobs?: string;
-  maxWaitingAge?: string;
-}
-
-export type Format = 'text' | 'json' | 'junit';
-export type FailOn = 'warn' | 'fail';
-
-export interface DoctorSettings {
-  use?: Use;
-  failOn?: FailOn;
-  waitSeconds: number;
-  format: Format;
-  gate: GateThresholds;
-}
+import type { DoctorFlags, DoctorSettings, Format } from './types.js';
 
 function number(
   flag: string,

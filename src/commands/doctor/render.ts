@@ -1,5 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
-import type { DoctorResult } from './index.js';
+import type { DoctorResult } from '../../doctor/run.js';
 
 /** The documented JSON shape (README "doctor --json"). */
 export function toDoctorJson(r: DoctorResult): object {

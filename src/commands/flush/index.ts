@@ -1,22 +1,9 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
-import type { ConnectionFlags } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-
-export interface FlushFlags extends ConnectionFlags {
-  pattern?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  includeQueues?: boolean;
-  maxKeys?: string;
-  type?: string;
-  count?: string;
-  rate?: string;
-  json?: boolean;
-  color?: boolean;
-}
+import type { FlushFlags } from './types.js';
 
 /** SCAN COUNT: in `npm run bench flush` larger counts were no faster (the server's SCAN cost per pass is fixed) but blocked a concurrent PING longer (README, Benchmarks). */
 export const defaultFlushCount = 1000;
@@ -67,8 +54,9 @@ Examples:
   $ redis-ops flush cache: --yes --max-keys 500000 --json
   $ redis-ops flush --pattern 'cache:*:html' --rate 20000 --yes
 
-Exit codes: 0 done, 1 --max-keys exceeded (nothing deleted), 2 usage/connection error or the
-connection was lost mid-way (run again to finish), 130 interrupted (the report says what was deleted).`,
+Exit codes: 0 done, 1 --max-keys exceeded (nothing deleted), 2 usage/connection error, the
+connection was lost mid-way (run again to finish) or the server refused (READONLY, NOPERM, OOM:
+the message says what to change), 130 interrupted (the report says what was deleted).`,
     );
   addConnectionOptions(cmd).action(async (prefixes: string[], opts: FlushFlags) => {
     await configureColor({ color: opts.color, json: opts.json });
@@ -101,11 +89,14 @@ connection was lost mid-way (run again to finish), 130 interrupted (the report s
     });
     if (opts.json) writeJson(toFlushJson(result));
     else writeStdout(renderFlush(result));
-    if (result.status === 'connection-lost')
+    if (result.status === 'connection-lost' || result.status === 'failed') {
+      // Only a lost connection is finished by running again; a refusal says what to change.
+      const head = result.status === 'failed' ? 'stopped' : 'connection lost';
       printError(
-        `connection lost after deleting ${result.deleted} keys: ${result.error ?? ''}`,
-        'run the same command again to finish: keys already deleted are simply not found again',
+        `${head} after deleting ${result.deleted} keys: ${result.error ?? ''}`,
+        result.hint ?? undefined,
       );
+    }
     process.exitCode = exitCodeFor(result.status);
   });
 }

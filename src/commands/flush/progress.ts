@@ -1,5 +1,6 @@
 import { printProgress } from '../../ui/output.js';
-import { progressLine, type ProgressState } from './render.js';
+import { progressLine } from './render.js';
+import type { ProgressState } from './types.js';
 
 /**
  * Progress on stderr, on a terminal only: one line rewritten a few times a second (keys

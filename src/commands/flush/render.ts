@@ -1,5 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
-import type { FlushResult } from './run.js';
+import type { FlushResult, ProgressState } from './types.js';
 
 /** The documented JSON shape (README "flush --json"). */
 export function toFlushJson(r: FlushResult): object {
@@ -21,6 +21,9 @@ export function toFlushJson(r: FlushResult): object {
     queues: r.queues,
     maxKeys: r.maxKeys,
     error: r.error,
+    hint: r.hint,
+    command: r.command,
+    passes: r.passes,
   };
 }
 
@@ -64,28 +67,29 @@ export function renderFlush(r: FlushResult): string {
     );
   } else {
     const why =
-      r.status === 'interrupted' ? 'interrupted' : `connection lost (${r.error ?? 'unknown error'})`;
+      r.status === 'interrupted'
+        ? 'interrupted'
+        : r.status === 'connection-lost'
+          ? `connection lost (${r.error ?? 'unknown error'})`
+          : (r.error ?? 'stopped');
+    // Only an interruption or a lost connection is finished by running again (see failure.ts).
+    const again = r.status === 'failed' ? '' : '; run the same command again to finish';
     lines.push(
-      `${c.yellow(symbols.warn)} ${why}: deleted ${num(r.deleted)} of ${plural(r.matched, 'matching key')} ${took}; run the same command again to finish`,
+      `${c.yellow(symbols.warn)} ${why}: deleted ${num(r.deleted)} of ${plural(r.matched, 'matching key')} ${took}${again}`,
     );
   }
   if (r.nodes.length > 1)
     for (const n of r.nodes)
       lines.push(`  ${n.node.padEnd(22)} ${num(n.deleted).padStart(12)} of ${num(n.matched)}`);
+  if (r.command === 'DEL' && r.deleted > 0)
+    lines.push(c.dim('  UNLINK is not available here (renamed or denied): deleted with DEL'));
+  if (r.deleted > r.matched && r.status === 'done')
+    lines.push(c.dim(`  ${num(r.deleted - r.matched)} keys were written after counting and deleted too`));
   if (r.deleted < r.matched && r.status === 'done')
     lines.push(
       c.dim(`  ${num(r.matched - r.deleted)} matched keys were already gone (expired or deleted meanwhile)`),
     );
   return lines.join('\n');
-}
-
-export interface ProgressState {
-  phase: 'counting' | 'deleting';
-  labels: string[];
-  scanned: number[];
-  deleted: number[];
-  startedMs: number;
-  nowMs: number;
 }
 
 export function progressLine(s: ProgressState): string {

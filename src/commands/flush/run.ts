@@ -1,66 +1,22 @@
+import type { Redis } from 'ioredis';
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { openConnection, type Connection } from '../../redis/connect.js';
 import { deleteKeys } from '../../redis/delete.js';
+import { readClusterMap } from '../../redis/cluster-map.js';
 import { errorText, explainError } from '../../redis/hints.js';
+import { nodeAddress, PipePool } from '../../redis/pipe-pool.js';
 import { redact } from '../../redis/secrets.js';
 import { displayKey } from '../../redis/scan.js';
 import { surveyKeys, type Survey } from '../../redis/survey.js';
-import type { Target } from '../../redis/target.js';
 import { onInterrupt } from '../../ui/signals.js';
+import { nameFailure, refuseReplica } from './failure.js';
 import { isQueueCandidate, queuesAbovePrefixes, queuesByDiscovery, queuesFromCandidates } from './guard.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
 import { renderSurvey } from './render.js';
+import type { FlushOptions, FlushResult, FlushStatus } from './types.js';
 
 /** The flow of `flush`: plan, count (and guard), confirm, delete, report. */
-export interface FlushOptions {
-  target: Target;
-  prefixes: string[];
-  pattern?: string;
-  dryRun: boolean;
-  yes: boolean;
-  includeQueues: boolean;
-  maxKeys?: number;
-  type?: string;
-  count: number;
-  rate?: number;
-  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
-  interactive: boolean;
-  /** Show progress on stderr (a terminal). */
-  progress: boolean;
-  /** Memory for names kept between the counting and the deleting pass. */
-  retainBytes?: number;
-  /** Ask the user to type `expected`; injectable for tests. */
-  confirm?: (summary: string, expected: string) => Promise<boolean>;
-}
-
-export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'max-keys';
-
-export interface NodeReport {
-  node: string;
-  matched: number;
-  deleted: number;
-}
-
-export interface FlushResult {
-  target: string;
-  prefixes: string[];
-  patterns: string[];
-  type: string | null;
-  dryRun: boolean;
-  status: FlushStatus;
-  matched: number;
-  deleted: number;
-  nodes: NodeReport[];
-  durationMs: number;
-  sample: string[];
-  /** BullMQ queues the prefixes reach (refused unless --include-queues). */
-  queues: string[];
-  maxKeys: number | null;
-  /** Why the run stopped early (connection lost), already redacted. */
-  error: string | null;
-}
-
 export const defaultRetainBytes = 256 * 1024 * 1024;
 /** Keys per UNLINK and batches in flight per node: chosen with the bench (README, Benchmarks). */
 const batchSize = 1000;
@@ -73,6 +29,7 @@ export function exitCodeFor(status: FlushStatus): number {
     'max-keys': ExitCode.failed,
     interrupted: ExitCode.cancelled,
     'connection-lost': ExitCode.usage,
+    failed: ExitCode.usage,
   }[status];
 }
 
@@ -112,6 +69,12 @@ async function runFlush(
   clock: { started: number },
 ): Promise<FlushResult> {
   const primaries = conn.primaries();
+  if (!conn.isCluster && !opts.dryRun)
+    await step('reading INFO replication', () => refuseReplica(conn.client, opts.target.display));
+  // The slot map before counting: if a reshard moves slots meanwhile, deleting scans again.
+  const mapAtStart = conn.isCluster
+    ? (await step('reading the slot map', () => clusterMap(primaries, opts.target.timeoutMs))).fingerprint
+    : undefined;
   const exact = !plan.raw && !opts.type;
   const guarded = (): Promise<string[]> =>
     exact
@@ -161,7 +124,8 @@ async function runFlush(
   }
 
   progress.phase('deleting');
-  const deletions = await deleteKeys(
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const deletion = await deleteKeys(
     primaries,
     survey.nodes.map((n) => n.store),
     {
@@ -172,16 +136,42 @@ async function runFlush(
       batchSize,
       inFlight,
       rate: opts.rate,
+      // Keys written while the person read the prompt are in the namespace too: scan once more.
+      sweep: !opts.yes,
+      mapAtStart,
       signal,
-      onDeleted: (node, n) => progress.deleted(node, n),
+      onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
       timeoutMs: opts.target.timeoutMs,
     },
   );
-  deletions.forEach((d, i) => ((result.nodes[i] as NodeReport).deleted = d.deleted));
-  result.deleted = deletions.reduce((sum, d) => sum + d.deleted, 0);
-  const failure = deletions.find((d) => d.error)?.error;
-  if (failure) return { ...result, status: 'connection-lost', error: redact(errorText(failure)) };
+  for (const [node, n] of deletion.byNode) {
+    let row = result.nodes.find((r) => r.node === node);
+    if (!row) result.nodes.push((row = { node, matched: 0, deleted: 0 }));
+    row.deleted += n;
+  }
+  result.deleted = deletion.deleted;
+  result.command = deletion.command;
+  result.passes = deletion.passes;
+  if (deletion.error) {
+    const named = await nameFailure(deletion.error, conn.client);
+    return {
+      ...result,
+      status: named.retry ? 'connection-lost' : 'failed',
+      error: named.message,
+      hint: named.hint,
+    };
+  }
   return { ...result, status: signal.aborted ? 'interrupted' : 'done' };
+}
+
+/** The slot map as the cluster sees it now (ioredis' cache may be older). */
+async function clusterMap(primaries: Redis[], timeoutMs: number): Promise<{ fingerprint: string }> {
+  const pool = new PipePool(primaries[0] as Redis, timeoutMs);
+  try {
+    return await readClusterMap(pool, primaries.map(nodeAddress));
+  } finally {
+    pool.closeAll();
+  }
 }
 
 function baseResult(
@@ -206,6 +196,9 @@ function baseResult(
     queues,
     maxKeys: opts.maxKeys ?? null,
     error: null,
+    hint: null,
+    command: null,
+    passes: 0,
   };
 }
 

@@ -1,45 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
-import type { InitAnswers } from '../../scaffold/settings.js';
-import type { UpResult } from '../../scaffold/up.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import type { RunContext } from '../connection.js';
-
-export interface InitOptions extends InitAnswers {
-  dir?: string;
-  dryRun?: boolean;
-  force?: boolean;
-  up?: boolean;
-  yes?: boolean;
-  json?: boolean;
-  color?: boolean;
-  timeout?: string;
-}
-
-export interface InitFile {
-  path: string;
-  action: 'create' | 'update' | 'unchanged';
-  summary: string;
-  /** Unified diff with secrets masked (only computed for --dry-run). */
-  diff?: string;
-}
-
-export interface InitResult {
-  dir: string;
-  dryRun: boolean;
-  provider: string;
-  use: string;
-  profile: string;
-  image: string;
-  envFile: string;
-  services: Array<{ name: string; role: string; port: number; url: string; urlVar: string; conf: string }>;
-  files: InitFile[];
-  changed: boolean;
-  notes: string[];
-  up: UpResult | null;
-}
+import type { UpResult } from '../../scaffold/types.js';
+import type { InitOptions, InitResult } from './types.js';
 
 /** Interactive only on a terminal, never with --yes, --json or in CI (a flag for every question). */
 export function isInteractive(o: InitOptions, ctx: RunContext): boolean {

@@ -1,7 +1,7 @@
-import type { DoctorResult } from '../doctor/index.js';
+import type { DoctorResult } from '../../doctor/run.js';
 import { renderDoctor, toDoctorJson } from '../doctor/render.js';
 import { color, symbols } from '../../ui/colors.js';
-import type { InitResult } from './index.js';
+import type { InitResult } from './types.js';
 
 /** The documented JSON shape (README "init --json"). Diffs only on --dry-run; secrets masked. */
 export function toInitJson(r: InitResult): object {

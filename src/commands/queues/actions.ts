@@ -1,54 +1,11 @@
 import { CancelledError, CliError } from '../../errors.js';
 import { probeScripting } from '../../queues/access.js';
-import {
-  countCleanable,
-  planText,
-  runAction,
-  type ActionName,
-  type ActionOptions,
-  type CleanState,
-} from '../../queues/actions.js';
-import { readQueueStates, type JobCounts } from '../../queues/counts.js';
+import { countCleanable, planText, runAction, type CleanState } from '../../queues/actions.js';
+import { readQueueStates } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
-
-export interface ActionRequest extends ActionOptions {
-  action: ActionName;
-  name: string;
-  prefixes: string[];
-  yes: boolean;
-  dryRun: boolean;
-  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
-  interactive: boolean;
-  timeoutMs: number;
-  /** Asks the person; the command passes askConfirm (tests pass a stub). */
-  confirm: (message: string) => Promise<boolean>;
-  /** Where the plan is shown before asking (stderr). */
-  announce: (line: string) => void;
-}
-
-export interface Snapshot {
-  counts: JobCounts | null;
-  paused: boolean;
-}
-
-export interface ActionResult {
-  queue: DiscoveredQueue;
-  action: ActionName;
-  state: string | null;
-  dryRun: boolean;
-  /** Jobs the action would touch, counted before asking. */
-  matched: number;
-  /** Jobs moved or deleted (pause/resume: 1 or 0); null in a dry run. */
-  changed: number | null;
-  before: Snapshot;
-  after: Snapshot | null;
-  plan: string;
-  done: string;
-  /** Set when there was nothing to do. */
-  note: string | null;
-}
+import type { ActionRequest, ActionResult, Snapshot } from './types.js';
 
 async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number): Promise<Snapshot> {
   const [s] = await readQueueStates(conn, [q], timeoutMs);

@@ -1,51 +1,10 @@
-import { probeScripting, type ScriptingAccess } from '../../queues/access.js';
+import { probeScripting } from '../../queues/access.js';
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
 import { readQueueStatesLua } from '../../queues/counts-lua.js';
 import { findQueues } from '../../queues/load.js';
-import type { SplitSource } from '../../queues/split.js';
 import { workersOf } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
-
-export interface QueuesOptions {
-  prefixes: string[];
-  /** Gate: exit 1 when a queue has more failed jobs than this. */
-  maxFailed?: number;
-  /** Gate: exit 1 when a queue's oldest waiting job is older than this. */
-  maxWaitingAgeSeconds?: number;
-  timeoutMs: number;
-  now?: () => number;
-}
-
-export interface QueueRow extends QueueState {
-  base: string;
-  prefix: string;
-  name: string;
-  version: string | null;
-  split: SplitSource;
-  /** Connections named like this queue's workers; null when CLIENT LIST is denied. */
-  workers: number | null;
-  /** Why the row needs a look (failed jobs, paused, nobody consuming). */
-  attention: string[];
-}
-
-export interface Violation {
-  queue: string;
-  rule: 'max-failed' | 'max-waiting-age';
-  value: number;
-  limit: number;
-}
-
-export interface QueuesResult {
-  target: string;
-  cluster: boolean;
-  queues: QueueRow[];
-  /** False when CLIENT LIST is denied: workers are null and liveness comes from stalled-check. */
-  workersKnown: boolean;
-  scripting: ScriptingAccess;
-  /** How the counts were read: one read-only script per queue, or plain commands (EVAL denied). */
-  countsFrom: 'lua' | 'pipeline';
-  violations: Violation[];
-}
+import type { QueueRow, QueuesOptions, QueuesResult, Violation } from './types.js';
 
 export function attentionOf(row: Omit<QueueRow, 'attention'>): string[] {
   const out: string[] = [];

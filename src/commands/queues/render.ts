@@ -1,7 +1,6 @@
 import { color, symbols } from '../../ui/colors.js';
-import type { ActionResult } from './actions.js';
 import { formatAge, formatColumns, plural, shortVersion, type Align } from './format.js';
-import type { QueueRow, QueuesResult, Violation } from './overview.js';
+import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */
 export function toQueuesJson(r: QueuesResult): object {

@@ -7,50 +7,11 @@ import {
   readMeta,
   readNextDelayedAt,
   readThroughput,
-  type JobState,
-  type JobSummary,
-  type MinuteStats,
-  type QueueMeta,
-  type ReasonCount,
 } from '../../queues/inspect.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import { workersOf } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
-
-export interface ShowOptions {
-  name: string;
-  prefixes: string[];
-  /** Failed jobs to group reasons over (most recent first). */
-  limit: number;
-  /** List jobs in this state. */
-  jobs?: JobState;
-  jobsLimit: number;
-  minutes: number;
-  timeoutMs: number;
-  now?: () => number;
-}
-
-export interface WorkerInfo {
-  /** The worker's name (`:w:<name>` in its client name), null for unnamed workers. */
-  name: string | null;
-  addr: string;
-  idleSeconds: number;
-  ageSeconds: number;
-}
-
-export interface ShowResult extends QueueState {
-  target: string;
-  queue: DiscoveredQueue;
-  meta: QueueMeta;
-  /** null when CLIENT LIST is denied. */
-  workers: WorkerInfo[] | null;
-  nextDelayedAt: number | null;
-  failed: { sampled: number; reasons: ReasonCount[] };
-  throughput: MinuteStats[];
-  jobSchedulers: number;
-  jobs: { state: JobState; items: JobSummary[] } | null;
-  now: number;
-}
+import type { ShowOptions, ShowResult } from './types.js';
 
 function workerName(clientName: string, q: DiscoveredQueue): string | null {
   const stem = `${q.prefix}:${Buffer.from(q.name).toString('base64')}:w:`;

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import type { ConnectionFlags } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
-import type { StatsFlags } from './options.js';
-
-export interface StatsOptions extends ConnectionFlags, StatsFlags {
-  json?: boolean;
-  color?: boolean;
-}
+import type { StatsOptions } from './types.js';
 
 export function registerStats(program: Command, ctx: RunContext): void {
   const cmd = program

@@ -6,38 +6,9 @@ import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
 import { redact } from '../../redis/secrets.js';
 import { withTimeout } from '../../redis/timeout.js';
-import {
-  mergeNamespaces,
-  NamespaceTally,
-  rankNamespaces,
-  type BigKey,
-  type Namespace,
-} from './namespaces.js';
-import { nodeAddress, type NodeFailure } from './snapshot.js';
-
-/** `stats --keys`: SCAN every primary in parallel, size each batch in one round trip. */
-export interface KeysOptions {
-  delimiter: string;
-  depth: number;
-  match?: string;
-  top: number;
-  /** Scan at most this many keys in all, then scale the figures to DBSIZE. */
-  sample?: number;
-  timeoutMs: number;
-  /** Called after every sized batch with the running total of keys scanned. */
-  onProgress?: (scanned: number) => void;
-  signal?: AbortSignal;
-}
-
-export interface KeysResult {
-  scanned: number;
-  estimated: boolean;
-  memoryKnown: boolean;
-  namespaces: Namespace[];
-  totalNamespaces: number;
-  biggest: BigKey[];
-  failed: NodeFailure[];
-}
+import { mergeNamespaces, NamespaceTally, rankNamespaces } from './namespaces.js';
+import { nodeAddress } from './snapshot.js';
+import type { KeysOptions, KeysResult, NodeFailure } from './types.js';
 
 /** Sizing batches in flight per node: enough to keep the server busy while we parse. */
 const inFlight = 4;

@@ -1,23 +1,8 @@
 import { usageError } from '../../errors.js';
-import { hitsOnly, parseHitsFlags, type HitsFlags, type HitsMode } from './hits-options.js';
+import { hitsOnly, parseHitsFlags } from './hits-options.js';
+import type { StatsFlags, StatsMode } from './types.js';
 
-/** Raw commander flags of `stats` (strings as typed) → validated options. Pure. */
-export interface StatsFlags extends HitsFlags {
-  watch?: boolean | string;
-  count?: string;
-  keys?: boolean;
-  delimiter?: string;
-  depth?: string;
-  match?: string;
-  top?: string;
-  sample?: string;
-}
-
-export type StatsMode =
-  | { kind: 'snapshot' }
-  | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
-  | HitsMode;
+// Raw commander flags of `stats` (strings as typed) → validated options. Pure.
 
 function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1)

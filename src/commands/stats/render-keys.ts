@@ -1,7 +1,7 @@
 import { displayKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
-import type { KeysResult } from './keys.js';
+import type { KeysResult } from './types.js';
 import { gridTable } from './table.js';
 
 /** The documented JSON shape (README "stats --keys --json"); binary names shown escaped. */

@@ -1,7 +1,7 @@
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format.js';
 import type { NodeStats } from './node-stats.js';
-import type { StatsResult } from './snapshot.js';
+import type { StatsResult } from './types.js';
 import { gridTable, sectionTable } from './table.js';
 
 /** The documented JSON shape (README "stats --json"). */

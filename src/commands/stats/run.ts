@@ -5,12 +5,12 @@ import type { Target } from '../../redis/target.js';
 import { formatCount } from '../../ui/format.js';
 import { printError, printProgress, writeJson, writeStdout } from '../../ui/output.js';
 import { onInterrupt } from '../../ui/signals.js';
-import { scanNamespaces, type KeysResult } from './keys.js';
-import type { StatsMode } from './options.js';
+import { scanNamespaces } from './keys.js';
 import { renderKeys, toKeysJson } from './render-keys.js';
 import { renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
 import { renderStats, toStatsJson } from './render.js';
-import { collectStats, readNodes, type NodeFailure, type StatsResult } from './snapshot.js';
+import { collectStats, readNodes } from './snapshot.js';
+import type { KeysResult, NodeFailure, StatsMode, StatsResult } from './types.js';
 import { watchStats } from './watch.js';
 
 /** The implementation behind `stats`, loaded lazily by index.ts so --help stays fast. */

@@ -1,34 +1,12 @@
 import type { Redis } from 'ioredis';
 import { errorText } from '../../redis/hints.js';
 import { detectServer, parseInfo, type InfoRecord } from '../../redis/info.js';
-import { detectProvider, type Provider } from '../../redis/provider.js';
+import { detectProvider } from '../../redis/provider.js';
 import { redact } from '../../redis/secrets.js';
 import type { Target } from '../../redis/target.js';
 import { withTimeout } from '../../redis/timeout.js';
-import { nodeStatsFromInfo, sumTotals, type NodeStats, type Totals } from './node-stats.js';
-
-/** A primary that did not answer: named in the output, and the command exits 2. */
-export interface NodeFailure {
-  address: string;
-  error: string;
-}
-
-export interface ServerSummary {
-  engine: string;
-  version: string;
-  mode: string;
-  role: string;
-  uptimeSeconds: number | null;
-  provider: Provider;
-}
-
-export interface StatsResult {
-  target: string;
-  server: ServerSummary;
-  nodes: NodeStats[];
-  failed: NodeFailure[];
-  totals: Totals;
-}
+import { nodeStatsFromInfo, sumTotals, type NodeStats } from './node-stats.js';
+import type { NodeFailure, StatsResult } from './types.js';
 
 export interface NodeReadings {
   at: number;

@@ -1,19 +1,24 @@
-import { describeUse, runFitness, skipFitness, type UseDecision } from '../../doctor/fitness.js';
-import type { Facts, Use } from '../../doctor/facts.js';
-import { gatherFacts } from '../../doctor/gather.js';
-import { gateIds, needsQueueCounts, runGate, type GateThresholds } from '../../doctor/gate.js';
-import { runLadder, type LadderOutcome } from '../../doctor/ladder.js';
-import { readProject, runProjectChecks } from '../../doctor/project.js';
-import { countQueues, type QueueCounts } from '../../doctor/queue-counts.js';
-import { hasUpstashRest, checkUpstashRest } from '../../doctor/upstash.js';
-import { skip, summarize, type CheckResult } from '../../doctor/types.js';
-import { errorText } from '../../redis/hints.js';
-import { redact } from '../../redis/secrets.js';
-import type { Env, Target } from '../../redis/target.js';
-import { printProgress } from '../../ui/output.js';
-import type { DoctorResult } from './index.js';
+import { describeUse, runFitness, skipFitness, type UseDecision } from './fitness.js';
+import type { Facts, Use } from './facts.js';
+import { gatherFacts } from './gather.js';
+import { gateIds, needsQueueCounts, runGate, type GateThresholds } from './gate.js';
+import { runLadder, type LadderOutcome } from './ladder.js';
+import { readProject, runProjectChecks } from './project.js';
+import { countQueues, type QueueCounts } from './queue-counts.js';
+import { hasUpstashRest, checkUpstashRest } from './upstash.js';
+import { skip, summarize, type CheckResult, type Summary } from './types.js';
+import { errorText } from '../redis/hints.js';
+import { redact } from '../redis/secrets.js';
+import type { ServerFacts } from '../redis/info.js';
+import type { Provider } from '../redis/provider.js';
+import type { Env, Target } from '../redis/target.js';
+import { printProgress } from '../ui/output.js';
 
-/** The doctor run itself, loaded lazily by index.ts so `--help` never loads ioredis. */
+/**
+ * The doctor run itself: ladder, fitness, gate and project checks into one result. Lives in
+ * src/doctor/ (not the command folder) because `init --up` runs it too; callers load it lazily so
+ * `--help` never loads ioredis.
+ */
 export interface DoctorRunOptions {
   use?: Use;
   failOn?: 'warn' | 'fail';
@@ -23,6 +28,19 @@ export interface DoctorRunOptions {
   /** Directory for the project checks; checks run when it holds a compose file or .env, or when forced. */
   projectDir?: string;
   projectForced?: boolean;
+}
+
+export interface DoctorResult {
+  target: string;
+  provider: Provider;
+  server: ServerFacts | null;
+  /** What the instance is for, and how doctor knows; null when the server was not reached. */
+  use: UseDecision | null;
+  failOn: 'warn' | 'fail';
+  checks: CheckResult[];
+  summary: Summary;
+  /** false when a check is at or above --fail-on (exit code 1). */
+  ok: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,34 @@
+import type { Use } from '../../doctor/facts.js';
+import type { GateThresholds } from '../../doctor/gate.js';
+import type { ConnectionFlags } from '../../redis/target.js';
+
+// doctor's flag types in one place (index, options and render import them; the result type,
+// DoctorResult, lives with the run in src/doctor/run.ts because `init --up` runs doctor too).
+
+/** doctor's own flags, as commander hands them over (strings), and their checked form. */
+export interface DoctorFlags extends ConnectionFlags {
+  json?: boolean;
+  color?: boolean;
+  use?: string;
+  failOn?: string;
+  wait?: string;
+  format?: string;
+  config?: string;
+  target?: string;
+  project?: string;
+  minHitRatio?: string;
+  maxMemoryPct?: string;
+  maxFailedJobs?: string;
+  maxWaitingAge?: string;
+}
+
+export type Format = 'text' | 'json' | 'junit';
+export type FailOn = 'warn' | 'fail';
+
+export interface DoctorSettings {
+  use?: Use;
+  failOn?: FailOn;
+  waitSeconds: number;
+  format: Format;
+  gate: GateThresholds;
+}

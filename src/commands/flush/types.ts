@@ -1,0 +1,81 @@
+import type { ConnectionFlags, Target } from '../../redis/target.js';
+
+// flush's flag, option and result types in one place, so run.ts, render.ts and progress.ts do not
+// import each other in a circle.
+
+export interface FlushFlags extends ConnectionFlags {
+  pattern?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  includeQueues?: boolean;
+  maxKeys?: string;
+  type?: string;
+  count?: string;
+  rate?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+export interface FlushOptions {
+  target: Target;
+  prefixes: string[];
+  pattern?: string;
+  dryRun: boolean;
+  yes: boolean;
+  includeQueues: boolean;
+  maxKeys?: number;
+  type?: string;
+  count: number;
+  rate?: number;
+  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
+  interactive: boolean;
+  /** Show progress on stderr (a terminal). */
+  progress: boolean;
+  /** Memory for names kept between the counting and the deleting pass. */
+  retainBytes?: number;
+  /** Ask the user to type `expected`; injectable for tests. */
+  confirm?: (summary: string, expected: string) => Promise<boolean>;
+}
+
+/** connection-lost: run again to finish; failed: the server refused (READONLY, NOPERM, OOM...), fix first. */
+export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'failed' | 'max-keys';
+
+export interface NodeReport {
+  node: string;
+  matched: number;
+  deleted: number;
+}
+
+export interface FlushResult {
+  target: string;
+  prefixes: string[];
+  patterns: string[];
+  type: string | null;
+  dryRun: boolean;
+  status: FlushStatus;
+  matched: number;
+  deleted: number;
+  nodes: NodeReport[];
+  durationMs: number;
+  sample: string[];
+  /** BullMQ queues the prefixes reach (refused unless --include-queues). */
+  queues: string[];
+  maxKeys: number | null;
+  /** Why the run stopped early, already redacted. */
+  error: string | null;
+  /** What to do about it (null when nothing went wrong). */
+  hint: string | null;
+  /** UNLINK, or DEL where UNLINK is missing or denied; null when nothing was sent. */
+  command: string | null;
+  /** SCAN passes over the primaries after the counted names: the final sweep, slot moves. */
+  passes: number;
+}
+
+export interface ProgressState {
+  phase: 'counting' | 'deleting';
+  labels: string[];
+  scanned: number[];
+  deleted: number[];
+  startedMs: number;
+  nowMs: number;
+}

@@ -1,0 +1,38 @@
+import type { InitAnswers } from '../../scaffold/settings.js';
+import type { UpResult } from '../../scaffold/types.js';
+
+// init's flag and result types in one place, so index.ts and render.ts do not import each other.
+
+export interface InitOptions extends InitAnswers {
+  dir?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  up?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  color?: boolean;
+  timeout?: string;
+}
+
+export interface InitFile {
+  path: string;
+  action: 'create' | 'update' | 'unchanged';
+  summary: string;
+  /** Unified diff with secrets masked (only computed for --dry-run). */
+  diff?: string;
+}
+
+export interface InitResult {
+  dir: string;
+  dryRun: boolean;
+  provider: string;
+  use: string;
+  profile: string;
+  image: string;
+  envFile: string;
+  services: Array<{ name: string; role: string; port: number; url: string; urlVar: string; conf: string }>;
+  files: InitFile[];
+  changed: boolean;
+  notes: string[];
+  up: UpResult | null;
+}

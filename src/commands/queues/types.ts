@@ -1,0 +1,122 @@
+import type { ScriptingAccess } from '../../queues/access.js';
+import type { ActionName, ActionOptions } from '../../queues/actions.js';
+import type { JobCounts, QueueState } from '../../queues/counts.js';
+import type { DiscoveredQueue } from '../../queues/discover.js';
+import type { JobState, JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { SplitSource } from '../../queues/split.js';
+
+// The queues command's option and result types in one place (overview, show, actions and the
+// renderers all read them).
+
+export interface QueuesOptions {
+  prefixes: string[];
+  /** Gate: exit 1 when a queue has more failed jobs than this. */
+  maxFailed?: number;
+  /** Gate: exit 1 when a queue's oldest waiting job is older than this. */
+  maxWaitingAgeSeconds?: number;
+  timeoutMs: number;
+  now?: () => number;
+}
+
+export interface QueueRow extends QueueState {
+  base: string;
+  prefix: string;
+  name: string;
+  version: string | null;
+  split: SplitSource;
+  /** Connections named like this queue's workers; null when CLIENT LIST is denied. */
+  workers: number | null;
+  /** Why the row needs a look (failed jobs, paused, nobody consuming). */
+  attention: string[];
+}
+
+export interface Violation {
+  queue: string;
+  rule: 'max-failed' | 'max-waiting-age';
+  value: number;
+  limit: number;
+}
+
+export interface QueuesResult {
+  target: string;
+  cluster: boolean;
+  queues: QueueRow[];
+  /** False when CLIENT LIST is denied: workers are null and liveness comes from stalled-check. */
+  workersKnown: boolean;
+  scripting: ScriptingAccess;
+  /** How the counts were read: one read-only script per queue, or plain commands (EVAL denied). */
+  countsFrom: 'lua' | 'pipeline';
+  violations: Violation[];
+}
+
+export interface ShowOptions {
+  name: string;
+  prefixes: string[];
+  /** Failed jobs to group reasons over (most recent first). */
+  limit: number;
+  /** List jobs in this state. */
+  jobs?: JobState;
+  jobsLimit: number;
+  minutes: number;
+  timeoutMs: number;
+  now?: () => number;
+}
+
+export interface WorkerInfo {
+  /** The worker's name (`:w:<name>` in its client name), null for unnamed workers. */
+  name: string | null;
+  addr: string;
+  idleSeconds: number;
+  ageSeconds: number;
+}
+
+export interface ShowResult extends QueueState {
+  target: string;
+  queue: DiscoveredQueue;
+  meta: QueueMeta;
+  /** null when CLIENT LIST is denied. */
+  workers: WorkerInfo[] | null;
+  nextDelayedAt: number | null;
+  failed: { sampled: number; reasons: ReasonCount[] };
+  throughput: MinuteStats[];
+  jobSchedulers: number;
+  jobs: { state: JobState; items: JobSummary[] } | null;
+  now: number;
+}
+
+export interface ActionRequest extends ActionOptions {
+  action: ActionName;
+  name: string;
+  prefixes: string[];
+  yes: boolean;
+  dryRun: boolean;
+  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
+  interactive: boolean;
+  timeoutMs: number;
+  /** Asks the person; the command passes askConfirm (tests pass a stub). */
+  confirm: (message: string) => Promise<boolean>;
+  /** Where the plan is shown before asking (stderr). */
+  announce: (line: string) => void;
+}
+
+export interface Snapshot {
+  counts: JobCounts | null;
+  paused: boolean;
+}
+
+export interface ActionResult {
+  queue: DiscoveredQueue;
+  action: ActionName;
+  state: string | null;
+  dryRun: boolean;
+  /** Jobs the action would touch, counted before asking. */
+  matched: number;
+  /** Jobs moved or deleted (pause/resume: 1 or 0); null in a dry run. */
+  changed: number | null;
+  before: Snapshot;
+  after: Snapshot | null;
+  plan: string;
+  done: string;
+  /** Set when there was nothing to do. */
+  note: string | null;
+}

@@ -1,0 +1,78 @@
+import type { Provider } from '../../redis/provider.js';
+import type { ConnectionFlags } from '../../redis/target.js';
+import type { HitsFlags, HitsMode } from './hits-options.js';
+import type { BigKey, Namespace } from './namespaces.js';
+import type { NodeStats, Totals } from './node-stats.js';
+
+// The stats command's flag, option and result types in one place (index, run, the readers and the
+// renderers all read them).
+
+export interface StatsOptions extends ConnectionFlags, StatsFlags {
+  json?: boolean;
+  color?: boolean;
+}
+
+/** Raw commander flags of `stats` (strings as typed); options.ts validates them into a StatsMode. */
+export interface StatsFlags extends HitsFlags {
+  watch?: boolean | string;
+  count?: string;
+  keys?: boolean;
+  delimiter?: string;
+  depth?: string;
+  match?: string;
+  top?: string;
+  sample?: string;
+}
+
+export type StatsMode =
+  | { kind: 'snapshot' }
+  | { kind: 'watch'; intervalMs: number; count?: number }
+  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
+  | HitsMode;
+
+/** A primary that did not answer: named in the output, and the command exits 2. */
+export interface NodeFailure {
+  address: string;
+  error: string;
+}
+
+export interface ServerSummary {
+  engine: string;
+  version: string;
+  mode: string;
+  role: string;
+  uptimeSeconds: number | null;
+  provider: Provider;
+}
+
+export interface StatsResult {
+  target: string;
+  server: ServerSummary;
+  nodes: NodeStats[];
+  failed: NodeFailure[];
+  totals: Totals;
+}
+
+/** `stats --keys`: SCAN every primary in parallel, size each batch in one round trip. */
+export interface KeysOptions {
+  delimiter: string;
+  depth: number;
+  match?: string;
+  top: number;
+  /** Scan at most this many keys in all, then scale the figures to DBSIZE. */
+  sample?: number;
+  timeoutMs: number;
+  /** Called after every sized batch with the running total of keys scanned. */
+  onProgress?: (scanned: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface KeysResult {
+  scanned: number;
+  estimated: boolean;
+  memoryKnown: boolean;
+  namespaces: Namespace[];
+  totalNamespaces: number;
+  biggest: BigKey[];
+  failed: NodeFailure[];
+}
