@@ -105,8 +105,8 @@ export class HitsTally {
           misses: 0,
           writes: 0,
           withoutTtl: 0,
-          hot: new TopKeys(Math.max(this.opts.top * 4, 16)),
-          missed: new TopKeys(Math.max(this.opts.top * 4, 16)),
+          hot: new TopKeys(Math.max(this.opts.top * 4, 32)),
+          missed: new TopKeys(Math.max(this.opts.top * 4, 32)),
         };
         this.slots.set(oid, slot);
       }
