@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { printWarning } from '../ui/output.js';
 import type { ConnectionFlags, Env, Target } from '../redis/target.js';
+import { defaultTimeoutMs } from '../redis/timeout.js';
 
 /** What every command gets from main(): inputs that tests can replace. */
 export interface RunContext {
@@ -37,7 +38,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--sni <name>', 'TLS server name to send and verify (default: the host name)')
     .option('--insecure', 'skip TLS certificate verification (not recommended)')
     .option('--cluster', 'use a cluster client (default: detected)')
-    .addOption(new Option('--timeout <ms>', 'bound for every network step').default('5000'))
+    .addOption(new Option('--timeout <ms>', 'bound for every network step').default(String(defaultTimeoutMs)))
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour');
 }

@@ -1,5 +1,11 @@
 import type { DiscoveredQueue } from '../queues/discover.js';
-import { infoNumber, parseInfoFields, type InfoRecord, type ServerFacts } from '../redis/info.js';
+import {
+  infoNumber,
+  parseInfoFields,
+  parseKeyspace,
+  type InfoRecord,
+  type ServerFacts,
+} from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
 import type { KeyTtlFacts } from './keys-ttl.js';
 
@@ -7,6 +13,7 @@ import type { KeyTtlFacts } from './keys-ttl.js';
  * Everything the fitness checks look at, gathered once after the ladder reached the server.
  * Each check is a pure function of these facts, so the catalogue is unit-tested without Redis.
  */
+/** What the instance is for: doctor infers or is told it, init scaffolds for it (one definition for both). */
 export type Use = 'cache' | 'queue' | 'both';
 export const uses: readonly Use[] = ['cache', 'queue', 'both'];
 
@@ -89,11 +96,9 @@ export function keyspaceTotals(facts: Facts): { keys: number; expires: number } 
   let keys = 0;
   let expires = 0;
   for (const node of facts.nodes) {
-    for (const [k, v] of Object.entries(node)) {
-      if (!/^db\d+$/.test(k)) continue;
-      const f = parseInfoFields(v);
-      keys += Number(f.keys ?? 0) || 0;
-      expires += Number(f.expires ?? 0) || 0;
+    for (const db of parseKeyspace(node)) {
+      keys += db.keys;
+      expires += db.expires;
     }
   }
   return { keys, expires };

@@ -1,4 +1,4 @@
-import { infoNumber } from '../redis/info.js';
+import { hitRatio, infoNumber } from '../redis/info.js';
 import { formatBytes, sumNodes, type Facts } from './facts.js';
 import { memoryUsage } from './memory.js';
 import type { QueueCounts } from './queue-counts.js';
@@ -27,8 +27,8 @@ export function checkHitRatio(min: number, facts: Facts): CheckResult {
   const misses = sumNodes(facts, 'keyspace_misses');
   if (hits === undefined || misses === undefined)
     return skip(id, 'INFO stats has no keyspace_hits/keyspace_misses');
-  if (hits + misses === 0) return skip(id, 'no key lookups since the last restart: no hit ratio yet');
-  const ratio = hits / (hits + misses);
+  const ratio = hitRatio(hits, misses);
+  if (ratio === null) return skip(id, 'no key lookups since the last restart: no hit ratio yet');
   const text = `hit ratio ${ratio.toFixed(3)} (${hits} hits, ${misses} misses), minimum ${min}`;
   if (ratio < min)
     return fail(id, text, 'the cache misses too often: check TTLs, key names and maxmemory (evictions)');
@@ -53,12 +53,12 @@ export function checkMemoryPct(max: number, facts: Facts): CheckResult {
   return pass(id, text);
 }
 
-function worstFirst(counts: QueueCounts[], pick: (c: QueueCounts) => number | null): string {
+function worstFirst(counts: QueueCounts[], figure: (c: QueueCounts) => number | null): string {
   return [...counts]
-    .filter((c) => (pick(c) ?? 0) > 0)
-    .sort((a, b) => (pick(b) ?? 0) - (pick(a) ?? 0))
+    .filter((c) => (figure(c) ?? 0) > 0)
+    .sort((a, b) => (figure(b) ?? 0) - (figure(a) ?? 0))
     .slice(0, 3)
-    .map((c) => `${c.base} ${pick(c)}`)
+    .map((c) => `${c.base} ${figure(c)}`)
     .join(', ');
 }
 

@@ -4,6 +4,7 @@ import type { Connection } from '../redis/connect.js';
 import { withTimeout } from '../redis/timeout.js';
 import type { JobCounts } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
+import { jobKey, queueKey, type CleanState, type QueueKeySuffix, type RetryState } from './keys.js';
 
 /**
  * What each action touches, counted before asking, and the action itself through BullMQ's own
@@ -11,10 +12,6 @@ import type { DiscoveredQueue } from './discover.js';
  * (skipMetasUpdate) and skips the INFO version check.
  */
 export type ActionName = 'retry' | 'promote' | 'clean' | 'pause' | 'resume';
-export const cleanStates = ['completed', 'failed', 'waiting', 'delayed', 'prioritized'] as const;
-export type CleanState = (typeof cleanStates)[number];
-export const retryStates = ['failed', 'completed'] as const;
-export type RetryState = (typeof retryStates)[number];
 
 export interface ActionOptions {
   state?: CleanState | RetryState;
@@ -36,7 +33,7 @@ export async function countCleanable(
   state: CleanState,
   cutoff: number,
 ): Promise<number> {
-  const k = (s: string): string => `${queue.base}:${s}`;
+  const k = (s: QueueKeySuffix): string => queueKey(queue.base, s);
   if (state === 'completed' || state === 'failed')
     return Number(await client.zcount(k(state), '-inf', String(cutoff)));
   const ids =
@@ -44,7 +41,7 @@ export async function countCleanable(
   if (ids.length === 0) return 0;
   const fields = cleanFields[state];
   const p = client.pipeline();
-  for (const id of ids) p.hmget(`${queue.base}:${id}`, ...fields);
+  for (const id of ids) p.hmget(jobKey(queue.base, id), ...fields);
   const replies = (await p.exec()) ?? [];
   return replies.filter(([err, values]) => {
     if (err) return false;

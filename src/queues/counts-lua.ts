@@ -2,6 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Connection } from '../redis/connect.js';
 import type { QueueState } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
+import { queueKey, type QueueKeySuffix } from './keys.js';
 import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
 
 /**
@@ -41,7 +42,7 @@ return { wn + pn, redis.call('LLEN', KEYS[3]), redis.call('ZCARD', KEYS[4]), red
   redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
 `;
 
-const keySuffixes = [
+const keySuffixes: QueueKeySuffix[] = [
   'wait',
   'paused',
   'active',
@@ -69,7 +70,7 @@ export async function readQueueStatesLua(
     conn,
     queues,
     (p, q) => {
-      (p as WithScript).redisOpsQueueState(...keySuffixes.map((s) => `${q.base}:${s}`), `${q.base}:`);
+      (p as WithScript).redisOpsQueueState(...keySuffixes.map((s) => queueKey(q.base, s)), `${q.base}:`);
     },
     timeoutMs,
   );

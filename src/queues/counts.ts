@@ -1,6 +1,7 @@
 import type { Connection } from '../redis/connect.js';
 import type { DiscoveredQueue } from './discover.js';
-import { firstError, pipelinePerItem, replyArray, replyNumber, type Reply } from './pipeline.js';
+import { isMarker, queueKey, type QueueKeySuffix } from './keys.js';
+import { firstError, pipelinePerItem, replyArray, replyNumber, type PipelineReply } from './pipeline.js';
 import { scalarText } from '../text.js';
 
 /**
@@ -31,11 +32,6 @@ export interface QueueState {
 
 const zsets = ['delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
-/** A legacy (BullMQ ≤ 4) marker job id left at the tail of a wait list. */
-export function isMarker(id: string | null): boolean {
-  return id !== null && id.startsWith('0:');
-}
-
 /** LLEN minus a trailing marker, and the id of the oldest real job (the list's tail). */
 export function listFacts(len: number, tail: unknown[]): { count: number; oldestId: string | null } {
   const ids = tail.map((x) => (x === null || x === undefined ? null : scalarText(x)));
@@ -45,7 +41,7 @@ export function listFacts(len: number, tail: unknown[]): { count: number; oldest
   return { count: len, oldestId: last };
 }
 
-function parseState(r: Reply[]): { state: QueueState; oldest: string[] } {
+function parseState(r: PipelineReply[]): { state: QueueState; oldest: string[] } {
   const [waitLen, waitTail, pausedLen, pausedTail, activeLen, ...rest] = r;
   const wait = listFacts(replyNumber(waitLen), replyArray(waitTail));
   const paused = listFacts(replyNumber(pausedLen), replyArray(pausedTail));
@@ -92,7 +88,7 @@ export async function readQueueStates(
     conn,
     queues,
     (p, q) => {
-      const k = (s: string): string => `${q.base}:${s}`;
+      const k = (s: QueueKeySuffix): string => queueKey(q.base, s);
       p.llen(k('wait'))
         .lrange(k('wait'), -2, -1)
         .llen(k('paused'))

@@ -1,12 +1,12 @@
-import type { AnyClient } from '../redis/connect.js';
 import type { Redis } from 'ioredis';
 import { escapeGlob, scanNode } from '../redis/scan.js';
+import { isBullmqVersion, isQueueByIdAndTypes, queueKey, stateKeys } from './keys.js';
 import { splitBases, type SplitSource } from './split.js';
 
 /**
- * BullMQ has no API to list queues, so we find them in the keyspace (field-notes §6):
- * `<prefix>:<name>:meta` hashes whose `version` starts with "bullmq", plus `<base>:id`
- * counters of queues without meta (old Bull, or meta lost) once their state keys confirm them.
+ * BullMQ has no API to list queues, so we find them in the keyspace: `<prefix>:<name>:meta`
+ * hashes whose `version` starts with "bullmq", plus `<base>:id` counters of queues without meta
+ * (old Bull, or meta lost) once their state keys confirm them (the rules live in keys.ts).
  * The base `<prefix>:<name>` is exact; how it splits is decided in split.ts.
  */
 export interface DiscoveredQueue {
@@ -29,19 +29,6 @@ export interface DiscoverOptions {
   /** Client names seen in CLIENT LIST (workers name their connections `<prefix>:<base64(name)>`). */
   clientNames?: string[];
 }
-
-/** Keys that every queue that ever held a job has at least one of. */
-const stateKeys: Array<[suffix: string, type: string]> = [
-  ['wait', 'list'],
-  ['active', 'list'],
-  ['paused', 'list'],
-  ['completed', 'zset'],
-  ['failed', 'zset'],
-  ['delayed', 'zset'],
-  ['prioritized', 'zset'],
-  ['waiting-children', 'zset'],
-  ['events', 'stream'],
-];
 
 function matchFor(suffix: string, prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
@@ -72,22 +59,9 @@ async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<strin
   const versions = (await pipeline.exec()) ?? [];
   metaKeys.forEach((key, i) => {
     const version = versions[i]?.[1];
-    if (typeof version === 'string' && version.startsWith('bullmq'))
-      found.set(key.slice(0, -':meta'.length), version);
+    if (isBullmqVersion(version)) found.set(key.slice(0, -':meta'.length), version);
   });
   return found;
-}
-
-/**
- * The same rule for one base, through any client (a cluster client routes each key): an integer
- * id and a state key of BullMQ's type. Used by flush's guard for the keys its own SCAN found.
- */
-export async function isQueueByIdKey(client: AnyClient, base: Buffer): Promise<boolean> {
-  const key = (suffix: string): Buffer => Buffer.concat([base, Buffer.from(`:${suffix}`)]);
-  const id = await client.get(key('id'));
-  if (id === null || !/^\d+$/.test(id)) return false;
-  const types = await Promise.all(stateKeys.map(([suffix]) => client.type(key(suffix))));
-  return stateKeys.some(([, type], j) => types[j] === type);
 }
 
 /**
@@ -99,16 +73,15 @@ async function findByIdKey(node: Redis, idKeys: string[], known: Set<string>): P
   if (bases.length === 0) return [];
   const pipeline = node.pipeline();
   for (const base of bases) {
-    pipeline.get(`${base}:id`);
-    for (const [suffix] of stateKeys) pipeline.type(`${base}:${suffix}`);
+    pipeline.get(queueKey(base, 'id'));
+    for (const [suffix] of stateKeys) pipeline.type(queueKey(base, suffix));
   }
   const replies = (await pipeline.exec()) ?? [];
   const per = stateKeys.length + 1;
   return bases.filter((_, i) => {
-    const id = replies[i * per]?.[1];
-    if (typeof id !== 'string' || !/^\d+$/.test(id)) return false;
     // On a cluster a key of an untagged base may live on another node: that reply is an error, not a match.
-    return stateKeys.some(([, type], j) => replies[i * per + 1 + j]?.[1] === type);
+    const types = stateKeys.map((_, j) => replies[i * per + 1 + j]?.[1]);
+    return isQueueByIdAndTypes(replies[i * per]?.[1], types);
   });
 }
 

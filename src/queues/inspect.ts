@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { scalarText } from '../text.js';
+import { isMarker, queueKey, type JobState, type QueueKeySuffix } from './keys.js';
 
 /**
  * The details of one queue for `queues show`, read with plain commands (no Lua, nothing
@@ -36,17 +37,6 @@ export interface JobSummary {
   failedReason: string | null;
 }
 
-export const jobStates = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-export type JobState = (typeof jobStates)[number];
-
 const num = (v: unknown): number | null => {
   if (v === null || v === undefined || v === '') return null;
   const n = Number(v);
@@ -64,7 +54,7 @@ export function parseMeta(h: Record<string, string>): QueueMeta {
 }
 
 export async function readMeta(client: Client, base: string): Promise<QueueMeta> {
-  return parseMeta(await client.hgetall(`${base}:meta`));
+  return parseMeta(await client.hgetall(queueKey(base, 'meta')));
 }
 
 /** Delayed scores are runAt * 4096 + a counter (field-notes §6). */
@@ -145,17 +135,17 @@ export async function readThroughput(
 }
 
 export async function readJobSchedulers(client: Client, base: string): Promise<number> {
-  return Number(await client.zcard(`${base}:repeat`));
+  return Number(await client.zcard(queueKey(base, 'repeat')));
 }
 
 async function jobIds(client: Client, base: string, state: JobState, limit: number): Promise<string[]> {
-  const k = (s: string): string => `${base}:${s}`;
+  const k = (s: QueueKeySuffix): string => queueKey(base, s);
   if (state === 'active') return client.lrange(k('active'), 0, limit - 1);
   if (state !== 'waiting') return client.zrevrange(k(state), 0, limit - 1);
   // Lists grow at the head (LPUSH): index 0 is the newest. v5 kept paused jobs in their own list.
   const wait = await client.lrange(k('wait'), 0, limit - 1);
   const paused = wait.length < limit ? await client.lrange(k('paused'), 0, limit - 1 - wait.length) : [];
-  return [...wait, ...paused].filter((id) => !id.startsWith('0:'));
+  return [...wait, ...paused].filter((id) => !isMarker(id));
 }
 
 const jobFields = [

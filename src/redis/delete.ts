@@ -3,6 +3,7 @@ import { readClusterMap } from './cluster-map.js';
 import { KeyStore, packKeys, type KeyPack } from './key-store.js';
 import { nodeAddress, PipePool } from './pipe-pool.js';
 import { scanNode } from './scan.js';
+import { defaultTimeoutMs } from './timeout.js';
 import { createUnlinker } from './unlink.js';
 
 /**
@@ -66,7 +67,7 @@ export async function deleteKeys(
     ? Math.max(1, Math.min(opts.batchSize, Math.floor(opts.rate / 10)))
     : opts.batchSize;
   const inFlight = opts.rate ? 1 : opts.inFlight;
-  const pool = new PipePool(primaries[0] as Redis, opts.timeoutMs ?? 5000);
+  const pool = new PipePool(primaries[0] as Redis, opts.timeoutMs ?? defaultTimeoutMs);
   const result: DeleteResult = { deleted: 0, byNode: new Map(), passes: 0, command: 'UNLINK', error: null };
   const fail = (err: unknown): void => {
     result.error ??= err instanceof Error ? err : new Error(String(err));

@@ -23,6 +23,40 @@ export function parseInfoFields(value: string): Record<string, string> {
   return out;
 }
 
+/** One `db<N>:keys=…,expires=…,avg_ttl=…` line of INFO keyspace. */
+export interface DbKeys {
+  db: number;
+  keys: number;
+  expires: number;
+  avgTtlMs: number;
+}
+
+/** INFO keyspace: one entry per database that holds keys, in db order. */
+export function parseKeyspace(info: InfoRecord): DbKeys[] {
+  const dbs: DbKeys[] = [];
+  for (const [k, v] of Object.entries(info)) {
+    const m = /^db(\d+)$/.exec(k);
+    if (!m) continue;
+    const f = parseInfoFields(v);
+    dbs.push({
+      db: Number(m[1]),
+      keys: Number(f.keys ?? 0) || 0,
+      expires: Number(f.expires ?? 0) || 0,
+      avgTtlMs: Number(f.avg_ttl ?? 0) || 0,
+    });
+  }
+  return dbs.sort((a, b) => a.db - b.db);
+}
+
+/**
+ * keyspace_hits / (keyspace_hits + keyspace_misses), unrounded; null when there were no lookups
+ * (or a figure is missing). stats and doctor's gate both take the ratio from here.
+ */
+export function hitRatio(hits: number | null | undefined, misses: number | null | undefined): number | null {
+  if (hits === null || hits === undefined || misses === null || misses === undefined) return null;
+  return hits + misses === 0 ? null : hits / (hits + misses);
+}
+
 export function infoNumber(info: InfoRecord, key: string): number | undefined {
   const v = info[key];
   if (v === undefined || v === '') return undefined;

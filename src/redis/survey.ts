@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { KeyStore } from './key-store.js';
 import { RespPipe } from './resp-pipe.js';
 import { scanNode } from './scan.js';
+import { defaultTimeoutMs } from './timeout.js';
 
 /**
  * The counting pass of `flush`: SCAN every primary in parallel with each pattern, count the
@@ -71,7 +72,7 @@ export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promi
   async function surveyNode(node: Redis, index: number, mine: NodeSurvey): Promise<void> {
     // A raw pipe for the SCAN chain: through ioredis, parsing a million key names costs more
     // client CPU than the server spends scanning them (see resp-pipe.ts).
-    const pipe = await RespPipe.openLike(node, opts.timeoutMs ?? 5000);
+    const pipe = await RespPipe.openLike(node, opts.timeoutMs ?? defaultTimeoutMs);
     try {
       await scanWith(pipe, index, mine);
     } finally {

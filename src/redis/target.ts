@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors.js';
 import { maskUrlText, registerSecret } from './secrets.js';
+import { defaultTimeoutMs } from './timeout.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
 export interface ConnectionFlags {
@@ -74,10 +75,10 @@ export function loadEnv(processEnv: Env, cwd: string, envFile?: string): Env {
 }
 
 export function parseTimeout(value: string | number | undefined): number {
-  if (value === undefined) return 5000;
+  if (value === undefined) return defaultTimeoutMs;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 600_000) {
-    throw usageError(`invalid --timeout: ${value}`, 'give milliseconds, e.g. --timeout 5000');
+    throw usageError(`invalid --timeout: ${value}`, `give milliseconds, e.g. --timeout ${defaultTimeoutMs}`);
   }
   return n;
 }

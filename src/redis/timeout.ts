@@ -1,3 +1,10 @@
+/**
+ * The bound for one network step (connect, a command, a pipeline round trip) unless --timeout
+ * says otherwise. 5 s: long enough for a TLS handshake to a far region, short enough that CI
+ * fails fast on a dead server.
+ */
+export const defaultTimeoutMs = 5000;
+
 /** Every network step is bounded: race a promise against a timer that is always cleared. */
 export class StepTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';

@@ -1,14 +1,13 @@
+import { uses, type Use } from '../doctor/facts.js';
 import { usageError } from '../errors.js';
 
 /**
  * What init writes, decided before any file is read: flags (or answers) checked and turned
  * into one plan per service. Every bad value is a usage error here, before anything is touched.
  */
-export const providers = ['local', 'upstash', 'elasticache'] as const;
-export const uses = ['cache', 'queue', 'both'] as const;
+export const providerChoices = ['local', 'upstash', 'elasticache'] as const;
 export const profiles = ['dev', 'prod'] as const;
-export type ProviderChoice = (typeof providers)[number];
-export type Use = (typeof uses)[number];
+export type ProviderChoice = (typeof providerChoices)[number];
 export type Profile = (typeof profiles)[number];
 
 /** Pinned to a minor so a rebuild never jumps versions (field-notes §8). */
@@ -62,7 +61,7 @@ const profileMemory: Record<Profile, string> = { dev: '256mb', prod: '1gb' };
 // Prod keeps RDB snapshots (a warm restart for caches, a second copy next to the AOF for queues).
 const profileSave: Record<Profile, string> = { dev: '""', prod: '3600 1 300 100 60 10000' };
 
-function pick<T extends string>(
+function checkChoice<T extends string>(
   flag: string,
   value: string | undefined,
   allowed: readonly T[],
@@ -111,9 +110,9 @@ export function checkImage(ref: string): string {
 }
 
 export function resolveSettings(a: InitAnswers): InitSettings {
-  const provider = pick('--provider', a.provider, providers, 'local');
-  const use = pick('--use', a.use, uses, 'cache');
-  const profile = pick('--profile', a.profile, profiles, 'dev');
+  const provider = checkChoice('--provider', a.provider, providerChoices, 'local');
+  const use = checkChoice('--use', a.use, uses, 'cache');
+  const profile = checkChoice('--profile', a.profile, profiles, 'dev');
   const port = parsePort(a.port);
   const maxmemory = a.maxmemory === undefined ? profileMemory[profile] : parseSize(a.maxmemory);
   const base = checkServiceName(a.service ?? 'redis');

@@ -73,3 +73,13 @@ export function formatDuration(seconds: number | null | undefined): string {
     .map(([q, u]) => `${q}${u}`)
     .join(' ');
 }
+
+/** Whole numbers exactly, with thousands separators: 1,234,567 (formatCount rounds: 1.2M). */
+export function formatInteger(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "1 key", "2,000 keys": the one plural of the house (English nouns that take an s). */
+export function plural(n: number, word: string): string {
+  return `${formatInteger(n)} ${word}${n === 1 ? '' : 's'}`;
+}

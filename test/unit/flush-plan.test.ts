@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { basesAbovePrefix, coversQueue, dropCovered, planFlush } from '../../src/commands/flush/plan.js';
-import { isQueueCandidate } from '../../src/commands/flush/guard.js';
 import { globCouldMatchPrefix, globMatches, globMatchesEverything } from '../../src/redis/glob.js';
 import { CliError } from '../../src/errors.js';
 
@@ -100,14 +99,5 @@ describe('queue coverage', () => {
     expect(basesAbovePrefix('bull:q:')).toEqual(['bull', 'bull:q']);
     expect(basesAbovePrefix('cache')).toEqual([]);
     expect(basesAbovePrefix(':x')).toEqual([]);
-  });
-
-  it('picks :meta and :id keys as candidates, byte-wise', () => {
-    expect(isQueueCandidate(Buffer.from('bull:q:meta'))).toBe(true);
-    expect(isQueueCandidate(Buffer.from('bull:q:id'))).toBe(true);
-    expect(isQueueCandidate(Buffer.from('bull:q:metadata'))).toBe(false);
-    expect(isQueueCandidate(Buffer.from('bull:q:uid'))).toBe(false);
-    expect(isQueueCandidate(Buffer.from('id'))).toBe(false);
-    expect(isQueueCandidate(Buffer.from([0xff, 0x3a, 0x69, 0x64]))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitRatio, nodeStatsFromInfo, sumTotals } from '../../src/commands/stats/node-stats.js';
+import { nodeStatsFromInfo, roundedHitRatio, sumTotals } from '../../src/commands/stats/node-stats.js';
 import { windowRow } from '../../src/commands/stats/window.js';
 import { parseInfo } from '../../src/redis/info.js';
 
@@ -54,8 +54,8 @@ describe('INFO → node stats', () => {
   });
 
   it('hit ratio is none without lookups', () => {
-    expect(hitRatio(0, 0)).toBeNull();
-    expect(hitRatio(10, 5)).toBe(0.6667);
+    expect(roundedHitRatio(0, 0)).toBeNull();
+    expect(roundedHitRatio(10, 5)).toBe(0.6667);
   });
 
   it('totals sum the nodes; the hit ratio comes from the sums; maxmemory only when every node has one', () => {

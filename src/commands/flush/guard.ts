@@ -1,4 +1,4 @@
-import { isQueueByIdKey } from '../../queues/discover.js';
+import { isBullmqVersion, isQueueByIdKey } from '../../queues/keys.js';
 import type { AnyClient } from '../../redis/connect.js';
 import { displayKey } from '../../redis/scan.js';
 import type { Redis } from 'ioredis';
@@ -14,13 +14,8 @@ import { basesAbovePrefix, coversQueue } from './plan.js';
  *  - from below (`<base>:` is a prefix of P): then base is P cut at one of its ':' and a
  *    few point lookups find it.
  * A raw --pattern or a --type filter defeats that reasoning, so those run full discovery.
+ * (isQueueCandidate, in queues/keys.ts, picks the `:meta` / `:id` keys out of the counting pass.)
  */
-export function isQueueCandidate(key: Buffer): boolean {
-  const n = key.length;
-  // ":meta" or ":id" at the end, compared on bytes (the key may not be UTF-8).
-  if (n >= 5 && key[n - 5] === 0x3a && key.subarray(n - 4).toString('latin1') === 'meta') return true;
-  return n >= 3 && key[n - 3] === 0x3a && key[n - 2] === 0x69 && key[n - 1] === 0x64;
-}
 
 /** Bases of the queues among keys ending in :meta or :id. */
 export async function queuesFromCandidates(client: AnyClient, candidates: Buffer[]): Promise<string[]> {
@@ -41,7 +36,7 @@ async function classify(client: AnyClient, key: Buffer): Promise<string | null> 
     const version = await client
       .hget(key, 'version')
       .catch((err: Error) => (/WRONGTYPE/.test(err.message) ? null : Promise.reject(err)));
-    return typeof version === 'string' && version.startsWith('bullmq') ? displayKey(base) : null;
+    return isBullmqVersion(version) ? displayKey(base) : null;
   }
   // Any counter may be called "id" (user:42:id): it takes a BullMQ state key beside it too.
   return (await client.type(key)) === 'string' && (await isQueueByIdKey(client, base))

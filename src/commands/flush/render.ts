@@ -1,4 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
+import { formatInteger, plural } from '../../ui/format.js';
 import type { FlushResult, ProgressState } from './types.js';
 
 /** The documented JSON shape (README "flush --json"). */
@@ -28,8 +29,7 @@ export function toFlushJson(r: FlushResult): object {
 }
 
 // Thousands separators by hand: toLocaleString loads ICU data (~50 ms) for one line of output.
-const num = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const plural = (n: number, word: string): string => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+const num = formatInteger;
 const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 /** What would be deleted: shown for --dry-run and before the typed confirmation. */

@@ -1,10 +1,10 @@
+import { uses } from '../../doctor/facts.js';
 import { askConfirm, askInput, askSelect } from '../../ui/prompt.js';
 import {
   checkServiceName,
   parsePort,
   parseSize,
-  providers,
-  uses,
+  providerChoices,
   profiles,
   type InitAnswers,
 } from '../../scaffold/settings.js';
@@ -29,7 +29,7 @@ export async function askMissing(a: InitAnswers & { up?: boolean }): Promise<Ini
   const out = { ...a };
   out.provider ??= await askSelect(
     'Where does Redis run in production?',
-    providers.map((value) => ({ value })),
+    providerChoices.map((value) => ({ value })),
     'local',
   );
   if (out.provider !== 'local')

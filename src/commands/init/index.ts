@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
+import { defaultTimeoutMs } from '../../redis/timeout.js';
 import type { RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
@@ -123,7 +124,11 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--force', 'replace an existing service (or config) that has other settings')
     .option('--up', 'then start it (docker compose up -d, or redis-server) and run doctor')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
-    .option('--timeout <ms>', 'bound for each network step of the doctor run after --up', '5000')
+    .option(
+      '--timeout <ms>',
+      'bound for each network step of the doctor run after --up',
+      String(defaultTimeoutMs),
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour')
     .addHelpText(

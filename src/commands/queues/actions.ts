@@ -1,6 +1,7 @@
 import { CancelledError, CliError } from '../../errors.js';
 import { probeScripting } from '../../queues/access.js';
-import { countCleanable, planText, runAction, type CleanState } from '../../queues/actions.js';
+import { countCleanable, planText, runAction } from '../../queues/actions.js';
+import type { CleanState } from '../../queues/keys.js';
 import { readQueueStates } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';

@@ -40,7 +40,3 @@ export function shortVersion(version: string | null): string {
   if (!version) return '-';
   return version.startsWith('bullmq:') ? version.slice('bullmq:'.length) : version;
 }
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

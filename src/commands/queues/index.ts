@@ -1,45 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import type { Connection } from '../../redis/connect.js';
-import type { ConnectionFlags, Target } from '../../redis/target.js';
+import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+// keys.ts has no runtime imports: registering stays free of ioredis-using modules.
+import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
 import { collect, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
-
-interface QueuesFlags extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
-  prefix?: string[];
-  maxFailed?: string;
-  maxWaitingAge?: string;
-}
-
-interface ShowFlags extends QueuesFlags {
-  limit?: string;
-  jobs?: string;
-  minutes?: string;
-}
-
-interface ActionFlags extends QueuesFlags {
-  yes?: boolean;
-  dryRun?: boolean;
-  state?: string;
-  grace?: string;
-}
-
-// Kept here (not imported from src/queues) so registering stays free of ioredis-using modules.
-const retryStates = ['failed', 'completed'] as const;
-const cleanStates = ['completed', 'failed', 'waiting', 'delayed', 'prioritized'] as const;
-const jobStateNames = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
+import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
 
 /** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
 async function withConnection<T>(
@@ -179,13 +148,13 @@ Examples:
         'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
       ).default(undefined),
     )
-    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStateNames.join(', ')}`)
+    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStates.join(', ')}`)
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.exitOverride().showHelpAfterError('(run with --help for usage)');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
     const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
-    const jobs = parseChoice(flags.jobs, '--jobs', jobStateNames);
+    const jobs = parseChoice(flags.jobs, '--jobs', jobStates);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { showQueue } = await import('./show.js');

@@ -1,5 +1,6 @@
 import { color } from '../../ui/colors.js';
-import { formatAge, formatColumns, plural, shortVersion } from './format.js';
+import { plural } from '../../ui/format.js';
+import { formatAge, formatColumns, shortVersion } from './format.js';
 import type { ShowResult } from './types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

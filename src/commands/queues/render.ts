@@ -1,5 +1,6 @@
 import { color, symbols } from '../../ui/colors.js';
-import { formatAge, formatColumns, plural, shortVersion, type Align } from './format.js';
+import { plural } from '../../ui/format.js';
+import { formatAge, formatColumns, shortVersion, type Align } from './format.js';
 import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */

@@ -2,11 +2,34 @@ import type { ScriptingAccess } from '../../queues/access.js';
 import type { ActionName, ActionOptions } from '../../queues/actions.js';
 import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
-import type { JobState, JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { JobState } from '../../queues/keys.js';
 import type { SplitSource } from '../../queues/split.js';
+import type { ConnectionFlags } from '../../redis/target.js';
 
-// The queues command's option and result types in one place (overview, show, actions and the
-// renderers all read them).
+// The queues command's flag, option and result types in one place (index, overview, show, actions
+// and the renderers all read them).
+
+export interface QueuesFlags extends ConnectionFlags {
+  json?: boolean;
+  color?: boolean;
+  prefix?: string[];
+  maxFailed?: string;
+  maxWaitingAge?: string;
+}
+
+export interface ShowFlags extends QueuesFlags {
+  limit?: string;
+  jobs?: string;
+  minutes?: string;
+}
+
+export interface ActionFlags extends QueuesFlags {
+  yes?: boolean;
+  dryRun?: boolean;
+  state?: string;
+  grace?: string;
+}
 
 export interface QueuesOptions {
   prefixes: string[];

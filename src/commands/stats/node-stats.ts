@@ -1,13 +1,6 @@
-import { infoNumber, parseInfoFields, type InfoRecord } from '../../redis/info.js';
+import { hitRatio, infoNumber, parseKeyspace, type DbKeys, type InfoRecord } from '../../redis/info.js';
 
 /** One primary's figures, from one INFO reply (pure: unit-tested without Redis). */
-export interface DbKeys {
-  db: number;
-  keys: number;
-  expires: number;
-  avgTtlMs: number;
-}
-
 export interface NodeStats {
   address: string;
   role: string;
@@ -54,31 +47,15 @@ const replicationFields = [
   'master_last_io_seconds_ago',
 ];
 
-function pick(info: InfoRecord, fields: string[]): Record<string, string> | null {
+function infoSubset(info: InfoRecord, fields: string[]): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const f of fields) if (info[f] !== undefined) out[f] = info[f];
   return Object.keys(out).length > 0 ? out : null;
 }
 
-export function parseDbs(info: InfoRecord): DbKeys[] {
-  const dbs: DbKeys[] = [];
-  for (const [k, v] of Object.entries(info)) {
-    const m = /^db(\d+)$/.exec(k);
-    if (!m) continue;
-    const f = parseInfoFields(v);
-    dbs.push({
-      db: Number(m[1]),
-      keys: Number(f.keys ?? 0),
-      expires: Number(f.expires ?? 0),
-      avgTtlMs: Number(f.avg_ttl ?? 0),
-    });
-  }
-  return dbs.sort((a, b) => a.db - b.db);
-}
-
 export function nodeStatsFromInfo(address: string, info: InfoRecord): NodeStats {
   const n = (k: string): number | null => infoNumber(info, k) ?? null;
-  const dbs = parseDbs(info);
+  const dbs = parseKeyspace(info);
   return {
     address,
     role: info.role ?? 'unknown',
@@ -103,15 +80,15 @@ export function nodeStatsFromInfo(address: string, info: InfoRecord): NodeStats 
     connectedClients: n('connected_clients'),
     blockedClients: n('blocked_clients'),
     maxclients: n('maxclients'),
-    persistence: pick(info, persistenceFields),
-    replication: pick(info, replicationFields),
+    persistence: infoSubset(info, persistenceFields),
+    replication: infoSubset(info, replicationFields),
   };
 }
 
-/** hits / (hits + misses), rounded to 4 places; null when there were no lookups. */
-export function hitRatio(hits: number | null, misses: number | null): number | null {
-  if (hits === null || misses === null || hits + misses === 0) return null;
-  return Math.round((hits / (hits + misses)) * 10000) / 10000;
+/** The hit ratio as stats reports it: rounded to 4 places; null when there were no lookups. */
+export function roundedHitRatio(hits: number | null, misses: number | null): number | null {
+  const ratio = hitRatio(hits, misses);
+  return ratio === null ? null : Math.round(ratio * 10000) / 10000;
 }
 
 export interface Totals {
@@ -143,7 +120,7 @@ export function sumTotals(nodes: NodeStats[]): Totals {
     expires: sum((n) => n.expires),
     hits,
     misses,
-    hitRatio: hitRatio(hits, misses),
+    hitRatio: roundedHitRatio(hits, misses),
     usedMemory,
     maxmemory: bounded ? maxmemory : 0,
     memoryUsedPct: bounded ? Math.round((usedMemory / maxmemory) * 10000) / 10000 : null,

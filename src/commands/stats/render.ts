@@ -1,3 +1,4 @@
+import { hitRatio } from '../../redis/info.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format.js';
 import type { NodeStats } from './node-stats.js';
@@ -146,7 +147,7 @@ export function renderNodes(r: StatsResult): string {
     formatBytes(n.usedMemory),
     formatCount(n.hits),
     formatCount(n.misses),
-    formatPercent(n.hits === null ? null : hitRatioOf(n)),
+    formatPercent(hitRatio(n.hits, n.misses)),
     formatRate(n.opsPerSec, '/s'),
     formatCount(n.connectedClients),
   ]);
@@ -167,10 +168,4 @@ export function renderNodes(r: StatsResult): string {
     rows,
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
-}
-
-function hitRatioOf(n: NodeStats): number | null {
-  const h = n.hits ?? 0;
-  const m = n.misses ?? 0;
-  return h + m === 0 ? null : h / (h + m);
 }

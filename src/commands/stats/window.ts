@@ -1,4 +1,4 @@
-import { hitRatio, type NodeStats } from './node-stats.js';
+import { roundedHitRatio, type NodeStats } from './node-stats.js';
 
 /**
  * One --watch row: what happened between two INFO readings, not since start-up. Counters
@@ -54,7 +54,7 @@ export function windowRow(prev: Reading, cur: Reading): WindowRow {
     seconds: round(seconds, 3),
     hits,
     misses,
-    hitRatio: hitRatio(hits, misses),
+    hitRatio: roundedHitRatio(hits, misses),
     commands,
     opsPerSec: round(commands / seconds),
     evictedKeys,
