@@ -213,3 +213,41 @@ describe('stats --hits on traffic of a known shape', () => {
     }
   });
 });
+
+describe('stats --hits at a terminal', () => {
+  it('asks before adding key-miss events; yes → per-namespace ratios, and the setting restored', async () => {
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'redis-ops-tmux-'));
+    const out = join(dir, 'out.txt');
+    const session = `hits-${process.pid}-${Date.now()}`;
+    const before = await notify(srv);
+    const cmd = `env -i PATH="${process.env.PATH ?? ''}" NO_COLOR=1 ${binPath} stats --url ${srv.url} --hits 2 > ${out}; echo "EXIT:$?" >> ${out}`;
+    await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', cmd]);
+    const traffic = startTraffic(srv.client());
+    try {
+      const screen = async (): Promise<string> =>
+        (await execa('tmux', ['capture-pane', '-p', '-t', session], { reject: false })).stdout;
+      let seen = '';
+      for (let i = 0; i < 100 && !/Add them \(E, m\) for the sample/.test(seen); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = await screen();
+      }
+      expect(seen).toMatch(
+        /notify-keyspace-events is "xK" \(no key-miss events\)\. Add them \(E, m\) for the sample and restore "xK" after\?/,
+      );
+      expect(await notify(srv)).toBe(before);
+      await execa('tmux', ['send-keys', '-t', session, 'y', 'Enter']);
+      for (let i = 0; i < 150 && !(existsSync(out) && readFileSync(out, 'utf8').includes('EXIT:')); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const text = readFileSync(out, 'utf8');
+      expect(text).toMatch(/EXIT:0/);
+      expect(text, text).toMatch(/│ b: +│ .* (4[89]|5[01])\.\d% +│/);
+      expect(await notify(srv)).toBe(before);
+    } finally {
+      await traffic.stop();
+      await execa('tmux', ['kill-session', '-t', session], { reject: false });
+    }
+  });
+});

@@ -115,6 +115,8 @@ export class NodeSampler {
   bufferUnwatched: string | undefined;
   /** Commands we sent on the polling client during the window (left out of INFO deltas). */
   ownCommands = 0;
+  /** Bytes read from MONITOR and keymiss so far: progress while catching up. */
+  private bytesIn = 0;
   /** Markers passed by each stream; see cut(). */
   monitorEpoch = 0;
   missEpoch = 0;
@@ -163,16 +165,24 @@ export class NodeSampler {
     return infoPoint(text(info));
   }
 
-  /** Wait until both streams passed marker n (or closed), at most ms. */
-  async passed(n: number, ms: number): Promise<boolean> {
+  /**
+   * Wait until both streams passed marker n (or closed). A parser that is behind keeps
+   * reading what the server already buffered (bounded by --max-buffer), so wait as long as it
+   * makes progress; give up only after `stallMs` without a byte.
+   */
+  async passed(n: number, stallMs: number): Promise<boolean> {
     const done = (): boolean =>
       (this.monitorDone || this.monitorEpoch >= n) && (this.subDone || this.missEpoch >= n);
-    const until = Date.now() + ms;
+    let seen = this.bytesIn;
+    let lastProgress = Date.now();
     while (!done()) {
-      const left = until - Date.now();
-      if (left <= 0) return false;
+      if (this.bytesIn !== seen) {
+        seen = this.bytesIn;
+        lastProgress = Date.now();
+      }
+      if (Date.now() - lastProgress > stallMs) return false;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(left, 50));
+        const t = setTimeout(resolve, 50);
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
@@ -222,6 +232,7 @@ export class NodeSampler {
       buf = buf.subarray(at);
     };
     conn.socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       drain();
     });
@@ -258,7 +269,10 @@ export class NodeSampler {
       },
       (message) => this.hooks.onStop(`MONITOR on ${this.address} answered: ${message}`, true),
     );
-    conn.socket.on('data', (chunk: Buffer) => parser.push(chunk));
+    conn.socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      parser.push(chunk);
+    });
     conn.socket.on('error', () => undefined);
     conn.socket.on('close', () => {
       this.monitorDone = true;

@@ -44,6 +44,8 @@ export interface SampleResult extends WindowResult {
   nodes: number;
   peakBufferBytes: number;
   bufferUnwatched?: string;
+  /** A stream never reached a window's closing marker: the window's end is missing some commands. */
+  incomplete: boolean;
 }
 
 /** PTTL of the written keys the window left undecided, pipelined per node and db. Returns our own lookups. */
@@ -148,8 +150,8 @@ function figures(
   };
 }
 
-/** How long the end of a window waits for both streams to pass its marker. */
-const cutGraceMs = 3000;
+/** The end of a window waits for both streams to pass its marker while they make progress; this long without a byte ends the wait. */
+const cutStallMs = 2000;
 
 export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promise<SampleResult> {
   // One tally per window; window k is everything between a node's marker k and k + 1.
@@ -198,8 +200,10 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
   const onAbort = (): void => requestStop('interrupted');
   opts.signal.addEventListener('abort', onAbort);
   const cutAll = (): Promise<InfoPoint[]> => Promise.all(samplers.map((s) => s.cut()));
+  let incomplete = false;
   const passedAll = async (n: number): Promise<void> => {
-    await Promise.all(samplers.map((s) => s.passed(n, cutGraceMs)));
+    const ok = await Promise.all(samplers.map((s) => s.passed(n, cutStallMs)));
+    if (ok.includes(false)) incomplete = true;
   };
   try {
     await Promise.all(samplers.map((s) => s.prepare()));
@@ -238,6 +242,7 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
       ownBase = samplers.map((s) => s.ownCommands);
       await passedAll(last ? window + 1 : window);
       const done = tallyFor(last ? window : window - 1);
+      done.settle(!incomplete && samplers.every((s) => s.monitorEpoch >= (last ? window + 1 : window)));
       if (last) {
         await Promise.all(samplers.map((s) => s.stopMonitor()));
         for (const s of samplers) s.stopKeymiss();
@@ -252,6 +257,7 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
           nodes: primaries.length,
           peakBufferBytes: Math.max(0, ...samplers.map((s) => s.peakBufferBytes)),
           bufferUnwatched: samplers.find((s) => s.bufferUnwatched)?.bufferUnwatched,
+          incomplete,
         };
       }
       opts.onWindow?.(result);

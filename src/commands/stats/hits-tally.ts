@@ -41,6 +41,8 @@ interface Slot {
   misses: number;
   writes: number;
   withoutTtl: number;
+  /** Writes to keys past maxTrackedKeys: judged by the share of the tracked ones. */
+  untracked: number;
   hot: TopKeys;
   missed: TopKeys;
 }
@@ -66,6 +68,9 @@ export interface TtlCheck {
 /** Bounds on our memory whatever the traffic: namespaces and written keys tracked. */
 const maxNamespaces = 10_000;
 const maxTrackedKeys = 100_000;
+/** Reads kept for a keymiss that arrives after its line, and keymiss events kept for a line that lags. */
+const recentReads = 8192;
+const maxAhead = 200_000;
 // Scripts and transactions: their inner commands appear as lines of their own.
 const containers = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro', 'exec']);
 
@@ -80,7 +85,13 @@ export class HitsTally {
   commandsWithoutKeys = 0;
 
   unknownCommands = 0;
-  /** Writes to keys we could not track (over maxTrackedKeys): not judged for TTL. */
+  /** Keymiss events left out because their reads were never parsed (see settle). */
+  droppedMisses = 0;
+  private readonly recent = new Map<string, number>();
+  private readonly ring: Array<string | undefined> = new Array<string | undefined>(recentReads);
+  private ringAt = 0;
+  private readonly ahead = new Map<string, { key: Buffer; slot: Slot; count: number }>();
+  /** Writes to keys we could not track (over maxTrackedKeys): estimated from the tracked share. */
   untrackedWrites = 0;
 
   constructor(private readonly opts: GroupOptions) {
@@ -105,6 +116,7 @@ export class HitsTally {
           misses: 0,
           writes: 0,
           withoutTtl: 0,
+          untracked: 0,
           hot: new TopKeys(Math.max(this.opts.top * 4, 32)),
           missed: new TopKeys(Math.max(this.opts.top * 4, 32)),
         };
@@ -137,6 +149,7 @@ export class HitsTally {
       if (a.read) {
         slot.reads++;
         slot.hot.add(key);
+        this.matchRead(node, e.db, key, slot);
         continue;
       }
       slot.writes++;
@@ -159,7 +172,10 @@ export class HitsTally {
     }
     if (!st) {
       if (this.keys.size >= maxTrackedKeys) {
-        if (effect !== 'set') this.untrackedWrites++;
+        if (effect !== 'set') {
+          this.untrackedWrites++;
+          slot.untracked++;
+        }
         return;
       }
       st = { node, db, key: Buffer.from(key), slot, pending: 0, ttl: 'unknown' };
@@ -172,12 +188,66 @@ export class HitsTally {
     }
   }
 
-  /** A keymiss event: key K was looked up on node `node` db `db` and did not exist. */
-  addMiss(_node: number, _db: number, key: Buffer): void {
-    const slot = this.slotFor(key);
-    if (!slot) return;
+  /**
+   * The two streams of a node arrive on two sockets, each in the server's order but not in
+   * step with each other: a keymiss is matched to a read of the same key, whichever comes
+   * first. Reads wait in a short ring (the keymiss may come just after the line); keymiss
+   * events wait in `ahead` until their read is parsed (MONITOR, the heavier stream, lags).
+   */
+  private matchRead(node: number, db: number, key: Buffer, slot: Slot): void {
+    const id = `${node}:${db}:${key.toString('latin1')}`;
+    const early = this.ahead.get(id);
+    if (early) {
+      if (--early.count === 0) this.ahead.delete(id);
+      this.countMiss(slot, key);
+      return;
+    }
+    const old = this.ring[this.ringAt];
+    if (old !== undefined) {
+      const n = this.recent.get(old) ?? 0;
+      if (n <= 1) this.recent.delete(old);
+      else this.recent.set(old, n - 1);
+    }
+    this.ring[this.ringAt] = id;
+    this.ringAt = (this.ringAt + 1) % recentReads;
+    this.recent.set(id, (this.recent.get(id) ?? 0) + 1);
+  }
+
+  private countMiss(slot: Slot, key: Buffer): void {
     slot.misses++;
     slot.missed.add(key);
+  }
+
+  /** A keymiss event: key K was looked up on node `node` db `db` and did not exist. */
+  addMiss(node: number, db: number, key: Buffer): void {
+    const slot = this.slotFor(key);
+    if (!slot) return;
+    const id = `${node}:${db}:${key.toString('latin1')}`;
+    const n = this.recent.get(id);
+    if (n !== undefined) {
+      if (n <= 1) this.recent.delete(id);
+      else this.recent.set(id, n - 1);
+      this.countMiss(slot, key);
+      return;
+    }
+    const early = this.ahead.get(id);
+    if (early) early.count++;
+    else if (this.ahead.size < maxAhead) this.ahead.set(id, { key: Buffer.from(key), slot, count: 1 });
+    else this.countMiss(slot, key);
+  }
+
+  /**
+   * The window is closed: keymiss events still waiting had no read line. With complete
+   * streams they are misses of lookups no read-only key spec names (counted); when MONITOR
+   * was cut short (buffer bound, a stall) their reads were never parsed (dropped, so the
+   * namespaces' ratios stay those of the traffic that was seen).
+   */
+  settle(complete: boolean): void {
+    for (const e of this.ahead.values()) {
+      if (complete) for (let i = 0; i < e.count; i++) this.countMiss(e.slot, e.key);
+      else this.droppedMisses += e.count;
+    }
+    this.ahead.clear();
   }
 
   /** Written keys whose TTL the window did not decide: ask the server (PTTL) after the window. */
@@ -196,17 +266,24 @@ export class HitsTally {
   }
 
   namespaces(): NamespaceHits[] {
+    const tracked = new Map<Slot, number>();
     for (const s of this.slots.values()) s.withoutTtl = 0;
-    for (const st of this.keys.values()) if (st.ttl === 'cleared') st.slot.withoutTtl += st.pending;
+    for (const st of this.keys.values()) {
+      tracked.set(st.slot, (tracked.get(st.slot) ?? 0) + st.pending);
+      if (st.ttl === 'cleared') st.slot.withoutTtl += st.pending;
+    }
     return [...this.slots.values()].map((s) => {
       const reads = Math.max(s.reads, s.misses);
+      // Past the tracking bound: the untracked writes leak as often as the tracked ones did.
+      const judged = tracked.get(s) ?? 0;
+      const estimated = s.untracked > 0 && judged > 0 ? Math.round((s.untracked * s.withoutTtl) / judged) : 0;
       return {
         prefix: s.prefix,
         reads,
         hits: reads - s.misses,
         misses: s.misses,
         writes: s.writes,
-        writesWithoutTtl: s.withoutTtl,
+        writesWithoutTtl: s.withoutTtl + estimated,
         hotKeys: s.hot.top(this.opts.top),
         missedKeys: s.missed.top(this.opts.top),
       };

@@ -81,6 +81,10 @@ function stopNote(result: SampleResult, maxOps: number | undefined): void {
   else if (s.reason === 'max-ops') printWarning(`stopped at --max-ops ${maxOps ?? ''}`);
   else if (s.reason === 'interrupted') printWarning('interrupted: the report covers what was seen');
   else if (s.reason === 'error') printError(`the sample ended early: ${s.message ?? 'a connection failed'}`);
+  if (result.incomplete && s.reason !== 'buffer' && s.reason !== 'error')
+    printWarning(
+      'a stream stalled before the end of the window: its last commands are missing from the figures',
+    );
   if (result.bufferUnwatched)
     printWarning(
       `could not watch the MONITOR output buffer (${result.bufferUnwatched}); --max-ops and the duration still bound the sample`,
