@@ -1,4 +1,7 @@
 import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli, runJson } from '../helpers/cli.js';
 import { seedTraffic, startTraffic } from '../helpers/hits-traffic.js';
@@ -216,9 +219,6 @@ describe('stats --hits on traffic of a known shape', () => {
 
 describe('stats --hits at a terminal', () => {
   it('asks before adding key-miss events; yes → per-namespace ratios, and the setting restored', async () => {
-    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'redis-ops-tmux-'));
     const out = join(dir, 'out.txt');
     const session = `hits-${process.pid}-${Date.now()}`;
