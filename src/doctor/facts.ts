@@ -7,7 +7,6 @@ import {
   type ServerFacts,
 } from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
-import type { KeyTtlFacts } from './keys-ttl.js';
 
 /**
  * Everything the fitness checks look at, gathered once after the ladder reached the server.
@@ -39,6 +38,19 @@ export interface ScriptingFacts {
   denied: string[];
   /** How it was found out: ACL DRYRUN for the user, or running a harmless EVAL. */
   method: 'acl-dryrun' | 'eval';
+  unavailable: string | null;
+}
+
+/** keys.ttl's bounded key sample (keys-ttl.ts): sampled keys per namespace, and those without a TTL. */
+export interface TtlNamespace {
+  prefix: string;
+  keys: number;
+  noTtl: number;
+}
+
+export interface KeyTtlFacts {
+  sampled: number;
+  namespaces: TtlNamespace[];
   unavailable: string | null;
 }
 

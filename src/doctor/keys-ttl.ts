@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
-import { prefixEnd } from '../commands/stats/namespaces.js';
 import { errorText } from '../redis/hints.js';
 import { displayKey, scanNode } from '../redis/scan.js';
 import { redact } from '../redis/secrets.js';
 import { withTimeout } from '../redis/timeout.js';
-import type { Facts } from './facts.js';
+import type { Facts, KeyTtlFacts, TtlNamespace } from './facts.js';
 import { pass, skip, warn, type CheckResult } from './types.js';
 
 /**
@@ -16,18 +15,6 @@ import { pass, skip, warn, type CheckResult } from './types.js';
  *   "INCR then EXPIRE" that died between the two (warn, with the share);
  * - a cache namespace where no sampled key has a TTL ("always set a TTL for cached keys").
  */
-export interface TtlNamespace {
-  prefix: string;
-  keys: number;
-  noTtl: number;
-}
-
-export interface KeyTtlFacts {
-  sampled: number;
-  namespaces: TtlNamespace[];
-  unavailable: string | null;
-}
-
 export const keyTtlBudget = 1000;
 const maxPages = 5;
 /** Fewer sampled keys than this in a namespace say nothing about it. */
@@ -41,7 +28,6 @@ export async function sampleKeyTtls(
   const per = Math.max(1, Math.ceil(budget / Math.max(1, primaries.length)));
   const tally = new Map<string, TtlNamespace>();
   let sampled = 0;
-  const colon = Buffer.from(':');
   try {
     for (const node of primaries) {
       const keys: Buffer[] = [];
@@ -59,7 +45,8 @@ export async function sampleKeyTtls(
         const ttl = replies[i]?.[1];
         if (typeof ttl !== 'number' || ttl === -2) return;
         sampled++;
-        const prefix = displayKey(key.subarray(0, prefixEnd(key, colon, 1)));
+        // The namespace as `stats --keys` shows it at its default depth: up to the first ':'.
+        const prefix = displayKey(key.subarray(0, key.indexOf(0x3a) + 1));
         const ns = tally.get(prefix) ?? { prefix, keys: 0, noTtl: 0 };
         ns.keys++;
         if (ttl === -1) ns.noTtl++;

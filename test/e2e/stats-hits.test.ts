@@ -178,6 +178,16 @@ describe('stats --hits on traffic of a known shape', () => {
     expect(JSON.parse(run.stdout).durationMs).toBeLessThan(25_000);
   });
 
+  it('--max-ops stops after exactly n commands', async () => {
+    const traffic = startTraffic(srv.client());
+    const { json, run } = await runJson(['stats', '--url', srv.url, '--hits', '20', '--max-ops', '500']);
+    await traffic.stop();
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(json.commandsSeen).toBe(500);
+    expect(json.durationMs).toBeLessThan(15_000);
+    expect(run.stderr).toMatch(/stopped at --max-ops 500/);
+  });
+
   it('on a replica: says MONITOR sees only the replication stream and points to the primary, exit 2', async () => {
     const replica = await startRedis({ config: [`replicaof 127.0.0.1 ${srv.port}`] });
     try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkKeysTtl, type TtlNamespace } from '../../src/doctor/keys-ttl.js';
+import type { TtlNamespace } from '../../src/doctor/facts.js';
+import { checkKeysTtl } from '../../src/doctor/keys-ttl.js';
 import { makeFacts, queue } from './doctor-facts.js';
 
 const sample = (namespaces: TtlNamespace[]) => ({

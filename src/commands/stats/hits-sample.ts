@@ -186,6 +186,11 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
           onCommand: (e, epoch) => {
             // Before the first marker, or past the last window: not in any window.
             if (epoch < 1 || epoch > window) return;
+            // --max-ops: exactly n commands, even while the closing marker is on its way.
+            if (opts.maxOps !== undefined && total >= opts.maxOps) {
+              truncated = true;
+              return;
+            }
             tallyFor(epoch).addCommand(i, e, (samplers[i] as NodeSampler).table);
             total++;
             if (opts.maxOps !== undefined && total >= opts.maxOps) requestStop('max-ops');
@@ -201,6 +206,8 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
   opts.signal.addEventListener('abort', onAbort);
   const cutAll = (): Promise<InfoPoint[]> => Promise.all(samplers.map((s) => s.cut()));
   let incomplete = false;
+  // Lines left out after --max-ops: their keymiss events must go too.
+  let truncated = false;
   const passedAll = async (n: number): Promise<void> => {
     const ok = await Promise.all(samplers.map((s) => s.passed(n, cutStallMs)));
     if (ok.includes(false)) incomplete = true;
@@ -242,7 +249,9 @@ export async function sampleHits(primaries: Redis[], opts: SampleOptions): Promi
       ownBase = samplers.map((s) => s.ownCommands);
       await passedAll(last ? window + 1 : window);
       const done = tallyFor(last ? window : window - 1);
-      done.settle(!incomplete && samplers.every((s) => s.monitorEpoch >= (last ? window + 1 : window)));
+      done.settle(
+        !incomplete && !truncated && samplers.every((s) => s.monitorEpoch >= (last ? window + 1 : window)),
+      );
       if (last) {
         await Promise.all(samplers.map((s) => s.stopMonitor()));
         for (const s of samplers) s.stopKeymiss();
