@@ -7,7 +7,8 @@ import type { DoctorResult } from '../doctor/run.js';
 import { printProgress } from '../ui/output.js';
 import type { InitPlan, PlannedService, UpOptions, UpResult } from './types.js';
 
-async function listening(port: number): Promise<boolean> {
+/** Something accepts TCP connections on 127.0.0.1:port (also used by sentinel-up.ts). */
+export async function listening(port: number): Promise<boolean> {
   return new Promise((done) => {
     const s = connect({ host: '127.0.0.1', port });
     s.once('connect', () => {
@@ -25,7 +26,7 @@ async function hasRedisServer(env: UpOptions['env']): Promise<boolean> {
 }
 
 // Redis config strings: double quotes with \" and \\ escaped.
-const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /**
  * Start one redis-server in the background with the generated config. The password and the

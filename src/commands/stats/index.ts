@@ -35,6 +35,7 @@ export function registerStats(program: Command, ctx: RunContext): void {
       "with --hits: exit 1 when under target; '<namespace>=<ratio>' or a ratio for the server (repeatable)",
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
       'after',
       `
@@ -46,7 +47,8 @@ Examples:
   $ redis-ops stats --keys --depth 2 --top 20
   $ redis-ops stats --keys --match 'cache:*' --sample 100000
   $ redis-ops stats --hits 30 --min-hit-ratio 'feature-flag:=0.95'
-  $ redis-ops stats --hits 60 --watch 5 --json > hits.ndjson`,
+  $ redis-ops stats --hits 60 --watch 5 --json > hits.ndjson
+  $ redis-ops stats --keys --replica --url 'redis+sentinel://:$PW@s1:26379,s2:26379/mymaster'`,
     );
   addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
     await configureColor({ color: opts.color, json: opts.json });
