@@ -24,6 +24,7 @@ import { printProgress } from '../ui/output.js';
  */
 export interface DoctorRunOptions {
   use?: Use;
+  useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
   waitSeconds?: number;
@@ -91,6 +92,7 @@ async function serverChecks(
       provider: ladder.provider,
       target,
       use: opts.use,
+      useSource: opts.useSource,
       needQueues,
     });
   } catch (err) {
