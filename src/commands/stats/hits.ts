@@ -163,7 +163,10 @@ export async function runHits(
       printError(`hit ratio of ${name} is ${formatPercent(v.actual)}, under ${formatPercent(v.gate.min)}`);
       code = Math.max(code, ExitCode.failed);
     } else if (v.ok === null) {
-      printError(`cannot judge --min-hit-ratio for ${name}: ${v.why ?? 'no data'}`);
+      printError(
+        `cannot judge --min-hit-ratio for ${name}: ${v.why ?? 'no data'}`,
+        'sample while the apps are busy, or for longer (e.g. --hits 60); per-namespace gates need key-miss events',
+      );
       code = ExitCode.usage;
     }
   }
