@@ -20,6 +20,7 @@ import type {
 import { pingWithoutAuth } from './probes.js';
 import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
+import { sampleKeyTtls } from './keys-ttl.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -293,21 +294,23 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
         : null;
   const username = target.username ?? 'default';
   const prefix = queues?.[0]?.prefix ?? 'bull';
-  const [configs, slowlog, scripting, unauthPing, acl, latency, dangerous, clusterNodes] = await Promise.all([
-    Promise.all(primaries.map((n) => readConfig(n, ms))),
-    readSlowlog(primaries, ms),
-    use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, prefix, ms),
-    pingWithoutAuth(target, ms).then(
-      (reply) => ({ reply, error: null }),
-      (err: unknown) => ({ reply: null, error: reason(err) }),
-    ),
-    readAcl(first, ms),
-    readLatency(primaries, nodeNames, ms),
-    readDangerous(first, username, ms),
-    connection.isCluster
-      ? withTimeout(first.call('CLUSTER', 'NODES'), ms, 'CLUSTER NODES').then(String, () => null)
-      : Promise.resolve(null),
-  ]);
+  const [configs, slowlog, scripting, unauthPing, acl, latency, dangerous, clusterNodes, keyTtl] =
+    await Promise.all([
+      Promise.all(primaries.map((n) => readConfig(n, ms))),
+      readSlowlog(primaries, ms),
+      use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, prefix, ms),
+      pingWithoutAuth(target, ms).then(
+        (reply) => ({ reply, error: null }),
+        (err: unknown) => ({ reply: null, error: reason(err) }),
+      ),
+      readAcl(first, ms),
+      readLatency(primaries, nodeNames, ms),
+      readDangerous(first, username, ms),
+      connection.isCluster
+        ? withTimeout(first.call('CLUSTER', 'NODES'), ms, 'CLUSTER NODES').then(String, () => null)
+        : Promise.resolve(null),
+      use === 'queue' ? Promise.resolve(null) : sampleKeyTtls(primaries, ms),
+    ]);
   return {
     info: input.info,
     nodes,
@@ -335,5 +338,6 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     scripting,
     queues,
     queuesUnavailable,
+    keyTtl,
   };
 }
