@@ -69,7 +69,8 @@ describe('use inference within a budget', () => {
     await big.client().call('CONFIG', 'RESETSTAT');
     const { json } = await runJson(['doctor', '--url', big.url, '--use', 'cache']);
     expect(json.use).toEqual({ value: 'cache', source: 'flag', reason: '--use cache' });
-    expect((await commandstats(big)).scan ?? 0).toBe(0);
+    // No use-inference scan; what is left is keys.ttl's bounded sample (at most 5 SCAN pages a node).
+    expect((await commandstats(big)).scan ?? 0).toBeLessThanOrEqual(5);
   });
 });
 
