@@ -5,6 +5,8 @@ import type { UpResult } from '../../scaffold/types.js';
 
 export interface InitOptions extends InitAnswers {
   dir?: string;
+  /** App services to wire, comma-separated, or "none". */
+  wire?: string;
   dryRun?: boolean;
   force?: boolean;
   up?: boolean;
@@ -20,6 +22,8 @@ export interface InitFile {
   summary: string;
   /** Unified diff with secrets masked (only computed for --dry-run). */
   diff?: string;
+  /** What each change in the file is for (the compose file's edits). */
+  reasons?: string[];
 }
 
 export interface InitResult {
@@ -34,5 +38,9 @@ export interface InitResult {
   files: InitFile[];
   changed: boolean;
   notes: string[];
+  /** App services wired to Redis and what they will see (passwords masked). */
+  wired: Array<{ service: string; vars: Record<string, string> }>;
+  /** Existing Redis services hardened in place. */
+  adopted: string[];
   up: UpResult | null;
 }
