@@ -54,11 +54,14 @@ for (const r of rows) {
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
 for (const row of table) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 for (const r of rows) if (r.extra) console.log(`${r.scenario}: ${r.extra}`);
-for (const r of rows)
-  if (r.oursFloorMs)
-    console.log(
-      `${r.scenario}: server floor ${fmt(r.oursFloorMs)} (commandstats usec of what redis-ops sent)${r.oursCpuMs ? `, server CPU ${fmt(r.oursCpuMs)}` : ''}`,
-    );
+const floors = new Set();
+for (const r of rows) {
+  const line = `${r.scenario}: ${r.ours}: server floor ${fmt(r.oursFloorMs)} (commandstats usec of what it sent)${r.oursCpuMs ? `, server CPU ${fmt(r.oursCpuMs)}` : ''}`;
+  if (r.oursFloorMs && !floors.has(line)) {
+    floors.add(line);
+    console.log(line);
+  }
+}
 
 writeFileSync(
   join(here, 'results.json'),
