@@ -121,6 +121,8 @@ describe('stats renderers', () => {
       usedMemory: 1048576,
       connectedClients: 3,
       keys: 100,
+      topologyChanged: false,
+      unreachable: [],
     });
     expect(watchHeader().length).toBe(row.length);
     expect(row).toMatch(/^10:00:01\s+75\.0%\s+12\.4k/);

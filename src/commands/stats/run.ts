@@ -1,6 +1,8 @@
+import type { Cluster, Redis } from 'ioredis';
 import { CliError, ExitCode } from '../../errors.js';
 import { openConnection, type Connection } from '../../redis/connect.js';
 import { redact } from '../../redis/secrets.js';
+import { withTimeout } from '../../redis/timeout.js';
 import type { Target } from '../../redis/target.js';
 import { formatCount } from '../../ui/format.js';
 import { printError, printProgress, writeJson, writeStdout } from '../../ui/output.js';
@@ -54,7 +56,8 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
       const release = onInterrupt(() => ac.abort());
       try {
         if (!opts.json) writeStdout(watchHeader());
-        await watchStats(conn.primaries(), {
+        await watchStats(() => currentPrimaries(conn, target.timeoutMs), {
+          cluster: conn.isCluster,
           intervalMs: mode.intervalMs,
           count: mode.count,
           timeoutMs: target.timeoutMs,
@@ -84,6 +87,22 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * The primaries as the cluster sees them now: the slot map is read again each interval, so a
+ * failover's new primary is followed (ioredis keeps its old map until told to refresh).
+ */
+async function currentPrimaries(conn: Connection, timeoutMs: number): Promise<Redis[]> {
+  if (conn.isCluster) {
+    const cluster = conn.client as Cluster;
+    await withTimeout(
+      new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve())),
+      timeoutMs,
+      'CLUSTER SLOTS',
+    ).catch(() => undefined);
+  }
+  return conn.primaries();
 }
 
 async function scanWithProgress(
