@@ -49,7 +49,7 @@ describe('stats --watch on a cluster', () => {
     traffic.on('error', () => undefined);
     await traffic.set('probe', '1');
     // A hash tag whose slot the first primary owns: all traffic goes to the shard that fails over.
-    const owned = (traffic.slots as string[][]).map((nodes) => nodes[0]);
+    const owned = traffic.slots.map((nodes) => nodes[0]);
     let tag = 0;
     while (owned[Number(await traffic.cluster('KEYSLOT', `{t${tag}}`))] !== `127.0.0.1:${first.port}`) tag++;
     const key = `{t${tag}}:k`;
