@@ -12,6 +12,7 @@ import { onInterrupt } from '../../ui/signals.js';
 import { isQueueCandidate } from '../../queues/keys.js';
 import { nameFailure, refuseReplica } from './failure.js';
 import { classifyCandidates, queuesAbovePrefixes, queuesByDiscovery } from './guard.js';
+import { noteFailover } from './failover.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
 import { renderSurvey } from './render.js';
@@ -56,6 +57,7 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   const progress = startProgress(labels, opts.progress);
   try {
     const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels, clock);
+    await noteFailover(conn, opts.target, result);
     result.durationMs = Math.round(performance.now() - clock.started);
     return result;
   } finally {

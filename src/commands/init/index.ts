@@ -42,6 +42,10 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
 
   const dir = resolve(ctx.cwd, options.dir ?? '.');
   const timeoutMs = parseTimeout(options.timeout);
+  if (options.topology !== undefined && options.topology !== 'standalone') {
+    const { initTopology } = await import('./topology.js');
+    return initTopology(options, ctx, dir, timeoutMs);
+  }
   resolveSettings(options); // bad flags fail before any question is asked
   const interactive = isInteractive(options, ctx);
   let wire = parseWire(options.wire);
@@ -207,6 +211,12 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--wire <services>', 'app services to wire to Redis (depends_on, networks, REDIS_URL), or "none"')
     .option('--force', 'adopt an existing Redis service, or replace a config file, without asking')
     .option('--up', 'then start it (docker compose up -d, or redis-server) and run doctor')
+    .option(
+      '--topology <kind>',
+      'standalone | sentinel: primary, 2 replicas, 3 sentinels (default: standalone)',
+    )
+    .option('--sentinel-port <n>', 'with --topology sentinel: first sentinel port (default: 26379)')
+    .option('--master <name>', 'with --topology sentinel: the master name (default: mymaster)')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
     .option(
       '--timeout <ms>',
@@ -224,7 +234,8 @@ Examples:
   $ npx redis-ops init ./api --use both --port 6380 --dry-run
   $ npx redis-ops init --provider upstash --with-local --use queue
   $ npx redis-ops init --image valkey --up
-  $ npx redis-ops init --adopt cache --use queue --wire api,worker --dry-run`,
+  $ npx redis-ops init --adopt cache --use queue --wire api,worker --dry-run
+  $ npx redis-ops init --topology sentinel --up`,
     )
     .action(async (dir: string, opts: InitOptions, cmd: Command) => {
       await configureColor({ color: opts.color, json: opts.json });

@@ -14,6 +14,10 @@ export interface InitOptions extends InitAnswers {
   json?: boolean;
   color?: boolean;
   timeout?: string;
+  /** standalone (default) | sentinel: src/scaffold/sentinel-init.ts. */
+  topology?: string;
+  sentinelPort?: string;
+  master?: string;
 }
 
 export interface InitFile {

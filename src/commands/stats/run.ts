@@ -9,7 +9,8 @@ import { printError, printProgress, writeJson, writeStdout } from '../../ui/outp
 import { onInterrupt } from '../../ui/signals.js';
 import { scanNamespaces } from './keys.js';
 import { renderKeys, toKeysJson } from './render-keys.js';
-import { renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
+import { followSentinel } from './failover.js';
+import { renderFailover, renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
 import { renderStats, toStatsJson } from './render.js';
 import { collectStats, readNodes } from './snapshot.js';
 import type { KeysResult, NodeFailure, StatsMode, StatsResult } from './types.js';
@@ -54,10 +55,14 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     if (mode.kind === 'watch') {
       const ac = new AbortController();
       const release = onInterrupt(() => ac.abort());
+      const follow = conn.node?.role === 'primary' ? followSentinel(target, conn) : undefined;
       try {
         if (!opts.json) writeStdout(watchHeader());
-        await watchStats(() => currentPrimaries(conn, target.timeoutMs), {
-          cluster: conn.isCluster,
+        await watchStats(conn.primaries(), {
+          follow,
+          refresh: conn.isCluster ? () => currentPrimaries(conn, target.timeoutMs) : undefined,
+          onFailover: (e) =>
+            opts.json ? process.stdout.write(`${JSON.stringify(e)}\n`) : writeStdout(renderFailover(e)),
           intervalMs: mode.intervalMs,
           count: mode.count,
           timeoutMs: target.timeoutMs,
@@ -69,6 +74,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
         });
       } finally {
         release();
+        await follow?.close();
       }
       // Ctrl-C is how a watch normally ends: that is success.
       return ExitCode.ok;

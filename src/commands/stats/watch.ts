@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CliError, ExitCode } from '../../errors.js';
 import { readNodes } from './snapshot.js';
+import type { Follower, Switch } from './failover.js';
 import { windowRow, type Reading, type WindowRow } from './window.js';
 
 /**
@@ -8,13 +9,26 @@ import { windowRow, type Reading, type WindowRow } from './window.js';
  * happened in that window. Ends after `count` rows or when the signal aborts (Ctrl-C).
  */
 export interface WatchOptions {
-  /** A cluster: a node that fails is looked up in a fresh slot map, and the watch goes on. */
-  cluster?: boolean;
   intervalMs: number;
   count?: number;
   timeoutMs: number;
   signal: AbortSignal;
   onRow(row: WindowRow): void;
+  /** Sentinel targets: notice a new primary and carry on there (failover.ts). */
+  follow?: Follower;
+  /**
+   * Cluster targets: the primaries as the slot map names them now, asked before each reading.
+   * A primary that does not answer is then named in the row (a failover in progress) instead
+   * of stopping the watch, and a promoted replica is followed (window.ts marks the interval).
+   */
+  refresh?: () => Promise<Redis[]>;
+  onFailover?(event: FailoverEvent): void;
+}
+
+/** The window across a switch of primary: marked, never shown as a row of zero traffic. */
+export interface FailoverEvent {
+  time: string;
+  failover: { primary: string; previous: string; gapMs: number };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -31,15 +45,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 async function read(
-  primaries: () => Promise<Redis[]>,
+  primaries: Redis[],
   timeoutMs: number,
-  cluster: boolean,
+  refresh?: () => Promise<Redis[]>,
 ): Promise<Reading> {
-  const r = await readNodes(await primaries(), timeoutMs);
-  if (cluster && r.failed.length > 0) {
-    // A primary that does not answer may have failed over: ask the cluster who the primaries
-    // are now. Still unreachable (no failover yet): the row names it instead of stopping.
-    const again = await readNodes(await primaries(), timeoutMs);
+  const r = await readNodes(primaries, timeoutMs);
+  if (refresh && r.failed.length > 0) {
+    // Ask the cluster who the primaries are now; still unreachable: the row names them.
+    const again = await readNodes(await refresh(), timeoutMs);
     return { at: again.at, nodes: again.nodes, unreachable: again.failed.map((f) => f.address) };
   }
   // A window without one of the nodes would be wrong in silence: stop and name it.
@@ -53,16 +66,45 @@ async function read(
   return { at: r.at, nodes: r.nodes };
 }
 
-export async function watchStats(primaries: () => Promise<Redis[]>, opts: WatchOptions): Promise<number> {
-  const cluster = opts.cluster === true;
-  let prev = await read(primaries, opts.timeoutMs, cluster);
+export async function watchStats(first: Redis[], opts: WatchOptions): Promise<number> {
+  let primaries = first;
+  const current = async (): Promise<Redis[]> =>
+    opts.refresh ? (primaries = await opts.refresh()) : primaries;
+  let prev = await read(await current(), opts.timeoutMs, opts.refresh);
   let rows = 0;
+  // A read that fails during a failover: ask the sentinels until the timeout is spent.
+  const readOrSwitch = async (): Promise<Reading | Switch> => {
+    const moved = await opts.follow?.check();
+    if (moved) return moved;
+    try {
+      return await read(await current(), opts.timeoutMs, opts.refresh);
+    } catch (err) {
+      const until = Date.now() + opts.timeoutMs;
+      while (opts.follow && Date.now() < until && !opts.signal.aborted) {
+        await sleep(200, opts.signal);
+        const later = await opts.follow.check();
+        if (later) return later;
+      }
+      throw err;
+    }
+  };
   while (opts.count === undefined || rows < opts.count) {
     // Sleep until the next tick of a fixed schedule, so slow reads do not drift the rows.
     const next = prev.at + opts.intervalMs;
     await sleep(Math.max(0, next - Date.now()), opts.signal);
     if (opts.signal.aborted) break;
-    const cur = await read(primaries, opts.timeoutMs, cluster);
+    const cur = await readOrSwitch();
+    if ('primaries' in cur) {
+      // Counters on the new primary are its own: start a fresh window there.
+      primaries = cur.primaries;
+      const fresh = await read(primaries, opts.timeoutMs);
+      opts.onFailover?.({
+        time: new Date(fresh.at).toISOString(),
+        failover: { primary: cur.address, previous: cur.previous, gapMs: fresh.at - prev.at },
+      });
+      prev = fresh;
+      continue;
+    }
     opts.onRow(windowRow(prev, cur));
     rows++;
     prev = cur;
