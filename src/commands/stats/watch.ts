@@ -44,6 +44,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const gone = /ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|enableOfflineQueue/i;
+
 async function read(
   primaries: Redis[],
   timeoutMs: number,
@@ -51,9 +53,13 @@ async function read(
 ): Promise<Reading> {
   const r = await readNodes(primaries, timeoutMs);
   if (refresh && r.failed.length > 0) {
-    // Ask the cluster who the primaries are now; still unreachable: the row names them.
+    // Ask the cluster who the primaries are now. A node whose process is gone (refused,
+    // closed) is named in the row while the cluster fails over; one that accepts but does
+    // not answer (stuck) stops the watch below, as on a standalone server.
     const again = await readNodes(await refresh(), timeoutMs);
-    return { at: again.at, nodes: again.nodes, unreachable: again.failed.map((f) => f.address) };
+    if (again.failed.every((f) => gone.test(f.error)))
+      return { at: again.at, nodes: again.nodes, unreachable: again.failed.map((f) => f.address) };
+    r.failed = again.failed.filter((f) => !gone.test(f.error));
   }
   // A window without one of the nodes would be wrong in silence: stop and name it.
   const f = r.failed[0];
