@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { traceEnabled, traceLine } from './trace.js';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
 import { StepTimeoutError } from './timeout.js';
@@ -18,6 +19,8 @@ export interface PipeOptions {
   username?: string;
   password?: string;
   db?: number;
+  /** A unix socket path instead of host and port. */
+  path?: string;
   tls?: ConnectionOptions;
   timeoutMs: number;
 }
@@ -177,7 +180,7 @@ export class RespPipe {
   static async open(opts: PipeOptions): Promise<RespPipe> {
     const socket = opts.tls
       ? tlsConnect({ host: opts.host, port: opts.port, ...opts.tls })
-      : netConnect({ host: opts.host, port: opts.port });
+      : netConnect(opts.path !== undefined ? { path: opts.path } : { host: opts.host, port: opts.port });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
@@ -213,6 +216,7 @@ export class RespPipe {
     return RespPipe.open({
       host: o.host ?? '127.0.0.1',
       port: o.port ?? 6379,
+      path: o.path ?? undefined,
       username: o.username ?? undefined,
       password: o.password ?? undefined,
       db: o.db ?? 0,
@@ -223,6 +227,7 @@ export class RespPipe {
 
   /** Send commands in one write; resolves with one reply per command (errors as Error values). */
   send(commands: Arg[][]): Promise<Reply[]> {
+    if (traceEnabled()) for (const [name, ...args] of commands) traceLine(String(name), args);
     return this.sendEncoded(encodeCommands(commands), commands.length);
   }
 

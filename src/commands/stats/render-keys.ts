@@ -1,6 +1,7 @@
 import { displayKey, shortKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
+import { shortenMiddle } from '../../ui/live.js';
 import type { KeysResult } from './types.js';
 import { gridTable } from './table.js';
 
@@ -26,7 +27,13 @@ export function toKeysJson(r: KeysResult): object {
   };
 }
 
-export function renderKeys(r: KeysResult, target: string): string {
+/**
+ * `width`: the terminal's columns. Key names and prefixes are shortened in the middle to fit
+ * (`user:…:profile`); only here, never in what is matched or deleted.
+ */
+export function renderKeys(r: KeysResult, target: string, width?: number): string {
+  const keyRoom = width === undefined ? Infinity : Math.max(16, width - 48);
+  const short = (s: string): string => (keyRoom === Infinity ? s : shortenMiddle(s, keyRoom));
   const c = color();
   const est = r.estimated ? '~' : '';
   const head = `${c.bold('redis-ops stats --keys')}  ${target}`;
@@ -49,7 +56,7 @@ export function renderKeys(r: KeysResult, target: string): string {
   const bar = (n: { bytes: number | null; keys: number }): string =>
     shareBar(total === 0 ? 0 : weight(n) / total);
   const rows = r.namespaces.map((n) => [
-    n.prefix.length === 0 ? c.dim('(no prefix)') : `${displayKey(n.prefix)}*`,
+    n.prefix.length === 0 ? c.dim('(no prefix)') : `${short(displayKey(n.prefix))}*`,
     `${est}${formatCount(n.keys)}`,
     n.bytes === null ? 'unknown' : `${est}${formatBytes(n.bytes)}`,
     bar(n),
@@ -69,14 +76,12 @@ export function renderKeys(r: KeysResult, target: string): string {
     ]);
   out.push(
     '',
-    gridTable(['namespace', 'keys', 'memory', 'share', 'no TTL', 'types'], rows, [
-      'left',
-      'right',
-      'right',
-      'left',
-      'right',
-      'left',
-    ]),
+    gridTable(
+      ['namespace', 'keys', 'memory', 'share', 'no TTL', 'types'],
+      rows,
+      ['left', 'right', 'right', 'left', 'right', 'left'],
+      width,
+    ),
   );
   const more = r.totalNamespaces - r.namespaces.length - (r.other?.prefixes ?? 0);
   if (more > 0) out.push(c.dim(`(${more} more namespaces; raise --top to see them)`));
@@ -85,8 +90,9 @@ export function renderKeys(r: KeysResult, target: string): string {
     out.push(
       gridTable(
         ['key', 'type', 'memory'],
-        r.biggest.map((b) => [shortKey(b.key), b.type, formatBytes(b.bytes)]),
+        r.biggest.map((b) => [short(shortKey(b.key)), b.type, formatBytes(b.bytes)]),
         ['left', 'left', 'right'],
+        width,
       ),
     );
   }
