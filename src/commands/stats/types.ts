@@ -1,5 +1,6 @@
 import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
+import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
 import type { NodeStats, Totals } from './node-stats.js';
@@ -10,7 +11,7 @@ import type { NodeStats, Totals } from './node-stats.js';
 export interface StatsOptions extends CommonFlags, StatsFlags {}
 
 /** Raw commander flags of `stats` (strings as typed); options.ts validates them into a StatsMode. */
-export interface StatsFlags {
+export interface StatsFlags extends HitsFlags {
   watch?: boolean | string;
   count?: string;
   keys?: boolean;
@@ -25,7 +26,8 @@ export interface StatsFlags {
 export type StatsMode =
   | { kind: 'snapshot' }
   | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number };
+  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
+  | HitsMode;
 
 /** A primary that did not answer: named in the output, and the command exits 2. */
 export interface NodeFailure {
