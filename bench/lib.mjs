@@ -1,6 +1,6 @@
 // Shared bench helpers: scratch redis-server processes and timing of whole commands.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -79,4 +79,70 @@ export function timeCommand(argv, opts = {}) {
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's floor: how long the server itself was busy with what a tool sent. Any scenario
+// can wrap a run in measureFloor(server, run): CONFIG RESETSTAT first, then after the run the
+// sum of INFO commandstats usec (the commands the tool sent, minus our own INFO/CONFIG) and the
+// server process's CPU time from /proc/<pid>/stat (utime + stime: includes what commandstats
+// does not see, e.g. reading sockets and lazy-free). A tool's wall time as a multiple of the
+// floor says how much of its time the server was not working for it.
+
+/** utime + stime of a process in ms (Linux /proc; clock ticks are 100 per second on Linux). */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return (ticks * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Parse INFO commandstats into { cmd: { calls, usec } }. */
+export function parseCommandStats(text) {
+  const out = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
+    if (m) out[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+  }
+  return out;
+}
+
+/** Commands the measuring itself sends: not the tool's. */
+const measuring = new Set(['info', 'config|resetstat', 'config']);
+
+/**
+ * Run `run()` (async, returns anything) against `server` and return { result, floor } where
+ * floor = { commandMs, cpuMs, commands: { cmd: { calls, usec } } }.
+ */
+export async function measureFloor(server, run) {
+  server.cli('CONFIG', 'RESETSTAT');
+  const pid = Number(/process_id:(\d+)/.exec(server.cli('INFO', 'server').stdout)?.[1]);
+  const cpu0 = processCpuMs(pid);
+  const result = await run();
+  const cpu1 = processCpuMs(pid);
+  const commands = parseCommandStats(server.cli('INFO', 'commandstats').stdout);
+  let usec = 0;
+  for (const [cmd, s] of Object.entries(commands)) if (!measuring.has(cmd)) usec += s.usec;
+  return {
+    result,
+    floor: {
+      commandMs: usec / 1000,
+      cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+      commands,
+    },
+  };
+}
+
+/** "calls × cmd" summary of the commands a tool sent, biggest first. */
+export function describeCommands(commands) {
+  return Object.entries(commands)
+    .filter(([cmd]) => !measuring.has(cmd))
+    .sort((a, b) => b[1].usec - a[1].usec)
+    .map(([cmd, s]) => `${cmd} ${s.calls.toLocaleString('en-US')} (${(s.usec / 1000).toFixed(0)} ms)`)
+    .join(', ');
 }

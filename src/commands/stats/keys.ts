@@ -7,7 +7,7 @@ import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
 import { redact } from '../../redis/secrets.js';
 import { withTimeout } from '../../redis/timeout.js';
-import { mergeNamespaces, NamespaceTally, rankNamespaces } from './namespaces.js';
+import { mergeNamespaces, NamespaceTally, rankNamespaces, type OtherPrefixes } from './namespaces.js';
 import { nodeAddress } from './snapshot.js';
 import type { KeysOptions, KeysResult, NodeFailure } from './types.js';
 
@@ -46,6 +46,17 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
     else failed.push({ address: nodeAddress(primaries[i] as Redis), error: redact(errorText(s.reason)) });
   });
   const all = rankNamespaces(mergeNamespaces(done.map((d) => d.tally.namespaces(d.scale))));
+  let other: OtherPrefixes | null = null;
+  for (const d of done) {
+    const o = d.tally.other;
+    if (!o) continue;
+    const r = (x: number): number => Math.round(x * d.scale);
+    other ??= { prefixes: 0, keys: 0, bytes: 0, noTtlKeys: 0 };
+    other.prefixes += o.prefixes;
+    other.keys += r(o.keys);
+    other.bytes += r(o.bytes);
+    other.noTtlKeys += r(o.noTtlKeys);
+  }
   const biggest = done
     .flatMap((d) => d.tally.biggest())
     .sort((a, b) => b.bytes - a.bytes)
@@ -55,7 +66,13 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
     estimated: done.some((d) => d.scale !== 1),
     memoryKnown: done.every((d) => d.memoryKnown),
     namespaces: all.slice(0, opts.top),
-    totalNamespaces: all.length,
+    totalNamespaces: all.length + (other?.prefixes ?? 0),
+    approximate: other !== null,
+    ownLookups: {
+      hits: done.reduce((s, d) => s + d.tally.lookupHits, 0),
+      misses: done.reduce((s, d) => s + d.tally.lookupMisses, 0),
+    },
+    other,
     biggest,
     failed,
   };

@@ -19,6 +19,9 @@ export function toKeysJson(r: KeysResult): object {
       types: n.types,
     })),
     totalNamespaces: r.totalNamespaces,
+    approximate: r.approximate,
+    other: r.other,
+    ownLookups: r.ownLookups,
     biggest: r.biggest.map((b) => ({ key: shortKey(b.key), type: b.type, bytes: b.bytes })),
     failedNodes: r.failed,
   };
@@ -40,26 +43,48 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
   const out = [head, '', note];
   if (!r.memoryKnown)
     out.push(c.yellow('MEMORY USAGE is not allowed here: memory is unknown, counts are exact'));
+  if (r.approximate)
+    out.push(
+      c.yellow(
+        `approximate: more distinct prefixes than fit in memory; the smallest were folded into "other" (counts of the top namespaces may be a little low)`,
+      ),
+    );
+  // A bar per namespace for its share of the memory (of the keys where memory is unknown).
+  const weight = (n: { bytes: number | null; keys: number }): number =>
+    r.memoryKnown ? (n.bytes ?? 0) : n.keys;
+  const total = r.namespaces.reduce((sum, n) => sum + weight(n), 0) + (r.other ? weight(r.other) : 0);
+  const bar = (n: { bytes: number | null; keys: number }): string =>
+    shareBar(total === 0 ? 0 : weight(n) / total);
   const rows = r.namespaces.map((n) => [
     n.prefix.length === 0 ? c.dim('(no prefix)') : `${short(displayKey(n.prefix))}*`,
     `${est}${formatCount(n.keys)}`,
     n.bytes === null ? 'unknown' : `${est}${formatBytes(n.bytes)}`,
+    bar(n),
     formatPercent(n.keys === 0 ? null : n.noTtlKeys / n.keys, '-'),
     Object.entries(n.types)
       .map(([t, k]) => `${t} ${est}${formatCount(k)}`)
       .join(', '),
   ]);
+  if (r.other)
+    rows.push([
+      c.dim(`other (${formatCount(r.other.prefixes)} prefixes)`),
+      `~${formatCount(r.other.keys)}`,
+      r.memoryKnown ? `~${formatBytes(r.other.bytes)}` : 'unknown',
+      bar(r.other),
+      formatPercent(r.other.keys === 0 ? null : r.other.noTtlKeys / r.other.keys, '-'),
+      '',
+    ]);
   out.push(
     '',
     gridTable(
-      ['namespace', 'keys', 'memory', 'no TTL', 'types'],
+      ['namespace', 'keys', 'memory', 'share', 'no TTL', 'types'],
       rows,
-      ['left', 'right', 'right', 'right', 'left'],
+      ['left', 'right', 'right', 'left', 'right', 'left'],
       width,
     ),
   );
-  if (r.totalNamespaces > r.namespaces.length)
-    out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
+  const more = r.totalNamespaces - r.namespaces.length - (r.other?.prefixes ?? 0);
+  if (more > 0) out.push(c.dim(`(${more} more namespaces; raise --top to see them)`));
   if (r.biggest.length > 0) {
     out.push('', c.bold('biggest keys'));
     out.push(
@@ -72,5 +97,18 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
     );
   }
   for (const f of r.failed) out.push(c.red(`node ${f.address} failed: ${f.error}`));
+  out.push(
+    '',
+    c.dim(
+      `this run added ${formatCount(r.ownLookups.hits)} keyspace hits and ${formatCount(r.ownLookups.misses)} misses to INFO stats (TYPE and PTTL count as lookups; subtract them from a hit ratio read afterwards)`,
+    ),
+  );
   return out.join('\n');
+}
+
+/** ██████▌    : eight steps per cell, ten cells for 100%. */
+export function shareBar(share: number, width = 10): string {
+  const eighths = Math.round(Math.max(0, Math.min(1, share)) * width * 8);
+  const partial = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8] ?? '';
+  return `${'█'.repeat(Math.floor(eighths / 8))}${partial}`.padEnd(width, ' ');
 }

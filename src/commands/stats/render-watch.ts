@@ -42,7 +42,7 @@ export function watchHeader(width?: number): string {
 }
 
 export function renderWatchRow(r: WindowRow, width?: number): string {
-  return line(
+  const row = line(
     [
       r.time.slice(11, 19),
       formatPercent(r.hitRatio, '-'),
@@ -55,6 +55,11 @@ export function renderWatchRow(r: WindowRow, width?: number): string {
     ].map((s) => s.trim()),
     width,
   );
+  // Marked rows: the figures of this interval leave out what could not be measured.
+  const notes: string[] = [];
+  if (r.topologyChanged) notes.push('primaries changed (failover?): new ones counted from the next row');
+  if (r.unreachable.length > 0) notes.push(`not answering: ${r.unreachable.join(', ')}`);
+  return notes.length > 0 ? `${row}  * ${notes.join('; ')}` : row;
 }
 
 /** One NDJSON line per row. */

@@ -1,6 +1,8 @@
+import type { Cluster, Redis } from 'ioredis';
 import { CliError, ExitCode } from '../../errors.js';
 import { openConnection, type Connection } from '../../redis/connect.js';
 import { redact } from '../../redis/secrets.js';
+import { withTimeout } from '../../redis/timeout.js';
 import type { Target } from '../../redis/target.js';
 import { formatCount } from '../../ui/format.js';
 import { barLine, clearLive, drawLive, terminalWidth } from '../../ui/live.js';
@@ -74,6 +76,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
         if (!opts.json) writeStdout(watchHeader(opts.width));
         await watchStats(conn.primaries(), {
           follow,
+          refresh: conn.isCluster ? () => currentPrimaries(conn, target.timeoutMs) : undefined,
           onFailover: (e) =>
             opts.json ? process.stdout.write(`${JSON.stringify(e)}\n`) : writeStdout(renderFailover(e)),
           intervalMs: mode.intervalMs,
@@ -106,6 +109,22 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * The primaries as the cluster sees them now: the slot map is read again each interval, so a
+ * failover's new primary is followed (ioredis keeps its old map until told to refresh).
+ */
+async function currentPrimaries(conn: Connection, timeoutMs: number): Promise<Redis[]> {
+  if (conn.isCluster) {
+    const cluster = conn.client as Cluster;
+    await withTimeout(
+      new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve())),
+      timeoutMs,
+      'CLUSTER SLOTS',
+    ).catch(() => undefined);
+  }
+  return conn.primaries();
 }
 
 async function scanWithProgress(

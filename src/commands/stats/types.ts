@@ -1,3 +1,4 @@
+import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
@@ -71,6 +72,12 @@ export interface KeysResult {
   memoryKnown: boolean;
   namespaces: Namespace[];
   totalNamespaces: number;
+  /** The tally was full and folded small prefixes into `other`: counts are approximate. */
+  approximate: boolean;
+  /** Prefixes folded together to bound memory (namespaces.ts); null when every one is counted. */
+  other: OtherPrefixes | null;
+  /** keyspace_hits / keyspace_misses this run added on the server (TYPE and PTTL are lookups). */
+  ownLookups: { hits: number; misses: number };
   biggest: BigKey[];
   failed: NodeFailure[];
 }

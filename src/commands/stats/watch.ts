@@ -16,6 +16,12 @@ export interface WatchOptions {
   onRow(row: WindowRow): void;
   /** Sentinel targets: notice a new primary and carry on there (failover.ts). */
   follow?: Follower;
+  /**
+   * Cluster targets: the primaries as the slot map names them now, asked before each reading.
+   * A primary that does not answer is then named in the row (a failover in progress) instead
+   * of stopping the watch, and a promoted replica is followed (window.ts marks the interval).
+   */
+  refresh?: () => Promise<Redis[]>;
   onFailover?(event: FailoverEvent): void;
 }
 
@@ -38,8 +44,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function read(primaries: Redis[], timeoutMs: number): Promise<Reading> {
+const gone = /ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|enableOfflineQueue/i;
+
+async function read(
+  primaries: Redis[],
+  timeoutMs: number,
+  refresh?: () => Promise<Redis[]>,
+): Promise<Reading> {
   const r = await readNodes(primaries, timeoutMs);
+  if (refresh && r.failed.length > 0) {
+    // Ask the cluster who the primaries are now. A node whose process is gone (refused,
+    // closed) is named in the row while the cluster fails over; one that accepts but does
+    // not answer (stuck) stops the watch below, as on a standalone server.
+    const again = await readNodes(await refresh(), timeoutMs);
+    if (again.failed.every((f) => gone.test(f.error)))
+      return { at: again.at, nodes: again.nodes, unreachable: again.failed.map((f) => f.address) };
+    r.failed = again.failed.filter((f) => !gone.test(f.error));
+  }
   // A window without one of the nodes would be wrong in silence: stop and name it.
   const f = r.failed[0];
   if (f)
@@ -53,14 +74,16 @@ async function read(primaries: Redis[], timeoutMs: number): Promise<Reading> {
 
 export async function watchStats(first: Redis[], opts: WatchOptions): Promise<number> {
   let primaries = first;
-  let prev = await read(primaries, opts.timeoutMs);
+  const current = async (): Promise<Redis[]> =>
+    opts.refresh ? (primaries = await opts.refresh()) : primaries;
+  let prev = await read(await current(), opts.timeoutMs, opts.refresh);
   let rows = 0;
   // A read that fails during a failover: ask the sentinels until the timeout is spent.
   const readOrSwitch = async (): Promise<Reading | Switch> => {
     const moved = await opts.follow?.check();
     if (moved) return moved;
     try {
-      return await read(primaries, opts.timeoutMs);
+      return await read(await current(), opts.timeoutMs, opts.refresh);
     } catch (err) {
       const until = Date.now() + opts.timeoutMs;
       while (opts.follow && Date.now() < until && !opts.signal.aborted) {
