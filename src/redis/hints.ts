@@ -10,6 +10,11 @@ export interface Explained {
 
 const table: Array<{ test: RegExp; cause: string; hint: string }> = [
   {
+    test: /ERESPPROTOCOL|not valid RESP/,
+    cause: 'protocol',
+    hint: 'what came back is not the Redis protocol: check that this host and port is a Redis server (not a proxy, a load balancer or another service); a TLS port needs rediss://',
+  },
+  {
     test: /ENOTFOUND|EAI_AGAIN|getaddrinfo/i,
     cause: 'dns',
     hint: 'check the host name; inside docker compose use the service name, not localhost',

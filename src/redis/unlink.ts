@@ -1,6 +1,7 @@
 import { unpackKeys, type KeyPack } from './key-store.js';
 import type { PipePool } from './pipe-pool.js';
-import { encodePacked, type Reply } from './resp-pipe.js';
+import { replyInteger, type Reply } from './resp-decode.js';
+import { encodePacked } from './resp-pipe.js';
 
 /**
  * UNLINK batches, with what servers answer on the way:
@@ -51,8 +52,7 @@ export function createUnlinker(
     const pipe = await pool.get(address);
     await withFallback(async (cmd) => {
       const [reply] = await pipe.sendEncoded(encodePacked(cmd, keys.data, keys.lengths), 1);
-      if (reply instanceof Error) throw reply;
-      onDeleted(address, Number(reply));
+      onDeleted(address, replyInteger(reply, cmd));
     });
   };
 
@@ -73,7 +73,7 @@ export function createUnlinker(
       for (let i = 0; i < keys.length; i++) {
         const reply: Reply | undefined = replies[i * step + step - 1];
         if (!(reply instanceof Error)) {
-          n += Number(reply);
+          n += replyInteger(reply, cmd);
           continue;
         }
         const redirect = /^(MOVED|ASK) \d+ (\S+)/.exec(reply.message);
