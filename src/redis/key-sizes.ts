@@ -1,3 +1,4 @@
+import { replyText } from './resp-decode.js';
 import type { RespPipe } from './resp-pipe.js';
 
 /**
@@ -34,7 +35,7 @@ export async function sizeKeys(pipe: RespPipe, keys: Buffer[], withMemory: boole
     // TYPE and PTTL cannot be refused where SCAN is allowed unless ACLs are odd: surface it.
     if (type instanceof Error) throw type;
     if (pttl instanceof Error) throw pttl;
-    types[i] = typeof type === 'string' ? type : 'none';
+    types[i] = replyText(type) ?? 'none';
     pttls[i] = typeof pttl === 'number' ? pttl : -2;
     const mem = withMemory ? replies[i * per + 2] : null;
     if (mem instanceof Error) memoryBlocked = true;

@@ -121,7 +121,7 @@ function digits(n: number): number {
 }
 
 export class RespPipe {
-  private readonly reader = new ReplyReader();
+  private readonly reader = new ReplyReader((reply) => this.onReply(reply));
   private queue: Pending[] = [];
   private failure: Error | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -217,20 +217,17 @@ export class RespPipe {
 
   private take(chunk: Buffer): void {
     this.reader.push(chunk);
-    while (this.queue.length > 0) {
-      const head = this.queue[0] as Pending;
-      while (head.replies.length < head.expected) {
-        const reply = this.reader.next();
-        if (reply === undefined) {
-          this.armWatchdog();
-          return;
-        }
-        head.replies.push(reply);
-      }
-      this.queue.shift();
-      head.resolve(head.replies);
-    }
     this.armWatchdog();
+  }
+
+  /** Replies come in the order the batches went out: each fills the oldest waiting batch. */
+  private onReply(reply: Reply): void {
+    const head = this.queue[0];
+    if (!head) return; // nothing asked for it (cannot happen on a well-behaved server)
+    head.replies.push(reply);
+    if (head.replies.length < head.expected) return;
+    this.queue.shift();
+    head.resolve(head.replies);
   }
 
   /** No reply for timeoutMs while commands are outstanding: the server is gone or stuck. */
