@@ -1,5 +1,5 @@
 #!/bin/sh
-':'; //; exec node -- "$0" "$@"
+":" //; exec node -- "$0" "$@"
 // A file that is both a sh script and an ES module. sh runs line 2: `":"` is a no-op and
 // `exec node -- "$0" "$@"` starts Node on this same file; Node skips line 1 (a hashbang) and
 // reads line 2 as a string and a comment, then imports the CLI.
