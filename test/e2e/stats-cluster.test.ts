@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { assertJsonShape } from '../helpers/json-shape.js';
 
 let cluster: TestCluster;
 
@@ -78,7 +79,9 @@ describe('stats on a 3-primary cluster', () => {
     const r = await proc;
     expect(r.exitCode).toBe(2);
     expect(String(r.stdout).trim().split('\n').length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(String(r.stdout).split('\n')[0] as string)).toMatchObject({ keys: 450 });
+    const row = JSON.parse(String(r.stdout).split('\n')[0] as string);
+    assertJsonShape('WatchJson', row);
+    expect(row).toMatchObject({ keys: 450 });
     expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);
   });
 });

@@ -1,4 +1,8 @@
 import type { Use } from '../../doctor/facts.js';
+import type { UseDecision } from '../../doctor/fitness.js';
+import type { CheckResult, Summary } from '../../doctor/types.js';
+import type { ServerFacts } from '../../redis/info.js';
+import type { Provider } from '../../redis/provider.js';
 import type { GateThresholds } from '../../doctor/gate.js';
 import type { ConnectionFlags } from '../../redis/target.js';
 
@@ -31,4 +35,16 @@ export interface DoctorSettings {
   waitSeconds: number;
   format: Format;
   gate: GateThresholds;
+}
+
+/** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
+export interface DoctorJson {
+  target: string;
+  provider: Provider;
+  server: ServerFacts | null;
+  use: UseDecision | null;
+  failOn: FailOn;
+  checks: CheckResult[];
+  summary: Summary;
+  ok: boolean;
 }

@@ -1,10 +1,10 @@
 import { color, symbols } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
 import { formatAge, formatColumns, shortVersion, type Align } from './format.js';
-import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
+import type { ActionJson, ActionResult, QueueRow, QueuesJson, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */
-export function toQueuesJson(r: QueuesResult): object {
+export function toQueuesJson(r: QueuesResult): QueuesJson {
   return {
     target: r.target,
     cluster: r.cluster,
@@ -123,7 +123,7 @@ export function renderQueues(r: QueuesResult): string {
   return lines.join('\n');
 }
 
-export function toActionJson(r: ActionResult): object {
+export function toActionJson(r: ActionResult): ActionJson {
   return {
     queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base },
     action: r.action,

@@ -143,3 +143,67 @@ export interface ActionResult {
   /** Set when there was nothing to do. */
   note: string | null;
 }
+
+/** `queues --json` (README "queues --json"). */
+export interface QueuesJson {
+  target: string;
+  cluster: boolean;
+  eval: 'allowed' | 'denied';
+  countsFrom: 'lua' | 'pipeline';
+  workersFrom: 'client-list' | 'stalled-check';
+  queues: Array<{
+    prefix: string;
+    name: string;
+    key: string;
+    version: string | null;
+    paused: boolean;
+    counts: JobCounts | null;
+    workers: number | null;
+    stalledCheck: boolean;
+    oldestWaitingAgeMs: number | null;
+    attention: string[];
+    error: string | null;
+  }>;
+  violations: Violation[];
+}
+
+/** `queues show <name> --json`: absolute times as ISO strings, durations in ms. */
+export interface ShowJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string; version: string | null };
+  paused: boolean;
+  counts: JobCounts | null;
+  oldestWaitingAgeMs: number | null;
+  nextDelayedAt: string | null;
+  meta: QueueMeta;
+  workers: WorkerInfo[] | null;
+  stalledCheck: boolean;
+  failed: { sampled: number; reasons: ReasonCount[] };
+  throughput: Array<{ minute: string | null; completed: number; failed: number }>;
+  jobSchedulers: number;
+  jobs: {
+    state: JobState;
+    items: Array<{
+      id: string;
+      name: string | null;
+      timestamp: string | null;
+      processedOn: string | null;
+      finishedOn: string | null;
+      attemptsMade: number;
+      failedReason: string | null;
+    }>;
+  } | null;
+}
+
+/** `queues retry|promote|clean|pause|resume --json`. */
+export interface ActionJson {
+  queue: { prefix: string; name: string; key: string };
+  action: ActionName;
+  state: string | null;
+  dryRun: boolean;
+  matched: number;
+  changed: number | null;
+  before: Snapshot;
+  after: Snapshot | null;
+  note: string | null;
+}

@@ -1,4 +1,5 @@
 import { formatBytes, formatCount, formatPercent, formatRate } from '../../ui/format.js';
+import type { WatchJson } from './types.js';
 import type { WindowRow } from './window.js';
 
 /** --watch rows: fixed-width columns so a stream of rows lines up (no table to rebuild). */
@@ -38,6 +39,6 @@ export function renderWatchRow(r: WindowRow): string {
 }
 
 /** One NDJSON line per row. */
-export function toWatchJson(r: WindowRow): object {
+export function toWatchJson(r: WindowRow): WatchJson {
   return r;
 }

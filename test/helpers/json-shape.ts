@@ -1,0 +1,44 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { inject } from 'vitest';
+import type { JsonShape } from './json-schemas.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const compiled = new Map<JsonShape, ValidateFunction>();
+
+/** Throws, naming every mismatch, unless `value` has the typed shape `<name>` (json-schemas.ts). */
+export function assertJsonShape(name: JsonShape, value: unknown): void {
+  let validate = compiled.get(name);
+  if (!validate) {
+    validate = ajv.compile(inject('jsonSchemas')[name]);
+    compiled.set(name, validate);
+  }
+  if (validate(value)) return;
+  const errors = (validate.errors ?? []).map(
+    (e) => `  ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
+  throw new Error(
+    `--json output does not match ${name}:\n${errors.join('\n')}\n${JSON.stringify(value, null, 2).slice(0, 2000)}`,
+  );
+}
+
+/** Which shape a command line prints with --json. */
+export function shapeFor(args: string[]): JsonShape {
+  const command = args.find((a) => !a.startsWith('-'));
+  switch (command) {
+    case 'doctor':
+      return 'DoctorJson';
+    case 'init':
+      return 'InitJson';
+    case 'flush':
+      return 'FlushJson';
+    case 'stats':
+      return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
+    case 'queues':
+      if (args.includes('show')) return 'ShowJson';
+      return ['retry', 'promote', 'clean', 'pause', 'resume'].some((a) => args.includes(a))
+        ? 'ActionJson'
+        : 'QueuesJson';
+    default:
+      throw new Error(`no JSON shape known for: redis-ops ${args.join(' ')}`);
+  }
+}
