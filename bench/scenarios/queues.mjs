@@ -10,7 +10,7 @@ const QUEUES = 500;
 const require = createRequire(join(root, 'package.json'));
 
 // The comparison script: one Queue per name, each with its own connection (BullMQ's default).
-const loopScript = (shared) => `
+export const loopScript = (shared) => `
 const { Queue } = require(${JSON.stringify(require.resolve('bullmq'))});
 ${shared ? `const { Redis } = require(${JSON.stringify(require.resolve('ioredis'))});` : ''}
 const [port, names] = [Number(process.argv[2]), require(process.argv[3])];
@@ -27,20 +27,25 @@ const [port, names] = [Number(process.argv[2]), require(process.argv[3])];
 })();
 `;
 
-async function fill(port) {
+/** `count` BullMQ queues with waiting, delayed and prioritized jobs, built by BullMQ itself, in batches. */
+export async function fillQueues(port, count = QUEUES) {
   const { Queue } = require('bullmq');
   const { Redis } = require('ioredis');
   const connection = new Redis({ port, maxRetriesPerRequest: null });
-  const names = Array.from({ length: QUEUES }, (_, i) => `q${String(i).padStart(3, '0')}`);
-  await Promise.all(
-    names.map(async (name, i) => {
-      const q = new Queue(name, { connection });
-      await q.addBulk(Array.from({ length: 8 + (i % 5) }, (_, j) => ({ name: 'job', data: { i, j } })));
-      await q.add('later', {}, { delay: 3_600_000 });
-      await q.add('urgent', {}, { priority: 1 + (i % 3) });
-      await q.close();
-    }),
-  );
+  const width = String(count - 1).length;
+  const names = Array.from({ length: count }, (_, i) => `q${String(i).padStart(width, '0')}`);
+  for (let at = 0; at < names.length; at += 500) {
+    await Promise.all(
+      names.slice(at, at + 500).map(async (name, k) => {
+        const i = at + k;
+        const q = new Queue(name, { connection });
+        await q.addBulk(Array.from({ length: 8 + (i % 5) }, (_, j) => ({ name: 'job', data: { i, j } })));
+        await q.add('later', {}, { delay: 3_600_000 });
+        await q.add('urgent', {}, { priority: 1 + (i % 3) });
+        await q.close();
+      }),
+    );
+  }
   connection.disconnect();
   return names;
 }
@@ -52,7 +57,7 @@ export default {
     const redis = await startScratchRedis();
     const dir = mkdtempSync(join(tmpdir(), 'redis-ops-bench-queues-'));
     try {
-      const names = await fill(redis.port);
+      const names = await fillQueues(redis.port);
       const namesFile = join(dir, 'names.json');
       writeFileSync(namesFile, JSON.stringify(names));
       writeFileSync(join(dir, 'loop.cjs'), loopScript(false));

@@ -28,7 +28,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .option(
       '-u, --url <url>',
-      'redis:// or rediss:// URL (default: REDIS_URL, REDIS_HOST..., redis://127.0.0.1:6379)',
+      'redis://, rediss:// or redis+sentinel:// URL (default: REDIS_URL, REDIS_SENTINELS, REDIS_HOST..., redis://127.0.0.1:6379)',
     )
     .option('--env-file <path>', 'read REDIS_* variables from this file (default: .env when present)')
     .option('--tls', 'force TLS')
@@ -38,9 +38,21 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--sni <name>', 'TLS server name to send and verify (default: the host name)')
     .option('--insecure', 'skip TLS certificate verification (not recommended)')
     .option('--cluster', 'use a cluster client (default: detected)')
+    .option(
+      '--sentinel <host:port>',
+      'a sentinel to ask for the primary (repeatable; with --master)',
+      collect,
+    )
+    .option('--master <name>', 'the master name the sentinels monitor (default: REDIS_SENTINEL_MASTER)')
+    .option('--sentinel-user <name>', "the sentinels' own user (default: REDIS_SENTINEL_USERNAME)")
+    .option('--sentinel-password <pw>', "the sentinels' own password (default: REDIS_SENTINEL_PASSWORD)")
     .addOption(new Option('--timeout <ms>', 'bound for every network step').default(String(defaultTimeoutMs)))
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'disable colour');
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Env (process + env file) and the target, from a command's parsed flags. */

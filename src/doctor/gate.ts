@@ -62,9 +62,31 @@ function worstFirst(counts: QueueCounts[], figure: (c: QueueCounts) => number | 
     .join(', ');
 }
 
+/**
+ * Gates fail closed: a queue that could not be read (no {hash tag} on a cluster, NOPERM, a
+ * timeout) may hold the failed or old job the gate is about, so the gate fails naming it.
+ */
+function unreadable(id: string, counts: QueueCounts[], what: string): CheckResult | null {
+  const bad = counts.filter((c) => c.error !== null);
+  if (bad.length === 0) return null;
+  const named = bad
+    .slice(0, 3)
+    .map((c) => `${c.base} (${c.error})`)
+    .join(', ');
+  const more = bad.length > 3 ? `, and ${bad.length - 3} more` : '';
+  return fail(
+    id,
+    `${bad.length} of ${counts.length} queue(s) could not be read, so their ${what} are unknown: ${named}${more}`,
+    'fix access to those queues (a {hash tag} in the prefix on a cluster; ACL read rights on their keys), then rerun',
+  );
+}
+
 export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
   const id = 'gate.maxFailedJobs';
-  if (!counts) return skip(id, `queue counts unavailable: ${why ?? 'unknown'}`);
+  if (!counts)
+    return fail(id, `queue counts unavailable: ${why ?? 'unknown'}`, 'see why above, fix it, then rerun');
+  const bad = unreadable(id, counts, 'failed jobs');
+  if (bad) return bad;
   const total = counts.reduce((s, c) => s + c.failed, 0);
   const text = `${total} failed jobs in ${counts.length} queue(s), maximum ${max}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
   if (total > max)
@@ -78,7 +100,10 @@ export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: 
 
 export function checkWaitingAge(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
   const id = 'gate.maxWaitingAgeSeconds';
-  if (!counts) return skip(id, `queue counts unavailable: ${why ?? 'unknown'}`);
+  if (!counts)
+    return fail(id, `queue counts unavailable: ${why ?? 'unknown'}`, 'see why above, fix it, then rerun');
+  const bad = unreadable(id, counts, 'waiting jobs');
+  if (bad) return bad;
   const ages = counts.map((c) => c.oldestWaitingAgeSeconds ?? 0);
   const oldest = ages.length ? Math.max(...ages) : 0;
   const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds)}` : ''}`;

@@ -39,6 +39,18 @@ export interface LadderOutcome {
   reached: boolean;
 }
 
+/** Every rung skipped, for a target that could not be resolved (e.g. no primary from the sentinels). */
+export function skippedLadder(why: string): LadderOutcome {
+  return {
+    checks: ladderIds.filter((id) => id !== 'conn.tls').map((id) => skip(id, `not run: ${why}`)),
+    server: null,
+    provider: 'generic',
+    info: null,
+    connection: null,
+    reached: false,
+  };
+}
+
 const ms = (n: number): string => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 const clean = (err: unknown): string => redact(errorText(err));
 

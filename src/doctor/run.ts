@@ -1,8 +1,11 @@
+import type { Redis } from 'ioredis';
 import { describeUse, runFitness, skipFitness, type UseDecision } from './fitness.js';
 import type { Facts, Use } from './facts.js';
 import { gatherFacts } from './gather.js';
 import { gateIds, needsQueueCounts, runGate, type GateThresholds } from './gate.js';
-import { runLadder, type LadderOutcome } from './ladder.js';
+import { runLadder, skippedLadder, type LadderOutcome } from './ladder.js';
+import { runSentinelLadder, type SentinelSummary } from './sentinel.js';
+import { describeSentinelPort } from './sentinel-port.js';
 import { readProject, runProjectChecks } from './project.js';
 import { countQueues, type QueueCounts } from './queue-counts.js';
 import { hasUpstashRest, checkUpstashRest } from './upstash.js';
@@ -32,6 +35,8 @@ export interface DoctorRunOptions {
 
 export interface DoctorResult {
   target: string;
+  /** Present for a Sentinel target (src/doctor/sentinel.ts). */
+  sentinel?: SentinelSummary;
   provider: Provider;
   server: ServerFacts | null;
   /** What the instance is for, and how doctor knows; null when the server was not reached. */
@@ -105,11 +110,24 @@ async function serverChecks(
   return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
 }
 
-export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
+export async function runDoctor(given: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
   const failOn = opts.failOn ?? 'fail';
-  const ladder = await ladderWithWait(target, opts.waitSeconds ?? 0);
+  // A Sentinel target: its own ladder first, then the usual one against the primary it finds.
+  const sentinel = given.sentinel ? await runSentinelLadder(given) : undefined;
+  const target = sentinel?.primary ?? given;
+  const ladder =
+    sentinel && !sentinel.primary
+      ? skippedLadder(sentinel.why)
+      : await ladderWithWait(target, opts.waitSeconds ?? 0);
   let use: UseDecision | null = null;
-  const checks = [...ladder.checks];
+  if (ladder.server?.mode === 'sentinel' && ladder.connection) {
+    // A plain URL at a Sentinel port: name it, list its masters, give the sentinel URL.
+    const check = await describeSentinelPort(ladder.connection.primaries()[0] as Redis, target);
+    ladder.checks = ladder.checks.map((c) => (c.id === check.id ? check : c));
+    if (!ladder.checks.some((c) => c.id === check.id)) ladder.checks.push(check);
+    ladder.reached = false;
+  }
+  const checks = [...(sentinel?.checks ?? []), ...ladder.checks];
   try {
     const server = await serverChecks(ladder, target, opts);
     checks.push(...server.checks);
@@ -125,7 +143,8 @@ export async function runDoctor(target: Target, opts: DoctorRunOptions = {}): Pr
   const summary = summarize(checks);
   const ok = summary.fail === 0 && (failOn === 'fail' || summary.warn === 0);
   return {
-    target: target.display,
+    target: given.display,
+    sentinel: sentinel?.summary,
     provider: ladder.provider,
     server: ladder.server,
     use,

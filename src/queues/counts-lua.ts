@@ -1,44 +1,119 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Connection } from '../redis/connect.js';
-import type { QueueState } from './counts.js';
+import { readReadable, type QueueState } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
 import { queueKey, type QueueKeySuffix } from './keys.js';
 import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
 
 /**
  * Where EVAL is allowed, one read-only script per queue (all pipelined) replaces a dozen
- * commands per queue: the same reads as counts.ts (LLEN/ZCARD/HEXISTS, a legacy "0:" marker
- * subtracted, not popped), with the oldest waiting job's timestamp read in the same call.
+ * commands per queue: the same counts as counts.ts (LLEN/ZCARD/HEXISTS, a legacy "0:" marker
+ * subtracted, not popped), plus the moment the longest-waiting job became ready, over every
+ * kind of waiting job (field-notes §11):
+ *  - wait: FIFO jobs are LPUSHed, LIFO jobs RPUSHed, so the list is [FIFO newest..oldest |
+ *    LIFO oldest..newest] and the oldest sits at the boundary: when the tail job is LIFO, a
+ *    binary search (≤ 24 LINDEX probes) finds it;
+ *  - prioritized: the score is priority·2³² + a counter, so the first member of each priority
+ *    level is that level's oldest (≤ 64 levels read);
+ *  - delayed jobs whose run time has passed (a worker has not promoted them yet): ready at
+ *    their run time (score / 4096);
+ *  - a job's hash says created (+ delay), or processedOn for a retried attempt; promotion and
+ *    retryJobs leave no trace there (delay is reset to 0), so the latest `waiting` event of the
+ *    candidate that came back to wait (it has a `prev` state) in the events stream (at most
+ *    5,000 entries newer than the estimate) moves its ready time forward. The stream is read
+ *    only when a candidate may have come back (attempts made, or a delay in its opts).
  * It writes nothing. Its keys are declared, so it runs on a cluster (queues are hash-tagged).
  */
 const script = `
-local function listInfo(key)
+local prefix, now = ARGV[1], tonumber(ARGV[2])
+local function isMarker(id) return id == nil or string.sub(id, 1, 2) == '0:' end
+local function listCount(key)
   local n = redis.call('LLEN', key)
-  if n == 0 then return 0, nil end
-  local tail = redis.call('LRANGE', key, -2, -1)
-  local last = tail[#tail]
-  if string.sub(last, 1, 2) == '0:' then
-    if #tail > 1 then return n - 1, tail[1] end
-    return 0, nil
-  end
-  return n, last
+  if n == 0 then return 0 end
+  local last = redis.call('LINDEX', key, -1)
+  if isMarker(last) then return n - 1 end
+  return n
 end
-local function readyAt(id)
-  if not id then return nil end
-  local v = redis.call('HMGET', ARGV[1] .. id, 'timestamp', 'delay')
+-- A job that may have come back to wait: retried (attempts made) or delayed first (opts.delay).
+local mayReturn = false
+local optsOf = {}
+local function estimate(id)
+  local v = redis.call('HMGET', prefix .. id, 'timestamp', 'delay', 'processedOn', 'atm', 'opts')
+  optsOf[id] = v[5] or false
   local ts = tonumber(v[1])
   if not ts then return nil end
+  if (tonumber(v[4]) or 0) > 0 or (v[5] and string.find(v[5], '"delay":%s*[1-9]')) then mayReturn = true end
+  local p = tonumber(v[3])
+  if p and p > ts then ts = p end
   local d = tonumber(v[2]) or 0
   if d < 0 then d = 0 end
   return ts + d
 end
-local wn, wid = listInfo(KEYS[1])
-local pn, pid = listInfo(KEYS[2])
-local oldest = readyAt(wid)
-local p = readyAt(pid)
-if p and (not oldest or p < oldest) then oldest = p end
-return { wn + pn, redis.call('LLEN', KEYS[3]), redis.call('ZCARD', KEYS[4]), redis.call('ZCARD', KEYS[5]),
-  redis.call('ZCARD', KEYS[6]), redis.call('ZCARD', KEYS[7]), redis.call('ZCARD', KEYS[8]),
+local function isLifo(id)
+  local o = optsOf[id]
+  if o == nil then o = redis.call('HGET', prefix .. id, 'opts') or false end
+  return o and string.find(o, '"lifo":true', 1, true) ~= nil
+end
+local cands = {}
+local function add(id)
+  if not isMarker(id) and cands[id] == nil then cands[id] = estimate(id) or false end
+end
+local function listCands(key)
+  local n = redis.call('LLEN', key)
+  if n == 0 then return end
+  local tail = redis.call('LRANGE', key, -2, -1)
+  for _, id in ipairs(tail) do add(id) end
+  local last = tail[#tail]
+  if isMarker(last) and #tail > 1 then last = tail[1] end
+  if isMarker(last) or not isLifo(last) then return end
+  -- Find the first LIFO job from the left: lo is FIFO (or -1), hi is LIFO.
+  local lo, hi, probes = -1, n - 1, 0
+  while hi - lo > 1 and probes < 24 do
+    local mid = math.floor((lo + hi) / 2)
+    local id = redis.call('LINDEX', key, mid)
+    if not isMarker(id) and isLifo(id) then hi = mid else lo = mid end
+    probes = probes + 1
+  end
+  add(redis.call('LINDEX', key, hi))
+  if lo >= 0 then add(redis.call('LINDEX', key, lo)) end
+end
+listCands(KEYS[1])
+listCands(KEYS[2])
+local level = 0
+for _ = 1, 64 do
+  local r = redis.call('ZRANGEBYSCORE', KEYS[5], level * 4294967296, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if #r == 0 then break end
+  add(r[1])
+  level = math.floor(tonumber(r[2]) / 4294967296) + 1
+end
+-- Correct estimates with the candidates' latest 'waiting' events.
+local since = nil
+for _, t in pairs(cands) do if t and (not since or t < since) then since = t end end
+if since and mayReturn then
+  local entries = redis.call('XREVRANGE', KEYS[11], '+', tostring(math.floor(since) + 1), 'COUNT', 5000)
+  for _, e in ipairs(entries) do
+    local f = e[2]
+    local event, job, prev = nil, nil, nil
+    for i = 1, #f, 2 do
+      if f[i] == 'event' then event = f[i + 1] elseif f[i] == 'jobId' then job = f[i + 1]
+      elseif f[i] == 'prev' then prev = f[i + 1] end
+    end
+    -- Only a move back to wait (prev = delayed, failed, completed, active) re-starts the wait.
+    if event == 'waiting' and prev and job and cands[job] then
+      local ms = tonumber(string.match(e[1], '^(%d+)'))
+      if ms and ms > cands[job] then cands[job] = ms end
+    end
+  end
+end
+local oldest = nil
+for _, t in pairs(cands) do if t and (not oldest or t < oldest) then oldest = t end end
+local due = redis.call('ZRANGEBYSCORE', KEYS[4], 0, (now + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1)
+if #due > 0 then
+  local at = math.floor(tonumber(due[2]) / 4096)
+  if not oldest or at < oldest then oldest = at end
+end
+return { listCount(KEYS[1]) + listCount(KEYS[2]), redis.call('LLEN', KEYS[3]), redis.call('ZCARD', KEYS[4]),
+  redis.call('ZCARD', KEYS[5]), redis.call('ZCARD', KEYS[6]), redis.call('ZCARD', KEYS[7]), redis.call('ZCARD', KEYS[8]),
   redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
 `;
 
@@ -53,9 +128,10 @@ const keySuffixes: QueueKeySuffix[] = [
   'failed',
   'meta',
   'stalled-check',
+  'events',
 ];
 
-type WithScript = ChainableCommander & { redisOpsQueueState(...args: string[]): ChainableCommander };
+type WithScript = ChainableCommander & { redisOpsQueueState2(...args: string[]): ChainableCommander };
 
 export async function readQueueStatesLua(
   conn: Connection,
@@ -63,18 +139,32 @@ export async function readQueueStatesLua(
   timeoutMs: number,
   now: () => number = Date.now,
 ): Promise<QueueState[]> {
+  return readReadable(conn, queues, (readable) => readStatesLua(conn, readable, timeoutMs, now));
+}
+
+async function readStatesLua(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number,
+): Promise<QueueState[]> {
   // defineCommand makes ioredis send EVALSHA and load the script once (SCRIPT LOAD writes no key).
-  if (!('redisOpsQueueState' in conn.client))
-    conn.client.defineCommand('redisOpsQueueState', { numberOfKeys: keySuffixes.length, lua: script });
+  if (!('redisOpsQueueState2' in conn.client))
+    conn.client.defineCommand('redisOpsQueueState2', { numberOfKeys: keySuffixes.length, lua: script });
+  const t0 = now();
   const replies = await pipelinePerItem(
     conn,
     queues,
     (p, q) => {
-      (p as WithScript).redisOpsQueueState(...keySuffixes.map((s) => queueKey(q.base, s)), `${q.base}:`);
+      (p as WithScript).redisOpsQueueState2(
+        ...keySuffixes.map((s) => queueKey(q.base, s)),
+        `${q.base}:`,
+        String(Math.floor(t0)),
+      );
     },
     timeoutMs,
   );
-  const t = now();
+  const t = t0;
   return replies.map((r): QueueState => {
     const err = firstError(r);
     const v = replyArray(r[0]).map((x) => (x === null || x === undefined ? null : Number(x)));

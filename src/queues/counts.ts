@@ -1,5 +1,5 @@
 import type { Connection } from '../redis/connect.js';
-import type { DiscoveredQueue } from './discover.js';
+import { hasHashTag, spreadProblem, type DiscoveredQueue } from './discover.js';
 import { isMarker, queueKey, type QueueKeySuffix } from './keys.js';
 import { firstError, pipelinePerItem, replyArray, replyNumber, type PipelineReply } from './pipeline.js';
 import { scalarText } from '../text.js';
@@ -41,13 +41,16 @@ export function listFacts(len: number, tail: unknown[]): { count: number; oldest
   return { count: len, oldestId: last };
 }
 
-function parseState(r: PipelineReply[]): { state: QueueState; oldest: string[] } {
+function parseState(r: PipelineReply[]): { state: QueueState; oldest: string[]; dueAt: number | null } {
   const [waitLen, waitTail, pausedLen, pausedTail, activeLen, ...rest] = r;
   const wait = listFacts(replyNumber(waitLen), replyArray(waitTail));
   const paused = listFacts(replyNumber(pausedLen), replyArray(pausedTail));
   const z = rest.slice(0, zsets.length).map(replyNumber);
   const meta = replyArray(rest[zsets.length]);
   const stalled = replyNumber(rest[zsets.length + 1]);
+  const firstPrio = replyArray(rest[zsets.length + 2]).map((x) => scalarText(x));
+  // [member, score] (RESP2) or [[member, score]] (RESP3): the first overdue delayed job's run time.
+  const dueScore = Number(replyArray(rest[zsets.length + 3]).flat()[1]);
   const err = firstError(r);
   const counts: JobCounts = {
     waiting: wait.count + paused.count,
@@ -66,16 +69,44 @@ function parseState(r: PipelineReply[]): { state: QueueState; oldest: string[] }
       stalledCheck: stalled > 0,
       error: err ? err.message : null,
     },
-    oldest: [wait.oldestId, paused.oldestId].filter((x): x is string => x !== null),
+    oldest: [wait.oldestId, paused.oldestId, ...firstPrio].filter((x): x is string => x !== null),
+    dueAt: Number.isFinite(dueScore) ? Math.floor(dueScore / 4096) : null,
   };
 }
 
-/** When a job became ready to wait: created + its delay (a promoted delayed job waited only since then). */
-export function readyAt(timestamp: string | null, delay: string | null): number | null {
-  const ts = Number(timestamp);
+/** When a job became ready to wait: created (or its last attempt, for a retry) + its delay. */
+export function readyAt(
+  timestamp: string | null,
+  delay: string | null,
+  processedOn: string | null = null,
+): number | null {
+  let ts = Number(timestamp);
   if (!timestamp || !Number.isFinite(ts)) return null;
+  const p = Number(processedOn);
+  if (processedOn && Number.isFinite(p) && p > ts) ts = p;
   const d = Number(delay);
   return ts + (Number.isFinite(d) && d > 0 ? d : 0);
+}
+
+/** A queue discovery already knows cannot be read (spread over cluster slots, NOPERM on meta). */
+export function unreadableState(problem: string): QueueState {
+  return { counts: null, paused: false, oldestWaitingAgeMs: null, stalledCheck: false, error: problem };
+}
+
+/** Read only the queues without a known problem; the others get their problem as the error. */
+export async function readReadable(
+  conn: Connection,
+  found: DiscoveredQueue[],
+  read: (readable: DiscoveredQueue[]) => Promise<QueueState[]>,
+): Promise<QueueState[]> {
+  // Whoever discovered them, untagged queues on a cluster cannot be read as one unit.
+  const queues = conn.isCluster
+    ? found.map((q) => (q.problem || hasHashTag(q.base) ? q : { ...q, problem: spreadProblem(q.base) }))
+    : found;
+  const readable = queues.filter((q) => !q.problem);
+  const states = readable.length > 0 ? await read(readable) : [];
+  let at = 0;
+  return queues.map((q) => (q.problem ? unreadableState(q.problem) : (states[at++] as QueueState)));
 }
 
 export async function readQueueStates(
@@ -84,6 +115,16 @@ export async function readQueueStates(
   timeoutMs: number,
   now: () => number = Date.now,
 ): Promise<QueueState[]> {
+  return readReadable(conn, queues, (readable) => readStatesPipelined(conn, readable, timeoutMs, now));
+}
+
+async function readStatesPipelined(
+  conn: Connection,
+  queues: DiscoveredQueue[],
+  timeoutMs: number,
+  now: () => number,
+): Promise<QueueState[]> {
+  const t0 = now();
   const first = await pipelinePerItem(
     conn,
     queues,
@@ -96,6 +137,9 @@ export async function readQueueStates(
         .llen(k('active'));
       for (const z of zsets) p.zcard(k(z));
       p.hmget(k('meta'), 'paused').exists(k('stalled-check'));
+      // The oldest prioritized job of the top level, and the first delayed job already due.
+      p.zrange(k('prioritized'), '0', '0');
+      p.zrangebyscore(k('delayed'), 0, (Math.floor(t0) + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1);
     },
     timeoutMs,
   );
@@ -106,18 +150,21 @@ export async function readQueueStates(
     conn,
     items,
     (p, it) => {
-      for (const id of it.ids) p.hmget(`${it.base}:${id}`, 'timestamp', 'delay');
+      for (const id of it.ids) p.hmget(`${it.base}:${id}`, 'timestamp', 'delay', 'processedOn');
     },
     timeoutMs,
   );
-  const t = now();
-  return parsed.map(({ state }, i) => {
+  const t = t0;
+  return parsed.map(({ state, dueAt }, i) => {
     const ready = (second[i] ?? [])
       .map((r) => {
-        const [ts, delay] = replyArray(r).map((x) => (x === null || x === undefined ? null : scalarText(x)));
-        return readyAt(ts ?? null, delay ?? null);
+        const [ts, delay, processed] = replyArray(r).map((x) =>
+          x === null || x === undefined ? null : scalarText(x),
+        );
+        return readyAt(ts ?? null, delay ?? null, processed ?? null);
       })
       .filter((x): x is number => x !== null);
+    if (dueAt !== null) ready.push(dueAt);
     const oldest = ready.length > 0 ? Math.min(...ready) : null;
     return { ...state, oldestWaitingAgeMs: oldest === null ? null : Math.max(t - oldest, 0) };
   });

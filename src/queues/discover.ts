@@ -1,13 +1,18 @@
 import type { Redis } from 'ioredis';
 import { escapeGlob, scanNode } from '../redis/scan.js';
-import { isBullmqVersion, isQueueByIdAndTypes, queueKey, stateKeys } from './keys.js';
+import type { AnyClient } from '../redis/connect.js';
+import { isBullmqVersion, provesQueue, sender } from './keys.js';
 import { splitBases, type SplitSource } from './split.js';
 
 /**
- * BullMQ has no API to list queues, so we find them in the keyspace: `<prefix>:<name>:meta`
- * hashes whose `version` starts with "bullmq", plus `<base>:id` counters of queues without meta
- * (old Bull, or meta lost) once their state keys confirm them (the rules live in keys.ts).
- * The base `<prefix>:<name>` is exact; how it splits is decided in split.ts.
+ * BullMQ has no API to list queues, so we find them in the keyspace (field-notes §6). A queue
+ * is proven by more than one structure of the right type:
+ *  - a `<base>:meta` hash whose `version` says BullMQ wrote it, or
+ *  - an integer `<base>:id` counter, a state key of BullMQ's type, and a job hash taken from
+ *    that state key that looks like a job (has `timestamp`): old Bull, or a queue whose meta
+ *    is lost. `app:order:7:id` beside `app:order:7:events` is not a queue.
+ * Each base is listed once, whatever node its keys live on. The base `<prefix>:<name>` is
+ * exact; how it splits is decided in split.ts.
  */
 export interface DiscoveredQueue {
   /** `<prefix>:<name>`: every key of the queue starts with this plus ':'. */
@@ -16,73 +21,82 @@ export interface DiscoveredQueue {
   name: string;
   /** meta.version, e.g. "bullmq:6.7.0"; null for a queue found by its id key only. */
   version: string | null;
-  /** Index of the primary the queue lives on. */
+  /** Index of the primary the queue lives on (its meta or id key). */
   node: number;
-  /** How prefix and name were told apart: --prefix, a worker's client name, BullMQ's naming rule, or a guess. */
+  /** How prefix and name were told apart (split.ts). */
   split: SplitSource;
+  /**
+   * Why the queue cannot be read as one unit: on a cluster, a base without a {hash tag}
+   * spreads its keys over slots (BullMQ's scripts then fail with CROSSSLOT); or the meta could
+   * not be read (NOPERM). Gates fail on such a queue instead of counting it as empty.
+   */
+  problem?: string | null;
 }
 
 export interface DiscoverOptions {
   /** Known prefixes (--prefix); when given, only queues under them are returned. */
   prefixes?: string[];
   count?: number;
-  /** Client names seen in CLIENT LIST (workers name their connections `<prefix>:<base64(name)>`). */
-  clientNames?: string[];
+  /** On a cluster: the cluster client, which routes each key of a proof to its node. */
+  cluster?: AnyClient;
 }
 
-function matchFor(suffix: string, prefixes?: string[]): string | Buffer {
+/** The bytes Redis Cluster hashes: between the first `{` and the next `}`, when not empty. */
+export function hasHashTag(key: string): boolean {
+  const i = key.indexOf('{');
+  if (i < 0) return false;
+  const j = key.indexOf('}', i + 1);
+  return j > i + 1;
+}
+
+export const spreadProblem = (base: string): string =>
+  `keys spread over cluster slots: "${base}" has no {hash tag}, so BullMQ's scripts fail with CROSSSLOT and its counts cannot be read as one queue`;
+
+/**
+ * One SCAN pass per primary finds both kinds of candidate: MATCH `*:[mi][ed]*` lets through
+ * every `<base>:meta` and `<base>:id` (and a few other names, dropped here). One pass instead of
+ * two halves the server's SCAN cost (about 1 s per million keys per pass, field-notes §7).
+ */
+function matchFor(prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).
   if (prefixes?.length === 1)
-    return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from(`*:${suffix}`)]);
-  return `*:${suffix}`;
+    return Buffer.concat([escapeGlob(`${prefixes[0]}:`), Buffer.from('*:[mi][ed]*')]);
+  return '*:[mi][ed]*';
 }
 
-async function scanKeys(node: Redis, suffix: string, type: string, opts: DiscoverOptions): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const batch of scanNode(node, {
-    match: matchFor(suffix, opts.prefixes),
-    type,
-    count: opts.count ?? 1000,
-  })) {
-    for (const key of batch) keys.push(key.toString('utf8'));
+async function scanCandidates(node: Redis, opts: DiscoverOptions): Promise<{ meta: string[]; id: string[] }> {
+  const meta: string[] = [];
+  const id: string[] = [];
+  for await (const batch of scanNode(node, { match: matchFor(opts.prefixes), count: opts.count ?? 5000 })) {
+    for (const raw of batch) {
+      const key = raw.toString('utf8');
+      if (key.endsWith(':meta')) meta.push(key);
+      else if (key.endsWith(':id')) id.push(key);
+    }
   }
-  return keys;
+  return { meta, id };
 }
 
-/** Bases with a meta hash written by BullMQ, and their versions. */
-async function findByMeta(node: Redis, opts: DiscoverOptions): Promise<Map<string, string>> {
-  const metaKeys = await scanKeys(node, 'meta', 'hash', opts);
-  const found = new Map<string, string>();
+interface MetaFound {
+  version: string | null;
+  problem: string | null;
+}
+
+/** Bases with a meta hash written by BullMQ, and their versions; a meta we may not read is kept with its problem. */
+async function findByMeta(node: Redis, metaKeys: string[]): Promise<Map<string, MetaFound>> {
+  const found = new Map<string, MetaFound>();
   if (metaKeys.length === 0) return found;
   const pipeline = node.pipeline();
   for (const key of metaKeys) pipeline.hget(key, 'version');
   const versions = (await pipeline.exec()) ?? [];
   metaKeys.forEach((key, i) => {
-    const version = versions[i]?.[1];
-    if (isBullmqVersion(version)) found.set(key.slice(0, -':meta'.length), version);
+    const [err, version] = versions[i] ?? [null, null];
+    const base = key.slice(0, -':meta'.length);
+    if (err && /NOPERM/.test(err.message))
+      found.set(base, { version: null, problem: `cannot read ${key}: ${err.message}` });
+    else if (isBullmqVersion(version)) found.set(base, { version, problem: null });
   });
   return found;
-}
-
-/**
- * `*:id` matches any counter named "id" (`user:42:id`, `session:id`), so a base counts as a
- * queue only when its id holds an integer and one of its state keys exists with BullMQ's type.
- */
-async function findByIdKey(node: Redis, idKeys: string[], known: Set<string>): Promise<string[]> {
-  const bases = idKeys.map((k) => k.slice(0, -':id'.length)).filter((b) => !known.has(b));
-  if (bases.length === 0) return [];
-  const pipeline = node.pipeline();
-  for (const base of bases) {
-    pipeline.get(queueKey(base, 'id'));
-    for (const [suffix] of stateKeys) pipeline.type(queueKey(base, suffix));
-  }
-  const replies = (await pipeline.exec()) ?? [];
-  const per = stateKeys.length + 1;
-  return bases.filter((_, i) => {
-    // On a cluster a key of an untagged base may live on another node: that reply is an error, not a match.
-    const types = stateKeys.map((_, j) => replies[i * per + 1 + j]?.[1]);
-    return isQueueByIdAndTypes(replies[i * per]?.[1], types);
-  });
 }
 
 export async function discoverQueues(
@@ -90,23 +104,40 @@ export async function discoverQueues(
   opts: DiscoverOptions = {},
 ): Promise<DiscoveredQueue[]> {
   const perNode = await Promise.all(
-    primaries.map(async (node, index) => {
-      // Both passes at once: their round trips overlap.
-      const [byMeta, idKeys] = await Promise.all([
-        findByMeta(node, opts),
-        scanKeys(node, 'id', 'string', opts),
-      ]);
-      const byId = await findByIdKey(node, idKeys, new Set(byMeta.keys()));
-      const rows: Array<{ base: string; version: string | null; node: number }> = [];
-      for (const [base, version] of byMeta) rows.push({ base, version, node: index });
-      for (const base of byId) rows.push({ base, version: null, node: index });
-      return rows;
+    primaries.map(async (node) => {
+      const { meta, id } = await scanCandidates(node, opts);
+      return { byMeta: await findByMeta(node, meta), idKeys: id };
     }),
   );
-  const rows = perNode.flat();
-  const splits = splitBases(rows, { prefixes: opts.prefixes, clientNames: opts.clientNames });
+  const rows = new Map<
+    string,
+    { base: string; version: string | null; node: number; problem: string | null }
+  >();
+  perNode.forEach(({ byMeta }, index) => {
+    for (const [base, m] of byMeta) if (!rows.has(base)) rows.set(base, { base, ...m, node: index });
+  });
+  // Meta-less candidates, once each, proven with per-key reads (routed on a cluster).
+  const candidates = new Map<string, number>();
+  perNode.forEach(({ idKeys }, index) => {
+    for (const k of idKeys) {
+      const base = k.slice(0, -':id'.length);
+      if (!rows.has(base) && !candidates.has(base)) candidates.set(base, index);
+    }
+  });
+  const proofs = await Promise.all(
+    [...candidates].map(async ([base, index]) => {
+      const send = sender(opts.cluster ?? (primaries[index] as Redis));
+      return (await provesQueue(send, base)) ? { base, version: null, node: index, problem: null } : null;
+    }),
+  );
+  for (const p of proofs) if (p) rows.set(p.base, p);
+  const list = [...rows.values()].map((r) => ({
+    ...r,
+    problem: r.problem ?? (opts.cluster && !hasHashTag(r.base) ? spreadProblem(r.base) : null),
+  }));
+  const splits = splitBases(list, { prefixes: opts.prefixes });
   const found: DiscoveredQueue[] = [];
-  rows.forEach((row, i) => {
+  list.forEach((row, i) => {
     const split = splits[i];
     if (split) found.push({ ...row, ...split });
   });

@@ -120,20 +120,6 @@ export function bucketEvents(
   return buckets;
 }
 
-export async function readThroughput(
-  client: Client,
-  base: string,
-  now: number,
-  minutes: number,
-): Promise<MinuteStats[]> {
-  const since = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
-  // The stream is capped (~10k events by default), so the count bounds the reply too.
-  const entries = (await client.xrevrange(`${base}:events`, '+', String(since), 'COUNT', 20_000)) as Array<
-    [string, unknown[]]
-  >;
-  return bucketEvents(entries, now, minutes);
-}
-
 export async function readJobSchedulers(client: Client, base: string): Promise<number> {
   return Number(await client.zcard(queueKey(base, 'repeat')));
 }
@@ -141,6 +127,9 @@ export async function readJobSchedulers(client: Client, base: string): Promise<n
 async function jobIds(client: Client, base: string, state: JobState, limit: number): Promise<string[]> {
   const k = (s: QueueKeySuffix): string => queueKey(base, s);
   if (state === 'active') return client.lrange(k('active'), 0, limit - 1);
+  // delayed (score = run time) and prioritized (score = priority, then order): next to run first.
+  if (state === 'delayed' || state === 'prioritized') return client.zrange(k(state), '0', String(limit - 1));
+  // completed/failed (score = finishedOn), waiting-children (score = added): newest first.
   if (state !== 'waiting') return client.zrevrange(k(state), 0, limit - 1);
   // Lists grow at the head (LPUSH): index 0 is the newest. v5 kept paused jobs in their own list.
   const wait = await client.lrange(k('wait'), 0, limit - 1);
@@ -158,7 +147,18 @@ const jobFields = [
   'failedReason',
 ] as const;
 
-/** Jobs in one state, newest first, at most `limit`. */
+/** The order `--jobs` lists each state in (README, --help). */
+export const jobOrder: Record<JobState, string> = {
+  waiting: 'newest first (workers take from the other end)',
+  active: 'most recently started first',
+  delayed: 'next to run first (by run time)',
+  prioritized: 'next to run first (by priority)',
+  'waiting-children': 'newest first',
+  completed: 'most recently finished first',
+  failed: 'most recently failed first',
+};
+
+/** Jobs in one state, in the order of `jobOrder`, at most `limit`. */
 export async function readJobs(
   client: Client,
   base: string,

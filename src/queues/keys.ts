@@ -88,6 +88,41 @@ export async function isQueueByIdKey(client: AnyClient, base: Buffer): Promise<b
   return isQueueByIdAndTypes(id, types);
 }
 
+type Send = (cmd: string, ...args: string[]) => Promise<unknown>;
+
+/** Per-key commands through any client (a cluster client routes each key); errors come back as values. */
+export const sender =
+  (client: AnyClient): Send =>
+  (cmd, ...args) =>
+    client.call(cmd, ...args).catch((e: unknown) => e);
+
+/**
+ * Discovery's proof for a base found by its id key only (old Bull, or meta lost): more than one
+ * structure of the right type — an integer id, a state key of BullMQ's type, and a job hash
+ * taken from that state key that has a `timestamp`. An events stream alone proves nothing, so
+ * `app:order:7:id` beside `app:order:7:events` is not a queue. (flush's guard keeps the looser
+ * isQueueByIdKey: refusing to delete a look-alike is safe, deleting a real queue is not.)
+ */
+export async function provesQueue(send: Send, base: string): Promise<boolean> {
+  const id = await send('GET', queueKey(base, 'id'));
+  if (!isJobIdCounter(id)) return false;
+  const types = await Promise.all(stateKeys.map(([suffix]) => send('TYPE', queueKey(base, suffix))));
+  for (const [suffix, type] of stateKeys.filter(([, t], j) => types[j] === t)) {
+    if (type === 'stream') continue;
+    const key = queueKey(base, suffix);
+    const members =
+      type === 'list' ? await send('LRANGE', key, '-2', '-1') : await send('ZRANGE', key, '0', '0');
+    const jobId = Array.isArray(members)
+      ? (members as unknown[])
+          .map(String)
+          .filter((m) => !isMarker(m))
+          .pop()
+      : undefined;
+    if (jobId !== undefined && (await send('HEXISTS', jobKey(base, jobId), 'timestamp')) === 1) return true;
+  }
+  return false;
+}
+
 /** A key that may name a queue (`<base>:meta` or `<base>:id`), compared on bytes (keys need not be UTF-8). */
 export function isQueueCandidate(key: Buffer): boolean {
   const n = key.length;

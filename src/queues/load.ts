@@ -1,7 +1,7 @@
 import { CliError } from '../errors.js';
 import type { Connection } from '../redis/connect.js';
 import { discoverQueues, type DiscoveredQueue } from './discover.js';
-import { allClientNames, readClientLists, type ClientLists } from './workers.js';
+import { readClientLists, type ClientLists } from './workers.js';
 
 /** Discovery plus the client lists it uses to split prefixes (and that count workers later). */
 export interface FoundQueues {
@@ -12,7 +12,10 @@ export interface FoundQueues {
 export async function findQueues(conn: Connection, prefixes: string[]): Promise<FoundQueues> {
   const primaries = conn.primaries();
   const clients = await readClientLists(primaries);
-  const queues = await discoverQueues(primaries, { prefixes, clientNames: allClientNames(clients) });
+  const queues = await discoverQueues(primaries, {
+    prefixes,
+    cluster: conn.isCluster ? conn.client : undefined,
+  });
   return { queues, clients };
 }
 

@@ -2,20 +2,22 @@ import { compareVersions } from '../redis/info.js';
 
 /**
  * A queue's base key `<prefix>:<name>` does not say where the prefix ends: both may contain
- * ':' (`myapp:jobs:reports`). In order of trust:
- *  - flag:      the caller named the prefixes (--prefix), longest first;
- *  - client:    a worker or queue-events connection is named `<prefix>:<base64(name)>[:w:<id>|:qe]`
- *               (CLIENT LIST), which pins the split exactly;
- *  - name-rule: BullMQ ≥ 5.12.12 refuses ':' in queue names, so the name is the last segment;
- *  - guess:     older or meta-less queues: a prefix seen on a certain queue (or "bull"), else
- *               the last segment.
+ * ':' (`myapp:jobs:reports`). The rule, the same on every run (it never depends on which
+ * workers happen to be connected), in this order:
+ *  - name-rule:     BullMQ ≥ 5.12.12 refuses ':' in queue names (meta.version says which BullMQ
+ *                   wrote the queue), so the name is the last segment; --prefix then only filters;
+ *  - flag:          older or meta-less queues under a --prefix: the longest --prefix given;
+ *  - known-prefix:  older or meta-less queues: the longest prefix of a name-rule queue in the same
+ *                   keyspace, or BullMQ's default "bull";
+ *  - first-segment: otherwise the prefix is the first segment (prefixes rarely contain ':',
+ *                   names of old BullMQ often do: `acme:tenant:1` → acme / tenant:1). Pass
+ *                   --prefix for a multi-segment prefix.
  */
-export type SplitSource = 'flag' | 'client' | 'name-rule' | 'guess';
+export type SplitSource = 'name-rule' | 'flag' | 'known-prefix' | 'first-segment';
 
 export interface SplitHints {
   prefixes?: string[];
-  clientNames?: string[];
-  /** Prefixes known to be real (from certain splits of other queues). */
+  /** Prefixes known to be real (from name-rule splits of other queues). */
   knownPrefixes?: string[];
 }
 
@@ -33,77 +35,53 @@ function longestPrefix(base: string, prefixes: string[]): string | undefined {
     .find((p) => base.startsWith(`${p}:`) && base.length > p.length + 1);
 }
 
-/** Every connection name a queue's clients may use, reduced to `<prefix>:<base64(name)>`. */
-export function clientNameStems(names: string[]): Set<string> {
-  const stems = new Set<string>();
-  for (const n of names) {
-    if (!n) continue;
-    stems.add(n);
-    if (n.endsWith(':qe')) stems.add(n.slice(0, -3));
-    // A worker name may itself contain ":w:", so every cut is a candidate.
-    for (let i = n.indexOf(':w:'); i > 0; i = n.indexOf(':w:', i + 1)) stems.add(n.slice(0, i));
-  }
-  return stems;
-}
-
-function splitByClient(base: string, stems: Set<string>): Split | undefined {
-  for (let i = base.indexOf(':'); i > 0; i = base.indexOf(':', i + 1)) {
-    const prefix = base.slice(0, i);
-    const name = base.slice(i + 1);
-    if (name && stems.has(`${prefix}:${Buffer.from(name).toString('base64')}`))
-      return { prefix, name, split: 'client' };
-  }
-  return undefined;
-}
-
 /** True when meta.version is a BullMQ that forbids ':' in queue names. */
 export function forbidsColonInName(version: string | null): boolean {
   const m = /^bullmq:(\d+\.\d+\.\d+)/.exec(version ?? '');
   return m !== null && compareVersions(m[1] as string, colonRuleSince) >= 0;
 }
 
-function splitLast(base: string): { prefix: string; name: string } | undefined {
-  const i = base.lastIndexOf(':');
+function cut(base: string, i: number): { prefix: string; name: string } | undefined {
   return i > 0 && i < base.length - 1 ? { prefix: base.slice(0, i), name: base.slice(i + 1) } : undefined;
 }
 
 /**
- * Split one base. `hints` may be a plain prefix list (the --prefix values), as callers of the
- * first version passed it.
+ * Split one base. `hints` may be a plain prefix list (the --prefix values). With --prefix, a
+ * base under none of them is not returned.
  */
 export function splitBase(
   base: string,
   hints?: string[] | SplitHints,
   version: string | null = null,
-  stems?: Set<string>,
 ): Split | undefined {
   const h: SplitHints = Array.isArray(hints) ? { prefixes: hints } : (hints ?? {});
-  if (h.prefixes && h.prefixes.length > 0) {
-    const p = longestPrefix(base, h.prefixes);
-    return p === undefined ? undefined : { prefix: p, name: base.slice(p.length + 1), split: 'flag' };
+  const flag = h.prefixes && h.prefixes.length > 0 ? longestPrefix(base, h.prefixes) : undefined;
+  if (h.prefixes && h.prefixes.length > 0 && flag === undefined) return undefined;
+  if (forbidsColonInName(version)) {
+    const last = cut(base, base.lastIndexOf(':'));
+    if (last) return { ...last, split: 'name-rule' };
   }
-  const byClient = splitByClient(base, stems ?? clientNameStems(h.clientNames ?? []));
-  if (byClient) return byClient;
-  const last = splitLast(base);
-  if (!last) return undefined;
-  if (forbidsColonInName(version)) return { ...last, split: 'name-rule' };
+  if (flag !== undefined) return { prefix: flag, name: base.slice(flag.length + 1), split: 'flag' };
   const known = longestPrefix(base, [...(h.knownPrefixes ?? []), 'bull']);
-  if (known !== undefined) return { prefix: known, name: base.slice(known.length + 1), split: 'guess' };
-  return { ...last, split: 'guess' };
+  if (known !== undefined)
+    return { prefix: known, name: base.slice(known.length + 1), split: 'known-prefix' };
+  const first = cut(base, base.indexOf(':'));
+  return first ? { ...first, split: 'first-segment' } : undefined;
 }
 
-/** Split many bases: the certain splits first, whose prefixes then guide the uncertain ones. */
+/** Split many bases: the name-rule splits first, whose prefixes then guide the others. */
 export function splitBases(
   rows: Array<{ base: string; version: string | null }>,
   hints: SplitHints = {},
 ): Array<Split | undefined> {
-  const stems = clientNameStems(hints.clientNames ?? []);
-  const first = rows.map((r) => splitBase(r.base, hints, r.version, stems));
+  const first = rows.map((r) => splitBase(r.base, hints, r.version));
   const knownPrefixes = [
-    ...new Set(first.filter((s) => s && s.split !== 'guess').map((s) => (s as Split).prefix)),
+    ...new Set(first.filter((s) => s?.split === 'name-rule').map((s) => (s as Split).prefix)),
   ];
   if (knownPrefixes.length === 0) return first;
   return rows.map((r, i) =>
-    first[i]?.split === 'guess' ? splitBase(r.base, { ...hints, knownPrefixes }, r.version, stems) : first[i],
+    first[i]?.split === 'known-prefix' || first[i]?.split === 'first-segment'
+      ? splitBase(r.base, { ...hints, knownPrefixes }, r.version)
+      : first[i],
   );
 }

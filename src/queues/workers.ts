@@ -79,7 +79,3 @@ export function workersOf(lists: ClientLists, prefix: string, name: string): Cli
   }
   return best;
 }
-
-export function allClientNames(lists: ClientLists): string[] {
-  return lists.perNode.flatMap((entries) => entries.map((e) => e.name));
-}

@@ -3,6 +3,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { errorText, explainError } from './hints.js';
 import { parseInfo } from './info.js';
 import { redact } from './secrets.js';
+import { nodeRole, resolveSentinelNode, type SentinelNode } from './sentinel.js';
 import type { Target } from './target.js';
 import { withTimeout } from './timeout.js';
 
@@ -14,6 +15,8 @@ export interface Connection {
   isCluster: boolean;
   /** Every primary (one entry on a standalone server). */
   primaries(): Redis[];
+  /** For a Sentinel target: the node the sentinels gave us (src/redis/sentinel.ts). */
+  node?: SentinelNode;
   close(): Promise<void>;
 }
 
@@ -126,6 +129,7 @@ export async function isClusterServer(client: Redis): Promise<boolean> {
  * credentials to every node. Failure is a connection error (exit 2) with a hint.
  */
 export async function openConnection(target: Target, extra: Partial<RedisOptions> = {}): Promise<Connection> {
+  if (target.sentinel) return openSentinelConnection(target, extra);
   try {
     let cluster = target.forceCluster;
     if (!cluster) {
@@ -168,4 +172,40 @@ export function connectionError(target: Target, err: unknown): CliError {
   if (err instanceof CliError) return err;
   const { hint } = explainError(err);
   return new CliError(redact(`cannot connect to ${target.display}: ${errorText(err)}`), hint, ExitCode.usage);
+}
+
+/**
+ * Resolve the node through the sentinels, connect to it, and check it is what they said:
+ * during a failover a sentinel can still name the old primary, which now answers as a replica.
+ * Re-ask a few times within the timeout before giving up.
+ */
+async function openSentinelConnection(target: Target, extra: Partial<RedisOptions>): Promise<Connection> {
+  const until = Date.now() + target.timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    const node = await resolveSentinelNode(target);
+    let client: Redis;
+    try {
+      client = await connectStandalone(node.target, extra);
+    } catch (err) {
+      throw connectionError(
+        { ...target, display: `${node.role} ${node.address} (named by sentinel ${node.via})` },
+        err,
+      );
+    }
+    const role = await nodeRole(client, target.timeoutMs).catch(() => 'unknown');
+    const want = node.role === 'primary' ? 'master' : 'slave';
+    if (role === want || role === 'unknown') {
+      const { target: _t, ...info } = node;
+      return { ...standaloneConnection(client), node: info };
+    }
+    client.disconnect();
+    if (Date.now() > until || attempt >= 10) {
+      throw new CliError(
+        `sentinel ${node.via} names ${node.address} as the ${node.role}, but it answers as ${role}`,
+        'a failover may be in progress: run again in a few seconds, or run redis-ops doctor',
+        ExitCode.usage,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

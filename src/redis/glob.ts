@@ -1,8 +1,17 @@
 /**
  * Redis MATCH globs, read the way the server reads them (stringmatchlen in util.c), so we can
  * reason about a pattern before sending it: does it match everything, and could it match any
- * key that starts with a given prefix (the BullMQ queue guard of `flush`). Works on bytes.
+ * key that starts with a given prefix (the BullMQ queue guard of `flush`). Works on bytes: the
+ * one glob matcher of redis-ops (flush's guard, stats --keys --match --sample).
+ *
+ * One quirk decides `[a-é]`: stringmatchlen compares class ranges as C `char`, which is signed
+ * on x86-64. Measured on redis-server 7.0 (x86-64): `[a-é]` is the range from 'a' (0x61) to
+ * 0xC3 (é's first byte) *as signed numbers*, so -61..97: bytes 0x00-0x61 and 0xC3-0xFF, not
+ * 'b'..'z'. An ARM server (char unsigned: AWS Graviton) reads 0x61-0xC3 instead. Ranges with
+ * both ends below 0x80 read the same on both. The matcher follows x86-64 by default; a guard
+ * asks for 'either' and refuses what either reading would reach.
  */
+export type CharSign = 'signed' | 'unsigned' | 'either';
 export type GlobToken =
   | { kind: 'star' }
   | { kind: 'any' }
@@ -54,9 +63,8 @@ function parseClass(p: Buffer, start: number, tokens: GlobToken[]): number {
       ranges.push([p[i + 1] as number, p[i + 1] as number]);
       i += 2;
     } else if (i + 2 < p.length && p[i + 1] === DASH) {
-      const a = p[i] as number;
-      const z = p[i + 2] as number;
-      ranges.push(a <= z ? [a, z] : [z, a]);
+      // Ends as written: which one is lower depends on the server's char (see above).
+      ranges.push([p[i] as number, p[i + 2] as number]);
       i += 3;
     } else {
       ranges.push([p[i] as number, p[i] as number]);
@@ -67,11 +75,22 @@ function parseClass(p: Buffer, start: number, tokens: GlobToken[]): number {
   return i + 1;
 }
 
-function accepts(t: GlobToken, b: number): boolean {
+const signed = (b: number): number => (b >= 0x80 ? b - 256 : b);
+
+function inRange(a: number, z: number, b: number, sign: 'signed' | 'unsigned'): boolean {
+  if (a === z) return a === b;
+  const [x, y, c] = sign === 'signed' ? [signed(a), signed(z), signed(b)] : [a, z, b];
+  return x <= y ? c >= x && c <= y : c >= y && c <= x;
+}
+
+function accepts(t: GlobToken, b: number, sign: CharSign): boolean {
   if (t.kind === 'any' || t.kind === 'star') return true;
   if (t.kind === 'byte') return t.value === b;
-  const inside = t.ranges.some(([a, z]) => b >= a && b <= z);
-  return t.negate ? !inside : inside;
+  const test = (s: 'signed' | 'unsigned'): boolean => {
+    const inside = t.ranges.some(([a, z]) => inRange(a, z, b, s));
+    return t.negate ? !inside : inside;
+  };
+  return sign === 'either' ? test('signed') || test('unsigned') : test(sign);
 }
 
 /** Token positions reachable from a set of positions without consuming a byte (stars may match nothing). */
@@ -84,13 +103,13 @@ function close(tokens: GlobToken[], states: Set<number>): Set<number> {
 }
 
 /** Positions in the pattern after reading `text`; empty when no key starting with text can match. */
-function run(tokens: GlobToken[], text: Buffer): Set<number> {
+function run(tokens: GlobToken[], text: Buffer, sign: CharSign): Set<number> {
   let states = close(tokens, new Set([0]));
   for (const b of text) {
     const next = new Set<number>();
     for (const s of states) {
       const t = tokens[s];
-      if (!t || !accepts(t, b)) continue;
+      if (!t || !accepts(t, b, sign)) continue;
       next.add(t.kind === 'star' ? s : s + 1);
     }
     states = close(tokens, next);
@@ -99,10 +118,18 @@ function run(tokens: GlobToken[], text: Buffer): Set<number> {
   return states;
 }
 
-export function globMatches(pattern: string | Buffer, key: string | Buffer): boolean {
+export function globMatches(
+  pattern: string | Buffer,
+  key: string | Buffer,
+  sign: CharSign = 'signed',
+): boolean {
+  return compileGlob(pattern, sign)(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
+}
+
+/** Parse once, match many keys (stats --keys --match --sample filters every batch). */
+export function compileGlob(pattern: string | Buffer, sign: CharSign = 'signed'): (key: Buffer) => boolean {
   const tokens = parseGlob(pattern);
-  const text = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-  return run(tokens, text).has(tokens.length);
+  return (key) => run(tokens, key, sign).has(tokens.length);
 }
 
 /**
@@ -110,10 +137,14 @@ export function globMatches(pattern: string | Buffer, key: string | Buffer): boo
  * pattern reads the whole prefix; what remains can always match something, or we say so
  * anyway (a guard errs on the side of refusing).
  */
-export function globCouldMatchPrefix(pattern: string | Buffer, prefix: string | Buffer): boolean {
+export function globCouldMatchPrefix(
+  pattern: string | Buffer,
+  prefix: string | Buffer,
+  sign: CharSign = 'either',
+): boolean {
   const tokens = parseGlob(pattern);
   const text = typeof prefix === 'string' ? Buffer.from(prefix, 'utf8') : prefix;
-  return run(tokens, text).size > 0;
+  return run(tokens, text, sign).size > 0;
 }
 
 /** A pattern made only of `*` and `?` (with at least one `*`) matches every key, or nearly: FLUSHDB's job. */

@@ -89,3 +89,19 @@ export function displayKey(key: Buffer): string {
   }
   return out;
 }
+
+/** Names longer than this are cut for display (never in what is matched or deleted). */
+export const displayLimit = 256;
+
+/**
+ * displayKey for output: a name over displayLimit bytes shows its start and its length,
+ * `cache:aaaa…(524,288 bytes)`, cut on a UTF-8 character boundary.
+ */
+export function shortKey(key: Buffer, limit = displayLimit): string {
+  if (key.length <= limit) return displayKey(key);
+  let cut = limit;
+  // Back off continuation bytes (10xxxxxx) so a character is not split in two.
+  for (let i = 0; i < 3 && cut > 0 && ((key[cut] as number) & 0xc0) === 0x80; i++) cut--;
+  const bytes = String(key.length).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${displayKey(key.subarray(0, cut))}…(${bytes} bytes)`;
+}

@@ -21,8 +21,10 @@ export interface SurveyOptions {
   /** Stop as soon as more than this many keys matched (nothing is deleted then). */
   maxKeys?: number;
   sampleSize: number;
-  /** Keys a guard wants to look at (e.g. `*:meta`), collected whatever the budget. */
+  /** Keys a guard wants to look at (e.g. `*:meta`), handed over per batch whatever the budget. */
   isCandidate?: (key: Buffer) => boolean;
+  /** Looks at one batch's candidates on the node that returned them; returns what it found. */
+  inspect?: (pipe: RespPipe, candidates: Buffer[]) => Promise<string[]>;
   onBatch?: (node: number, keys: number) => void;
   /** Bound for each network step (connect, a reply). */
   timeoutMs?: number;
@@ -37,7 +39,8 @@ export interface Survey {
   nodes: NodeSurvey[];
   matched: number;
   sample: Buffer[];
-  candidates: Buffer[];
+  /** What inspect found (e.g. queue bases), deduplicated. */
+  found: Set<string>;
   /** More than maxKeys matched: the pass stopped early. */
   exceeded: boolean;
 }
@@ -50,7 +53,7 @@ export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promi
     })),
     matched: 0,
     sample: [],
-    candidates: [],
+    found: new Set(),
     exceeded: false,
   };
   const stop = new AbortController();
@@ -87,10 +90,14 @@ export async function surveyKeys(primaries: Redis[], opts: SurveyOptions): Promi
         mine.matched += keys.length;
         survey.matched += keys.length;
         mine.store.add(keys);
+        const candidates: Buffer[] = [];
         for (const k of keys) {
           if (survey.sample.length < opts.sampleSize) survey.sample.push(Buffer.from(k));
-          if (opts.isCandidate?.(k)) survey.candidates.push(Buffer.from(k));
+          if (opts.isCandidate?.(k)) candidates.push(k);
         }
+        // In bulk, on this node, before the next batch: memory holds one batch's candidates.
+        if (candidates.length > 0 && opts.inspect)
+          for (const f of await opts.inspect(pipe, candidates)) survey.found.add(f);
         opts.onBatch?.(index, keys.length);
         if (opts.maxKeys !== undefined && survey.matched > opts.maxKeys) {
           survey.exceeded = true;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors.js';
 import { maskUrlText, registerSecret } from './secrets.js';
+import { formatSentinelTarget, resolveSentinelSource, type SentinelSettings } from './sentinel-target.js';
 import { defaultTimeoutMs } from './timeout.js';
 
 /** Flags shared by every command that talks to Redis (see addConnectionOptions). */
@@ -18,6 +19,12 @@ export interface ConnectionFlags {
   insecure?: boolean;
   cluster?: boolean;
   timeout?: string | number;
+  /** Sentinel targets (src/redis/sentinel-target.ts). */
+  sentinel?: string[];
+  master?: string;
+  sentinelPassword?: string;
+  sentinelUser?: string;
+  replica?: boolean;
 }
 
 export interface TlsSettings {
@@ -40,7 +47,9 @@ export interface Target {
   forceCluster: boolean;
   timeoutMs: number;
   /** Where the target came from, for messages. */
-  source: 'flag' | 'REDIS_URL' | 'REDIS_HOST' | 'default';
+  source: 'flag' | 'REDIS_URL' | 'REDIS_HOST' | 'REDIS_SENTINELS' | 'default';
+  /** Set for a Sentinel-managed target: host/port are then the first sentinel's until resolved. */
+  sentinel?: SentinelSettings;
   /** The target as a URL with the password masked: safe to print anywhere. */
   display: string;
 }
@@ -125,7 +134,7 @@ export function parseRedisUrl(raw: string): UrlParts {
       `unsupported URL scheme "${scheme}://" in ${maskUrlText(raw)}`,
       upstashRest
         ? 'that is the Upstash REST URL; use the rediss:// URL from the Upstash console instead'
-        : 'use redis:// (plain) or rediss:// (TLS)',
+        : 'use redis:// (plain), rediss:// (TLS) or redis+sentinel://',
     );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -190,7 +199,11 @@ export function formatTarget(t: {
 export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Target {
   let parts: UrlParts;
   let source: Target['source'];
-  if (flags.url !== undefined) {
+  const fromSentinel = resolveSentinelSource(flags, env);
+  if (fromSentinel) {
+    parts = fromSentinel.parts;
+    source = fromSentinel.source;
+  } else if (flags.url !== undefined) {
     parts = parseRedisUrl(flags.url);
     source = 'flag';
   } else if (env.REDIS_URL) {
@@ -231,7 +244,7 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
       cert,
       key,
       // ioredis 6 sends no SNI by itself; without it SNI-routed endpoints fail (field-notes §2).
-      servername: flags.sni ?? (isIP(parts.host) ? undefined : parts.host),
+      servername: flags.sni ?? (fromSentinel || isIP(parts.host) ? undefined : parts.host),
       rejectUnauthorized: flags.insecure !== true,
     };
   } else if (ca || cert || flags.sni || flags.insecure) {
@@ -248,6 +261,9 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
     forceCluster: flags.cluster === true,
     timeoutMs: parseTimeout(flags.timeout),
     source,
-    display: formatTarget({ ...parts, tls: Boolean(tls) }),
+    display: fromSentinel
+      ? formatSentinelTarget(fromSentinel.sentinel, { ...parts, tls: Boolean(tls) })
+      : formatTarget({ ...parts, tls: Boolean(tls) }),
+    sentinel: fromSentinel?.sentinel,
   };
 }

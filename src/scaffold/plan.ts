@@ -8,6 +8,7 @@ import { remoteEntries, renderConf, scaffoldNotes } from './content.js';
 import type { InitSettings } from './settings.js';
 import type { InitPlan, PlannedFile, PlannedService } from './types.js';
 import { readMode } from './write.js';
+import type { WireResult } from './wire.js';
 
 /** A strong password that is safe in URLs and in Compose files (base64url has no $, @ or :). */
 export function generatePassword(): string {
@@ -43,12 +44,21 @@ const localUrl = (password: string | undefined, port: number): string =>
  * is written here. Existing .env values win: a second run finds every variable present and the
  * service identical, so it plans no change.
  */
+export interface PlanOptions {
+  force?: boolean;
+  adopt?: string;
+  wire?: string[];
+  serviceGiven?: boolean;
+}
+
 export function planInit(
   s: InitSettings,
   dir: string,
-  force: boolean,
+  opts: PlanOptions | boolean = {},
   makePassword = generatePassword,
 ): InitPlan {
+  const o: PlanOptions = typeof opts === 'boolean' ? { force: opts } : opts;
+  const force = o.force === true;
   const envPath = s.envFile;
   const envAbs = resolve(dir, envPath);
   const envBefore = readText(envAbs);
@@ -56,6 +66,9 @@ export function planInit(
   const notes: string[] = [];
   const files: PlannedFile[] = [];
   const conflicts: InitPlan['conflicts'] = [];
+  let wire: WireResult = { wired: [], candidates: [], notes: [] };
+  let reasons: string[] = [];
+  let adopted: string[] = [];
 
   let password: string | undefined;
   if (s.services.length > 0 && s.password) {
@@ -87,15 +100,20 @@ export function planInit(
     composeFile = findComposeFile(dir, s.compose);
     const abs = resolve(dir, composeFile);
     const before = readText(abs);
-    const merge = mergeCompose(before, s, composeFile, force);
+    const merge = mergeCompose(before, s, composeFile, o);
+    wire = merge.wire;
     notes.push(...merge.notes);
     for (const c of merge.conflicts) conflicts.push({ ...c, file: composeFile });
     const parts = [
       merge.added.length ? `service ${merge.added.join(', ')} added` : '',
-      merge.replaced.length ? `service ${merge.replaced.join(', ')} replaced` : '',
+      merge.adopted.length ? `service ${merge.adopted.join(', ')} hardened in place` : '',
+      merge.wire.wired.length ? `${merge.wire.wired.map((w) => w.service).join(', ')} wired` : '',
     ].filter(Boolean);
     files.push(fileAt(dir, composeFile, merge.text, null, parts.length ? parts.join('; ') : 'volumes added'));
+    reasons = merge.reasons;
+    adopted = merge.adopted;
     for (const p of s.services) {
+      if (!merge.confFor.includes(p.name)) continue;
       const conf = fileAt(dir, p.confPath, renderConf(p, s), null, `${p.role} settings for ${p.name}`);
       if (conf.before !== null && conf.before !== conf.after && !force) {
         conflicts.push({ service: p.name, current: conf.before, planned: conf.after, file: p.confPath });
@@ -161,5 +179,17 @@ export function planInit(
   files.push(fileAt(dir, '.gitignore', gitignore.text, null, `${ignoreName} added`));
 
   notes.push(...scaffoldNotes(s, services));
-  return { dir, composeFile, envFile: envPath, files, conflicts, services, password, notes };
+  return {
+    dir,
+    composeFile,
+    envFile: envPath,
+    files,
+    conflicts,
+    services,
+    password,
+    notes,
+    wire,
+    reasons,
+    adopted,
+  };
 }

@@ -20,6 +20,8 @@ export interface InitAnswers {
   use?: string;
   profile?: string;
   service?: string;
+  /** An existing Redis service to harden in place (its name becomes the service name). */
+  adopt?: string;
   port?: string | number;
   image?: string;
   maxmemory?: string;
@@ -115,7 +117,7 @@ export function resolveSettings(a: InitAnswers): InitSettings {
   const profile = checkChoice('--profile', a.profile, profiles, 'dev');
   const port = parsePort(a.port);
   const maxmemory = a.maxmemory === undefined ? profileMemory[profile] : parseSize(a.maxmemory);
-  const base = checkServiceName(a.service ?? 'redis');
+  const base = checkServiceName(a.service ?? a.adopt ?? 'redis');
   const image = checkImage(a.image === 'valkey' ? valkeyImage : (a.image ?? defaultImage));
   if (a.envFile !== undefined && !/^[^\0\n]+$/.test(a.envFile))
     throw usageError('invalid --env-file', 'give a file name, e.g. --env-file .env');
@@ -149,7 +151,7 @@ export function resolveSettings(a: InitAnswers): InitSettings {
         );
       // Cache and queues apart: one eviction policy cannot serve both (field-notes §5).
       services = [
-        make(`${base}-cache`, 'cache', port, 'REDIS_CACHE_PORT', 'REDIS_URL'),
+        make(a.adopt ?? `${base}-cache`, 'cache', port, 'REDIS_CACHE_PORT', 'REDIS_URL'),
         make(`${base}-queue`, 'queue', port + 1, 'REDIS_QUEUE_PORT', 'REDIS_QUEUE_URL'),
       ];
     } else {

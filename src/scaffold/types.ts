@@ -1,5 +1,6 @@
 import type { DoctorResult } from '../doctor/run.js';
 import type { ComposeConflict } from './compose.js';
+import type { WireResult } from './wire.js';
 import type { FileChange } from './write.js';
 
 // The scaffold's shared shapes: the plan (plan.ts builds it, content.ts, up.ts and fallback.ts read
@@ -30,6 +31,10 @@ export interface InitPlan {
   services: PlannedService[];
   password: string | undefined;
   notes: string[];
+  wire: WireResult;
+  adopted: string[];
+  /** What each compose edit is for. */
+  reasons: string[];
 }
 
 /** What --up did: how it started the services, and what doctor found afterwards. */

@@ -42,3 +42,11 @@ export async function askSelect<T extends string>(
   const { select } = await load();
   return guard(() => select<T>({ message, choices, default: defaultValue }, { output: process.stderr }));
 }
+
+export async function askCheckbox<T extends string>(
+  message: string,
+  choices: Array<{ value: T; name?: string; checked?: boolean }>,
+): Promise<T[]> {
+  const { checkbox } = await load();
+  return guard(() => checkbox<T>({ message, choices }, { output: process.stderr }));
+}

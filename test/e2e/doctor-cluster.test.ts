@@ -61,10 +61,14 @@ describe('doctor on a 3-primary cluster', () => {
       '--max-waiting-age',
       '3600',
     ]);
-    expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({
-      status: 'pass',
-      message: '0 failed jobs in 2 queue(s), maximum 0',
-    });
-    expect(byId(json.checks, 'gate.maxWaitingAgeSeconds').status).toBe('pass');
+    // bull:sms (no hash tag, from the test above) cannot be read as one queue: the gates fail
+    // closed, naming it, instead of counting it as 0 failed jobs.
+    for (const id of ['gate.maxFailedJobs', 'gate.maxWaitingAgeSeconds'])
+      expect(byId(json.checks, id)).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(
+          /^1 of 2 queue\(s\) could not be read, .*: bull:sms \(keys spread over cluster slots/,
+        ),
+      });
   });
 });

@@ -125,3 +125,28 @@ describe('flush: the BullMQ queue guard', () => {
     expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:emails:')));
   });
 });
+
+describe('flush: the guard costs two pipelined commands per :id counter', () => {
+  it('20k cache:u:N:id counters: no queue, at most one GET and one EXISTS each, no TYPE', async () => {
+    const c = server.client();
+    for (let i = 0; i < 20_000; i += 2000) {
+      const p = c.pipeline();
+      for (let j = i; j < i + 2000; j++) p.set(`cache:u:${j}:id`, String(j));
+      await p.exec();
+    }
+    await c.config('RESETSTAT');
+    const { json, run } = await runJson(['flush', 'cache:', '--dry-run', '--url', server.url]);
+    expect(run.exitCode).toBe(0);
+    expect(json.queues).toEqual([]);
+    const stats = await c.info('commandstats');
+    const calls = (cmd: string): number =>
+      Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    // cache:user:id from beforeEach is a counter too; SCAN may return a key twice while the
+    // table rehashes, hence the small slack.
+    for (const cmd of ['get', 'exists']) {
+      expect(calls(cmd)).toBeGreaterThanOrEqual(20_001);
+      expect(calls(cmd)).toBeLessThan(20_200);
+    }
+    expect(calls('type')).toBe(0);
+  });
+});

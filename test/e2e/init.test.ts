@@ -192,41 +192,77 @@ describe('init: an existing project', () => {
     expect(run.stdout).not.toContain('my-own-password');
   });
 
-  it('an existing service with other settings: exit 2 with the diff, nothing written', async () => {
+  it('an existing Redis (any name): exit 2 with what adopting would change, nothing written', async () => {
     const dir = project();
     writeFileSync(
       join(dir, 'compose.yaml'),
-      'services:\n  redis:\n    image: redis:6\n    ports:\n      - "6379:6379"\n',
+      'services:\n  broker:\n    image: redis:6\n    ports:\n      - "6379:6379"\n',
     );
     const before = snapshot(dir);
     const run = await runCli(['init', dir]);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--- a/compose.yaml');
-    expect(run.stderr).toContain('-  image: redis:6');
-    expect(run.stderr).toContain('+  image: redis:8.2-alpine');
-    expect(run.stderr).toContain('✖ compose.yaml: service redis exists with different settings (diff above)');
-    expect(run.stderr).toContain(
-      '  hint: nothing was written; re-run with --force to replace it, or choose another --service',
-    );
+    expect(run.stderr).toContain('✖ compose.yaml already has a Redis service: broker');
+    expect(run.stderr).toContain('hint: nothing was written; harden it in place with --adopt broker');
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('--force replaces it, and keeps the rest of the file', async () => {
+  it('--adopt hardens it in place: user keys and bytes kept, the data volume reused, idempotent', async () => {
+    const dir = project();
+    const user =
+      '# top\nservices:\n  cache: # our cache\n    image: redis:6\n    container_name: shop-cache\n    ports:\n      - "6379:6379"\n    volumes:\n      - cache-data:/data\n    ulimits:\n      nofile: 10032\n  web:\n    build: .\n    env_file: .env\nvolumes:\n  cache-data:\n';
+    writeFileSync(join(dir, 'compose.yaml'), user);
+    const run = await runCli(['init', dir, '--adopt', 'cache', '--use', 'queue', '--wire', 'web']);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const text = read(dir, 'compose.yaml');
+    expect(
+      text.startsWith(
+        '# top\nservices:\n  cache: # our cache\n    image: redis:6\n    container_name: shop-cache\n',
+      ),
+    ).toBe(true);
+    const svc = compose(dir).services.cache;
+    expect(svc).toMatchObject({ image: 'redis:6', container_name: 'shop-cache', ulimits: { nofile: 10032 } });
+    expect(svc.ports).toEqual(['127.0.0.1:6379:6379']);
+    expect(svc.volumes[0]).toBe('cache-data:/data');
+    expect(svc.healthcheck.test).toEqual(['CMD-SHELL', 'redis-cli -e ping | grep -q PONG']);
+    expect(compose(dir).services.web.depends_on).toEqual({ cache: { condition: 'service_healthy' } });
+    expect(compose(dir).services.web.environment).toEqual({
+      REDIS_URL: 'redis://default:${REDIS_PASSWORD}@cache:6379',
+    });
+    expect(run.stdout).toContain('web gets REDIS_URL=redis://default:***@cache:6379');
+    expect(read(dir, 'redis/cache.conf')).toMatch(/^maxmemory-policy noeviction$/m);
+    expect(lintCompose(join(dir, 'compose.yaml'), { userFile: true })).toEqual([]);
+    const again = await runCli(['init', dir, '--adopt', 'cache', '--use', 'queue', '--wire', 'web']);
+    expect(again.stdout).toContain('nothing changed');
+  });
+
+  it('--dry-run shows the real lines, line numbers and why', async () => {
     const dir = project();
     writeFileSync(
       join(dir, 'compose.yaml'),
-      '# top\nservices:\n  redis: # our cache\n    image: redis:6\n  web:\n    image: node:20-alpine\n',
+      'services:\n  web:\n    image: node:20\n  cache:\n    image: valkey/valkey:8\n',
     );
-    const run = await runCli(['init', dir, '--force']);
+    const run = await runCli(['init', dir, '--adopt', 'cache', '--dry-run', '--wire', 'none']);
     expect(run.exitCode).toBe(0);
-    const text = read(dir, 'compose.yaml');
-    expect(text).toContain('# top');
-    expect(compose(dir).services.redis.image).toBe('redis:8.2-alpine');
-    expect(Object.keys(compose(dir).services)).toEqual(['redis', 'web']);
-    expect(lintCompose(join(dir, 'compose.yaml'), { userFile: true })).toEqual([]);
-    const again = await runCli(['init', dir]);
-    expect(again.stdout).toContain('nothing changed');
+    expect(run.stdout).toContain('@@ -3,3 +3,20 @@');
+    expect(run.stdout).toContain(
+      '   cache:\n     image: valkey/valkey:8\n+    command:\n+      - valkey-server\n',
+    );
+    expect(run.stdout).toContain('# health check that fails on auth errors');
+    expect(run.stdout).toContain('# password from REDIS_PASSWORD; cache settings from redis/cache.conf');
+    expect(read(dir, 'compose.yaml')).toBe(
+      'services:\n  web:\n    image: node:20\n  cache:\n    image: valkey/valkey:8\n',
+    );
+  });
+
+  it('a non-Redis service with the name: exit 2, even with --force', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  redis:\n    image: nginx:1\n');
+    const run = await runCli(['init', dir, '--force']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('it is not a Redis service init can adopt: choose another --service');
   });
 });
 

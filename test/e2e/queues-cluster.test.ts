@@ -73,3 +73,52 @@ describe('queues on a 3-primary cluster', () => {
     await q.close();
   });
 });
+
+describe('an untagged queue on a cluster', () => {
+  beforeAll(async () => {
+    // BullMQ's scripts cannot run for it (CROSSSLOT), so its keys are written one by one, the
+    // way a queue created before the move to a cluster is left: they land on different nodes.
+    await client.hset('bull:mail:meta', 'version', 'bullmq:6.7.0');
+    await client.set('bull:mail:id', '2');
+    await client.hset('bull:mail:1', 'name', 'x', 'data', '{}', 'timestamp', String(Date.now() - 5000));
+    await client.hset('bull:mail:2', 'name', 'x', 'data', '{}', 'timestamp', String(Date.now()));
+    await client.lpush('bull:mail:wait', '2');
+    await client.zadd('bull:mail:failed', Date.now(), '1');
+  });
+
+  it('is one row, with the cluster problem named', async () => {
+    const { json, run } = await runJson(['queues', '--url', cluster.url]);
+    expect(run.exitCode).toBe(0);
+    const rows = json.queues.filter((q: { key: string }) => q.key === 'bull:mail');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ prefix: 'bull', name: 'mail', counts: null });
+    expect(rows[0].error).toMatch(/^keys spread over cluster slots: "bull:mail" has no \{hash tag\}/);
+    const text = await runCli(['queues', '--url', cluster.url]);
+    expect(text.stdout).toMatch(/⚠ bull:mail: unreadable: keys spread over cluster slots/);
+  });
+
+  it('makes the gates fail, naming it', async () => {
+    const { json, run } = await runJson(['queues', '--url', cluster.url, '--max-failed', '0']);
+    expect(run.exitCode).toBe(1);
+    expect(json.violations).toEqual([
+      expect.objectContaining({
+        queue: 'bull:mail',
+        rule: 'unreadable',
+        error: expect.stringMatching(/CROSSSLOT/),
+      }),
+    ]);
+    const age = await runCli(['queues', '--url', cluster.url, '--max-waiting-age', '3600']);
+    expect(age.exitCode).toBe(1);
+    expect(age.stdout).toContain('✖ bull:mail: could not be read, so the gate cannot pass');
+  });
+
+  it('show names it without "exists under 2 prefixes"; actions refuse', async () => {
+    const show = await runCli(['queues', 'show', 'mail', '--url', cluster.url]);
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain('unreadable: keys spread over cluster slots');
+    const pause = await runCli(['queues', 'pause', 'mail', '--yes', '--url', cluster.url]);
+    expect(pause.exitCode).toBe(2);
+    expect(pause.stderr).toMatch(/^✖ cannot pause bull:mail: keys spread over cluster slots/);
+    expect(pause.stderr).toContain('hint: give the queue a prefix with a {hash tag}');
+  });
+});

@@ -42,12 +42,17 @@ beforeAll(async () => {
   // Look-alikes and old layouts on the quiet server.
   await c.set('user:42:id', '7'); // an unrelated "*:id" counter: not a queue
   await c.set('session:id', 'abc');
+  // An id counter beside an events stream and a list of non-jobs: one structure of the right kind is not enough.
+  await c.set('app:order:7:id', '7');
+  await c.xadd('app:order:7:events', '*', 'event', 'created');
+  await c.lpush('app:order:7:wait', 'line-1');
   await c.hset('bull:legacy:meta', 'version', 'bullmq:5.1.0', 'paused', '1'); // v5: paused jobs in their own list
   await c.lpush('bull:legacy:paused', '1', '2');
   await c.hset('bull:legacy:1', 'name', 'x', 'timestamp', String(Date.now() - 60_000));
   await c.hset('bull:legacy:2', 'name', 'x', 'timestamp', String(Date.now() - 30_000));
   await c.set('bull:nometa:id', '3'); // meta lost: found by its id counter and its wait list
   await c.lpush('bull:nometa:wait', '3');
+  await c.hset('bull:nometa:3', 'name', 'x', 'data', '{}', 'timestamp', String(Date.now())); // a job hash
   // Workers have stopped; their stalled-check keys expire on their own, which would change the digest.
   for (const ref of stillFixture.queues) await c.del(`${ref.prefix}:${ref.name}:stalled-check`);
 });
@@ -141,7 +146,8 @@ describe('queues: the overview', () => {
       'bull|email',
       'bull|flow-child',
       'bull|flow-parent',
-      'myapp|jobs:reports',
+      // BullMQ 6 forbids ':' in names: --prefix myapp only filters, the name stays "reports".
+      'myapp:jobs|reports',
     ]);
   });
 
@@ -151,6 +157,7 @@ describe('queues: the overview', () => {
     expect(keys).toContain('bull:nometa');
     expect(keys).not.toContain('user:42');
     expect(keys).not.toContain('session');
+    expect(keys).not.toContain('app:order:7');
     expect(rowOf(json.queues, 'bull:nometa')).toMatchObject({
       version: null,
       counts: expect.objectContaining({ waiting: 1 }),
@@ -238,7 +245,7 @@ describe('queues show', () => {
     expect(run.stdout).toMatch(/workers\s+1 worker\n\s+holder/);
     expect(run.stdout).toContain('top reasons over the 3 most recent failures:');
     expect(run.stdout).toMatch(/2\s+smtp timeout\n\s+1\s+bad address/);
-    expect(run.stdout).toContain('jobs in waiting, newest first (3):');
+    expect(run.stdout).toContain('jobs in waiting, newest first (workers take from the other end) (3):');
   });
 
   it('unknown queue: exit 2 with the names that exist', async () => {

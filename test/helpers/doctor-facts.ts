@@ -58,6 +58,6 @@ export const queue = (base: string): DiscoveredQueue => {
     name: name.join(':'),
     version: 'bullmq:6.7.0',
     node: 0,
-    split: 'guess',
+    split: 'first-segment',
   };
 };

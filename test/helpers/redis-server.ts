@@ -23,6 +23,8 @@ export interface RedisServerOptions {
   cluster?: boolean;
   /** Use this port instead of a free one (e.g. to start a server late on a known port). */
   port?: number;
+  /** Extra command-line arguments after the config file, e.g. ['--sentinel']. */
+  args?: string[];
 }
 
 export interface RedisServer {
@@ -104,7 +106,7 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
   const confPath = join(dir, 'redis.conf');
   writeFileSync(confPath, `${lines.join('\n')}\n`);
 
-  const proc = spawn('redis-server', [confPath], { stdio: 'ignore' });
+  const proc = spawn('redis-server', [confPath, ...(opts.args ?? [])], { stdio: 'ignore' });
   const pidFile = proc.pid ? registerPid(proc.pid) : undefined;
   await waitForPort(port, 10_000);
 

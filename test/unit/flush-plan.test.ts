@@ -95,8 +95,8 @@ describe('queue coverage', () => {
   });
 
   it('lists the bases a prefix lies inside', () => {
-    expect(basesAbovePrefix('bull:q:completed')).toEqual(['bull', 'bull:q']);
-    expect(basesAbovePrefix('bull:q:')).toEqual(['bull', 'bull:q']);
+    expect(basesAbovePrefix('bull:q:completed').map(String)).toEqual(['bull', 'bull:q']);
+    expect(basesAbovePrefix('bull:q:').map(String)).toEqual(['bull', 'bull:q']);
     expect(basesAbovePrefix('cache')).toEqual([]);
     expect(basesAbovePrefix(':x')).toEqual([]);
   });

@@ -8,7 +8,12 @@ import { renderInit, toInitJson } from '../../src/commands/init/render.js';
 import type { RunContext } from '../../src/commands/connection.js';
 import { askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
 
-vi.mock('../../src/ui/prompt.js', () => ({ askSelect: vi.fn(), askInput: vi.fn(), askConfirm: vi.fn() }));
+vi.mock('../../src/ui/prompt.js', () => ({
+  askSelect: vi.fn(),
+  askInput: vi.fn(),
+  askConfirm: vi.fn(),
+  askCheckbox: vi.fn(),
+}));
 
 const select = vi.mocked(askSelect);
 const input = vi.mocked(askInput);
@@ -33,7 +38,7 @@ describe('init on a terminal asks what the flags did not say', () => {
   it('every question, answered', async () => {
     select.mockResolvedValueOnce('local').mockResolvedValueOnce('queue').mockResolvedValueOnce('prod');
     input.mockResolvedValueOnce('jobs').mockResolvedValueOnce('6500').mockResolvedValueOnce('2gb');
-    confirm.mockResolvedValueOnce(true).mockResolvedValueOnce(false); // password, start now
+    confirm.mockResolvedValueOnce(true).mockResolvedValueOnce(false).mockResolvedValueOnce(true); // password, start now, write
     const dir = project();
     const r = await init({}, ctx(dir));
     expect(select.mock.calls.map((c) => c[0])).toEqual([
@@ -49,6 +54,7 @@ describe('init on a terminal asks what the flags did not say', () => {
     expect(confirm.mock.calls.map((c) => c[0])).toEqual([
       'Generate a strong password (kept in .env)?',
       'Start it now?',
+      'Write these 5 files? (compose.yaml, redis/jobs.conf, .env, .env.example, .gitignore)',
     ]);
     expect(r).toMatchObject({ use: 'queue', profile: 'prod', up: null });
     expect(r.services).toEqual([
@@ -70,7 +76,7 @@ describe('init on a terminal asks what the flags did not say', () => {
   it('the prompts validate like the flags', async () => {
     select.mockResolvedValue('local');
     input.mockResolvedValue('x');
-    confirm.mockResolvedValue(false);
+    confirm.mockImplementation(async (m: string) => m.startsWith('Write'));
     select.mockResolvedValueOnce('local').mockResolvedValueOnce('cache').mockResolvedValueOnce('dev');
     input.mockResolvedValueOnce('redis').mockResolvedValueOnce('6379').mockResolvedValueOnce('256mb');
     await init({}, ctx(project()));
@@ -83,10 +89,13 @@ describe('init on a terminal asks what the flags did not say', () => {
 
   it('a remote provider asks about a local service, and given flags are not asked again', async () => {
     select.mockResolvedValueOnce('upstash');
-    confirm.mockResolvedValueOnce(false); // with-local
+    confirm.mockResolvedValueOnce(false).mockResolvedValueOnce(true); // with-local, write
     const r = await init({ use: 'cache', profile: 'dev' }, ctx(project()));
     expect(select).toHaveBeenCalledTimes(1);
-    expect(confirm.mock.calls.map((c) => c[0])).toEqual(['Also add a local Redis service for development?']);
+    expect(confirm.mock.calls.map((c) => c[0])).toEqual([
+      'Also add a local Redis service for development?',
+      'Write these 3 files? (.env, .env.example, .gitignore)',
+    ]);
     expect(input).not.toHaveBeenCalled();
     expect(r.services).toEqual([]);
   });
@@ -122,6 +131,8 @@ describe('render', () => {
       'files',
       'changed',
       'notes',
+      'adopted',
+      'wired',
       'up',
     ]);
     expect((json.files as object[])[0]).toEqual({

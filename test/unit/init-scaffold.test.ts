@@ -90,7 +90,7 @@ describe('renderTemplate', () => {
 describe('mergeCompose', () => {
   const s = resolveSettings({});
   it('a fresh file: the service, its volume, no version key', () => {
-    const m = mergeCompose(null, s, 'compose.yaml', false);
+    const m = mergeCompose(null, s, 'compose.yaml');
     expect(m.added).toEqual(['redis']);
     const doc = parse(m.text);
     expect(Object.keys(doc)).toEqual(['services', 'volumes']);
@@ -98,40 +98,50 @@ describe('mergeCompose', () => {
   });
 
   it('merging twice is a no-op', () => {
-    const once = mergeCompose(null, s, 'compose.yaml', false).text;
-    const twice = mergeCompose(once, s, 'compose.yaml', false);
+    const once = mergeCompose(null, s, 'compose.yaml').text;
+    const twice = mergeCompose(once, s, 'compose.yaml');
     expect(twice).toMatchObject({ added: [], unchanged: ['redis'], conflicts: [] });
     expect(twice.text).toBe(once);
   });
 
   it('keeps the user style: unindented sequences, comments, the version key (with a note)', () => {
     const user = 'version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000"  # app\n';
-    const m = mergeCompose(user, s, 'compose.yaml', false);
-    expect(
-      m.text.startsWith('version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000" # app\n'),
-    ).toBe(true);
+    const m = mergeCompose(user, s, 'compose.yaml');
+    // Every byte of the user's file stays, comment spacing included; ours follows its style.
+    expect(m.text.startsWith(user)).toBe(true);
     expect(m.text).toContain('    volumes:\n    - redis-data:/data\n');
     expect(m.notes).toEqual([
       'compose.yaml has the obsolete "version:" key: Compose ignores it, you can delete it',
     ]);
   });
 
-  it('a different service is a conflict, or replaced with force', () => {
-    const user = 'services:\n  redis:\n    image: redis:6\n';
-    const m = mergeCompose(user, s, 'compose.yaml', false);
-    expect(m.conflicts.map((c) => c.service)).toEqual(['redis']);
+  it('an existing Redis is adopted only when asked (or forced), keeping the user keys', () => {
+    const user = 'services:\n  redis:\n    image: redis:6\n    ulimits:\n      nofile: 1024\n';
+    const m = mergeCompose(user, s, 'compose.yaml');
+    expect(m.conflicts.map((c) => [c.service, c.adoptable])).toEqual([['redis', true]]);
     expect(m.text).toBe(user);
-    const forced = mergeCompose(user, s, 'compose.yaml', true);
-    expect(forced.replaced).toEqual(['redis']);
-    expect(parse(forced.text).services.redis.image).toBe('redis:8.2-alpine');
+    const forced = mergeCompose(user, s, 'compose.yaml', { force: true });
+    expect(forced.adopted).toEqual(['redis']);
+    const svc = parse(forced.text).services.redis;
+    expect(svc.image).toBe('redis:6');
+    expect(svc.ulimits).toEqual({ nofile: 1024 });
+    expect(svc.command).toContain('--requirepass');
+    expect(svc.healthcheck.test).toEqual(['CMD-SHELL', 'redis-cli -e ping | grep -q PONG']);
+  });
+
+  it('a non-Redis service with the planned name is a conflict', () => {
+    const user = 'services:\n  redis:\n    image: nginx:1\n';
+    expect(mergeCompose(user, s, 'compose.yaml', { force: true }).conflicts.map((c) => c.service)).toEqual([
+      'redis',
+    ]);
   });
 
   it('re-adds a named volume the user deleted', () => {
-    const once = mergeCompose(null, s, 'compose.yaml', false).text.replace(
+    const once = mergeCompose(null, s, 'compose.yaml').text.replace(
       /\nvolumes:\n {2}redis-data: \{\}\n/,
       '\n',
     );
-    const m = mergeCompose(once, s, 'compose.yaml', false);
+    const m = mergeCompose(once, s, 'compose.yaml');
     expect(parse(m.text).volumes).toEqual({ 'redis-data': {} });
   });
 
@@ -140,7 +150,7 @@ describe('mergeCompose', () => {
     ['- just\n- a list\n', /top level is not a mapping/],
     ['services: 3\n', /"services" is not a mapping/],
   ])('%j is refused', (text, message) => {
-    expect(() => mergeCompose(text, s, 'compose.yaml', false)).toThrow(message);
+    expect(() => mergeCompose(text, s, 'compose.yaml')).toThrow(message);
   });
 });
 
@@ -192,8 +202,10 @@ describe('unifiedDiff', () => {
     for (let t = 0; t < 40; t++) {
       const a = Array.from({ length: rnd(40) }, () => `line ${rnd(8)}`);
       const b = a.filter(() => rnd(5) > 0).flatMap((x) => (rnd(6) === 0 ? [x, `new ${rnd(9)}`] : [x]));
-      const before = a.length ? `${a.join('\n')}\n` : '';
-      const after = b.length ? `${b.join('\n')}\n` : '';
+      // Some files end without a newline, some use CRLF: patch(1) must still agree.
+      const eol = t % 5 === 0 ? '\r\n' : '\n';
+      const before = a.length ? `${a.join(eol)}${t % 7 === 0 ? '' : eol}` : '';
+      const after = b.length ? `${b.join(eol)}${t % 3 === 0 ? '' : eol}` : '';
       const diff = unifiedDiff(before, after, 'f');
       if (before === after) continue;
       writeFileSync(join(dir, 'f'), before);

@@ -43,6 +43,7 @@ const result: QueuesResult = {
   cluster: false,
   queues: [email, reports],
   workersKnown: true,
+  onReplica: false,
   scripting: { allowed: true, error: null },
   countsFrom: 'lua',
   violations: [],
@@ -56,11 +57,13 @@ describe('queues --json', () => {
       eval: 'allowed',
       countsFrom: 'lua',
       workersFrom: 'client-list',
+      replica: false,
       queues: [
         {
           prefix: 'bull',
           name: 'email',
           key: 'bull:email',
+          split: expect.any(String),
           version: 'bullmq:6.7.0',
           paused: false,
           counts,
@@ -138,6 +141,11 @@ const show: ShowResult = {
   nextDelayedAt: Date.UTC(2024, 0, 1, 12, 1, 0),
   failed: { sampled: 2, reasons: [{ reason: 'smtp timeout', count: 2 }] },
   throughput: [{ minute: Date.UTC(2024, 0, 1, 12, 0), completed: 5, failed: 2 }],
+  throughputFrom: 'events',
+  eventsCoverFrom: null,
+  role: 'primary',
+  limiter: { count: null, resetsInMs: null, max: 10, durationMs: 1000, tripped: false },
+  stalled: { examined: 0, unlocked: [] },
   jobSchedulers: 1,
   jobs: {
     state: 'failed',
@@ -172,7 +180,7 @@ describe('queues show', () => {
 
   it('text: every section', () => {
     const t = renderShow(show);
-    expect(t).toContain('rate limit 10 jobs per 1000 ms');
+    expect(t).toMatch(/rate limit +10 jobs per 1000 ms; limiter idle/);
     expect(t).toMatch(/workers\s+1 worker\n\s+holder\s+127\.0\.0\.1:5000\s+idle 2s/);
     expect(t).toContain('next run in 30s (2024-01-01 12:01:00 UTC)');
     expect(t).toContain('1 job scheduler');
@@ -189,6 +197,8 @@ describe('actions', () => {
     state: 'failed',
     dryRun: false,
     matched: 2,
+    exact: true,
+    cutoff: null,
     changed: 2,
     before: { counts, paused: false },
     after: { counts: { ...counts, failed: 0 }, paused: false },

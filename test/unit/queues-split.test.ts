@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clientNameStems, forbidsColonInName, splitBase, splitBases } from '../../src/queues/split.js';
+import { forbidsColonInName, splitBase, splitBases } from '../../src/queues/split.js';
 import { isWorkerOf, parseClientList, workersOf } from '../../src/queues/workers.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 describe('splitBase', () => {
-  it('--prefix wins, longest first; bases outside every prefix are dropped', () => {
+  it('--prefix: the longest given for old queues; bases outside every prefix are dropped', () => {
     expect(splitBase('myapp:jobs:reports', ['myapp', 'myapp:jobs'])).toEqual({
       prefix: 'myapp:jobs',
       name: 'reports',
@@ -14,21 +14,15 @@ describe('splitBase', () => {
     expect(splitBase('other:x', ['myapp'])).toBeUndefined();
   });
 
-  it('a worker client name pins the split exactly, even for a name with ":" (old BullMQ)', () => {
-    expect(splitBase('bull:a:b', { clientNames: [`bull:${b64('a:b')}:w:worker-1`] }, 'bullmq:5.1.0')).toEqual(
-      { prefix: 'bull', name: 'a:b', split: 'client' },
-    );
-    expect(splitBase('x:y:z', { clientNames: [`x:y:${b64('z')}:qe`] })).toEqual({
-      prefix: 'x:y',
-      name: 'z',
-      split: 'client',
-    });
-  });
-
-  it('BullMQ ≥ 5.12.12 forbids ":" in names: the name is the last segment', () => {
+  it('BullMQ ≥ 5.12.12 forbids ":" in names: the name is the last segment, even under --prefix myapp', () => {
     expect(forbidsColonInName('bullmq:6.7.0')).toBe(true);
     expect(forbidsColonInName('bullmq:5.12.11')).toBe(false);
     expect(splitBase('myapp:jobs:reports', {}, 'bullmq:6.7.0')).toEqual({
+      prefix: 'myapp:jobs',
+      name: 'reports',
+      split: 'name-rule',
+    });
+    expect(splitBase('myapp:jobs:reports', ['myapp'], 'bullmq:6.7.0')).toEqual({
       prefix: 'myapp:jobs',
       name: 'reports',
       split: 'name-rule',
@@ -40,28 +34,22 @@ describe('splitBase', () => {
     });
   });
 
-  it('older or meta-less queues: a known prefix, else the last segment', () => {
-    expect(splitBase('bull:a:b', {}, null)).toEqual({ prefix: 'bull', name: 'a:b', split: 'guess' });
-    expect(splitBase('app:q', {}, null)).toEqual({ prefix: 'app', name: 'q', split: 'guess' });
+  it('older or meta-less queues: a known prefix, else the first segment', () => {
+    expect(splitBase('bull:a:b', {}, null)).toEqual({ prefix: 'bull', name: 'a:b', split: 'known-prefix' });
+    expect(splitBase('acme:tenant:1', {}, 'bullmq:5.12.0')).toEqual({
+      prefix: 'acme',
+      name: 'tenant:1',
+      split: 'first-segment',
+    });
     const [, second] = splitBases([
-      { base: 'shop:x', version: 'bullmq:6.0.0' },
-      { base: 'shop:old:name', version: null },
+      { base: 'shop:x:y', version: 'bullmq:6.0.0' },
+      { base: 'shop:x:old:name', version: null },
     ]);
-    expect(second).toEqual({ prefix: 'shop', name: 'old:name', split: 'guess' });
+    expect(second).toEqual({ prefix: 'shop:x', name: 'old:name', split: 'known-prefix' });
   });
 });
 
 describe('client names', () => {
-  it('stems cut worker and queue-events suffixes', () => {
-    expect([...clientNameStems(['bull:ZW1haWw=:w:a:w:b', 'p:eA==:qe', ''])].sort()).toEqual([
-      'bull:ZW1haWw=',
-      'bull:ZW1haWw=:w:a',
-      'bull:ZW1haWw=:w:a:w:b',
-      'p:eA==',
-      'p:eA==:qe',
-    ]);
-  });
-
   it('parses CLIENT LIST and counts workers as BullMQ does (busiest node, not the sum)', () => {
     const list = [
       `id=1 addr=127.0.0.1:5000 laddr=x fd=8 name=bull:${b64('email')} age=12 idle=3 flags=N`,

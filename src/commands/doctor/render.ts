@@ -6,6 +6,7 @@ import type { DoctorJson } from './types.js';
 export function toDoctorJson(r: DoctorResult): DoctorJson {
   return {
     target: r.target,
+    ...(r.sentinel ? { sentinel: r.sentinel } : {}),
     provider: r.provider,
     server: r.server,
     use: r.use,
@@ -20,6 +21,10 @@ export function renderDoctor(r: DoctorResult): string {
   const c = color();
   const width = Math.max(...r.checks.map((x) => x.id.length), 10);
   const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`];
+  if (r.sentinel)
+    lines.push(
+      `${c.dim('sentinel:')} ${r.sentinel.master} → primary ${r.sentinel.primary ?? 'unknown'} ${c.dim(`(${r.sentinel.sentinels.filter((s) => s.ok).length} of ${r.sentinel.sentinels.length} sentinels answer, quorum ${r.sentinel.quorum ?? '?'})`)}`,
+    );
   if (r.use) lines.push(`${c.dim('use:')} ${r.use.value} ${c.dim(`(${r.use.reason})`)}`);
   lines.push('');
   for (const check of r.checks) {

@@ -1,5 +1,12 @@
-import { isBullmqVersion, isQueueByIdKey } from '../../queues/keys.js';
+import {
+  isBullmqVersion,
+  isJobIdCounter,
+  isQueueByIdAndTypes,
+  isQueueByIdKey,
+  stateKeys,
+} from '../../queues/keys.js';
 import type { AnyClient } from '../../redis/connect.js';
+import type { RespPipe } from '../../redis/resp-pipe.js';
 import { displayKey } from '../../redis/scan.js';
 import type { Redis } from 'ioredis';
 import { basesAbovePrefix, coversQueue } from './plan.js';
@@ -17,8 +24,70 @@ import { basesAbovePrefix, coversQueue } from './plan.js';
  * (isQueueCandidate, in queues/keys.ts, picks the `:meta` / `:id` keys out of the counting pass.)
  */
 
-/** Bases of the queues among keys ending in :meta or :id. */
-export async function queuesFromCandidates(client: AnyClient, candidates: Buffer[]): Promise<string[]> {
+/**
+ * Bases of the queues among one SCAN batch's candidates, in bulk on the node that returned them:
+ * one pipeline of HGET meta version / GET id + EXISTS of the state keys (two commands per
+ * candidate, whatever the count: 1M `cache:u:N:id` counters cost 2M pipelined commands, not
+ * 11M awaited ones), then TYPE only for the few ids that have state keys beside them. Nothing
+ * outlives the batch, so memory stays bounded.
+ * On a cluster a base without a {hash tag} cannot be a working queue (BullMQ and Bull need
+ * the tag, or their scripts fail CROSSSLOT), and its state keys would sit on other nodes.
+ */
+export async function classifyCandidates(
+  pipe: RespPipe,
+  keys: Buffer[],
+  cluster: boolean,
+): Promise<string[]> {
+  const found: string[] = [];
+  const commands: Array<Array<string | Buffer>> = [];
+  const ids: Buffer[] = [];
+  const metas: Buffer[] = [];
+  const suffix = (base: Buffer, s: string): Buffer => Buffer.concat([base, Buffer.from(`:${s}`)]);
+  for (const key of keys) {
+    if (key.subarray(-5).toString('latin1') === ':meta') metas.push(key);
+    else if (!cluster || hasHashTag(key.subarray(0, -3))) ids.push(key.subarray(0, -3));
+  }
+  for (const key of metas) commands.push(['HGET', key, 'version']);
+  for (const base of ids)
+    commands.push(['GET', suffix(base, 'id')], ['EXISTS', ...stateKeys.map(([s]) => suffix(base, s))]);
+  if (commands.length === 0) return found;
+  const replies = await pipe.send(commands);
+  metas.forEach((key, i) => {
+    const version = replies[i];
+    // WRONGTYPE (not a hash) and other errors: not a queue's meta.
+    if (version instanceof Buffer && isBullmqVersion(version.toString('latin1')))
+      found.push(displayKey(key.subarray(0, -5)));
+  });
+  const confirm: Array<{ base: Buffer; id: string }> = [];
+  ids.forEach((base, j) => {
+    const id = replies[metas.length + 2 * j];
+    const exists = replies[metas.length + 2 * j + 1];
+    const text = id instanceof Buffer ? id.toString('latin1') : null;
+    if (isJobIdCounter(text) && typeof exists === 'number' && exists > 0)
+      confirm.push({ base, id: text as string });
+  });
+  if (confirm.length === 0) return found;
+  const types = await pipe.send(
+    confirm.flatMap(({ base }) => stateKeys.map(([s]) => ['TYPE', suffix(base, s)])),
+  );
+  const n = stateKeys.length;
+  confirm.forEach(({ base, id }, j) => {
+    // The rule in queues/keys.ts: an integer id and one state key of BullMQ's type.
+    if (isQueueByIdAndTypes(id, types.slice(j * n, j * n + n))) found.push(displayKey(base));
+  });
+  return found;
+}
+
+/** A non-empty {tag}: the bytes between the first '{' and the first '}' after it. */
+export function hasHashTag(key: Buffer): boolean {
+  const open = key.indexOf(0x7b);
+  if (open < 0) return false;
+  const close = key.indexOf(0x7d, open + 1);
+  return close > open + 1;
+}
+
+/** Bases of the queues among keys ending in :meta or :id (a few keys: one lookup each). */
+async function queuesFromCandidates(client: AnyClient, candidates: Buffer[]): Promise<string[]> {
   const bases = new Set<string>();
   for (let i = 0; i < candidates.length; i += 500) {
     const chunk = candidates.slice(i, i + 500);
@@ -45,10 +114,11 @@ async function classify(client: AnyClient, key: Buffer): Promise<string | null> 
 }
 
 /** Queues that contain a literal prefix (`bull:q:completed` lies inside queue `bull:q`). */
-export async function queuesAbovePrefixes(client: AnyClient, prefixes: string[]): Promise<string[]> {
+export async function queuesAbovePrefixes(client: AnyClient, prefixes: Buffer[]): Promise<string[]> {
   const keys: Buffer[] = [];
   for (const p of prefixes) {
-    for (const base of basesAbovePrefix(p)) keys.push(Buffer.from(`${base}:meta`), Buffer.from(`${base}:id`));
+    for (const base of basesAbovePrefix(p))
+      keys.push(Buffer.concat([base, Buffer.from(':meta')]), Buffer.concat([base, Buffer.from(':id')]));
   }
   const exists = await Promise.all(keys.map((k) => client.exists(k)));
   return queuesFromCandidates(

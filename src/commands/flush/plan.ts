@@ -1,6 +1,7 @@
 import { usageError } from '../../errors.js';
+import { patternBytes, prefixBytes } from '../../redis/byte-args.js';
 import { globCouldMatchPrefix, globMatchesEverything } from '../../redis/glob.js';
-import { prefixPattern } from '../../redis/scan.js';
+import { displayKey, prefixPattern } from '../../redis/scan.js';
 
 /**
  * What `flush` will match, decided before any connection: literal prefixes become escaped
@@ -8,8 +9,10 @@ import { prefixPattern } from '../../redis/scan.js';
  * as is. Anything that would match the whole keyspace is refused: FLUSHDB is the tool for it.
  */
 export interface FlushPlan {
-  /** The literal prefixes as given (after dropping ones another prefix already covers). */
+  /** The literal prefixes for display, bytes that are not UTF-8 as \xNN (after dropping covered ones). */
   prefixes: string[];
+  /** The same prefixes as bytes (`\xNN` escapes decoded): what the guard reasons about. */
+  prefixBytes: Buffer[];
   /** The MATCH patterns sent to the server. */
   patterns: Buffer[];
   /** --pattern was used: the queue guard cannot reason from the count alone. */
@@ -27,13 +30,14 @@ export function planFlush(prefixes: string[], pattern: string | undefined): Flus
   }
   if (pattern !== undefined) {
     if (pattern === '') throw usageError('the pattern is empty', 'give a MATCH glob such as "cache:*:html"');
-    if (globMatchesEverything(pattern)) {
+    const bytes = patternBytes(pattern);
+    if (globMatchesEverything(bytes)) {
       throw usageError(
         `the pattern ${JSON.stringify(pattern)} matches every key`,
         'use FLUSHDB to empty a database; flush is for one namespace',
       );
     }
-    return { prefixes: [], patterns: [Buffer.from(pattern, 'utf8')], raw: true, confirmText: pattern };
+    return { prefixes: [], prefixBytes: [], patterns: [bytes], raw: true, confirmText: pattern };
   }
   if (prefixes.length === 0)
     throw usageError('no prefix given', 'redis-ops flush cache:  (or --pattern <glob>)');
@@ -43,12 +47,16 @@ export function planFlush(prefixes: string[], pattern: string | undefined): Flus
       'use FLUSHDB to empty a database; flush is for one namespace',
     );
   }
-  const kept = dropCovered(prefixes);
+  const typed = new Map(prefixes.map((p) => [prefixBytes(p).toString('latin1'), p]));
+  const kept = dropCovered([...typed.keys()]);
+  const bytes = kept.map((k) => Buffer.from(k, 'latin1'));
   return {
-    prefixes: kept,
-    patterns: kept.map((p) => prefixPattern(p)),
+    prefixes: bytes.map(displayKey),
+    prefixBytes: bytes,
+    patterns: bytes.map((p) => prefixPattern(p)),
     raw: false,
-    confirmText: kept.join(' '),
+    // What the person types back: the prefixes as they wrote them (escapes included).
+    confirmText: kept.map((k) => typed.get(k) as string).join(' '),
   };
 }
 
@@ -64,8 +72,9 @@ export function coversQueue(patterns: Buffer[], base: string): boolean {
 }
 
 /** Queue bases a literal prefix reaches from below: `bull:q:completed` is inside queue `bull:q`. */
-export function basesAbovePrefix(prefix: string): string[] {
-  const bases: string[] = [];
-  for (let i = prefix.indexOf(':'); i > 0; i = prefix.indexOf(':', i + 1)) bases.push(prefix.slice(0, i));
+export function basesAbovePrefix(prefix: string | Buffer): Buffer[] {
+  const bytes = typeof prefix === 'string' ? Buffer.from(prefix, 'utf8') : prefix;
+  const bases: Buffer[] = [];
+  for (let i = bytes.indexOf(0x3a); i > 0; i = bytes.indexOf(0x3a, i + 1)) bases.push(bytes.subarray(0, i));
   return bases;
 }

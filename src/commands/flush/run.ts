@@ -6,12 +6,13 @@ import { readClusterMap } from '../../redis/cluster-map.js';
 import { errorText, explainError } from '../../redis/hints.js';
 import { nodeAddress, PipePool } from '../../redis/pipe-pool.js';
 import { redact } from '../../redis/secrets.js';
-import { displayKey } from '../../redis/scan.js';
+import { displayKey, shortKey } from '../../redis/scan.js';
 import { surveyKeys, type Survey } from '../../redis/survey.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { isQueueCandidate } from '../../queues/keys.js';
 import { nameFailure, refuseReplica } from './failure.js';
-import { queuesAbovePrefixes, queuesByDiscovery, queuesFromCandidates } from './guard.js';
+import { classifyCandidates, queuesAbovePrefixes, queuesByDiscovery } from './guard.js';
+import { noteFailover } from './failover.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
 import { renderSurvey } from './render.js';
@@ -51,6 +52,7 @@ export async function flush(opts: FlushOptions): Promise<FlushResult> {
   const progress = startProgress(labels, opts.progress);
   try {
     const result = await runFlush(opts, plan, conn, interrupt.signal, progress, labels, clock);
+    await noteFailover(conn, opts.target, result);
     result.durationMs = Math.round(performance.now() - clock.started);
     return result;
   } finally {
@@ -79,12 +81,12 @@ async function runFlush(
   const exact = !plan.raw && !opts.type;
   const guarded = (): Promise<string[]> =>
     exact
-      ? queuesAbovePrefixes(conn.client, plan.prefixes)
+      ? queuesAbovePrefixes(conn.client, plan.prefixBytes)
       : queuesByDiscovery(primaries, plan.patterns, opts.count);
   const queues = new Set(await step('looking for BullMQ queues', guarded));
   const refuse = (): CliError =>
     new CliError(
-      `refusing to delete BullMQ queue keys: ${[...queues].slice(0, 10).join(', ')}${queues.size > 10 ? ` and ${queues.size - 10} more` : ''}`,
+      `refusing to delete BullMQ queue keys: ${[...queues].sort().slice(0, 10).join(', ')}${queues.size > 10 ? ` and ${queues.size - 10} more` : ''}`,
       'use a narrower prefix, or pass --include-queues to delete those queues too',
     );
   if (queues.size > 0 && !opts.includeQueues && !opts.dryRun) throw refuse();
@@ -100,14 +102,12 @@ async function runFlush(
       maxKeys: opts.maxKeys,
       sampleSize: 10,
       isCandidate: exact ? isQueueCandidate : undefined,
+      inspect: (pipe, keys) => classifyCandidates(pipe, keys, conn.isCluster),
       onBatch: (node, n) => progress.scanned(node, n),
       timeoutMs: opts.target.timeoutMs,
     }),
   );
-  for (const base of await step('checking BullMQ queues', () =>
-    queuesFromCandidates(conn.client, survey.candidates),
-  ))
-    queues.add(base);
+  for (const base of survey.found) queues.add(base);
 
   const result = baseResult(opts, plan, survey, labels, [...queues].sort());
   if (signal.aborted) return { ...result, status: 'interrupted' };
@@ -193,7 +193,7 @@ function baseResult(
     deleted: 0,
     nodes: survey.nodes.map((n, i) => ({ node: labels[i] ?? `node ${i}`, matched: n.matched, deleted: 0 })),
     durationMs: 0,
-    sample: survey.sample.map(displayKey),
+    sample: survey.sample.map((k) => shortKey(k)),
     queues,
     maxKeys: opts.maxKeys ?? null,
     error: null,

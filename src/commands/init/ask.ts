@@ -1,5 +1,6 @@
+import { CliError } from '../../errors.js';
 import { uses } from '../../doctor/facts.js';
-import { askConfirm, askInput, askSelect } from '../../ui/prompt.js';
+import { askCheckbox, askConfirm, askInput, askSelect } from '../../ui/prompt.js';
 import {
   checkServiceName,
   parsePort,
@@ -49,10 +50,11 @@ export async function askMissing(a: InitAnswers & { up?: boolean }): Promise<Ini
     'dev',
   );
   if (out.provider === 'local' || out.withLocal) {
-    out.service ??= await askInput('Compose service name:', {
-      default: 'redis',
-      validate: valid(checkServiceName),
-    });
+    if (out.adopt === undefined)
+      out.service ??= await askInput('Compose service name:', {
+        default: 'redis',
+        validate: valid(checkServiceName),
+      });
     out.port ??= await askInput('Port on 127.0.0.1:', {
       default: '6379',
       validate: valid((v) => parsePort(v)),
@@ -65,4 +67,35 @@ export async function askMissing(a: InitAnswers & { up?: boolean }): Promise<Ini
     out.up ??= await askConfirm('Start it now?', false);
   }
   return out;
+}
+
+/** An existing Redis: harden it in place (the default), or stop before anything is written. */
+export async function askAdopt(file: string, redis: Array<{ name: string; image: string }>): Promise<string> {
+  const first = redis[0] ?? { name: 'redis', image: '' };
+  const name =
+    redis.length > 1
+      ? await askSelect(
+          `${file} has ${redis.length} Redis services. Which one should init harden?`,
+          redis.map((r) => ({ value: r.name, description: r.image })),
+          first.name,
+        )
+      : first.name;
+  const ok = await askConfirm(
+    `${file} already has Redis: ${name}${first.image && redis.length === 1 ? ` (${first.image})` : ''}. Harden it in place (password, loopback port, health check; keeps its data and settings)?`,
+    true,
+  );
+  if (!ok)
+    throw new CliError(
+      'nothing was written: init does not add a second Redis by accident',
+      'run init --service <name> to add one beside it on purpose',
+    );
+  return name;
+}
+
+/** Which app services get REDIS_URL, depends_on and the Redis networks (all, by default). */
+export async function askWire(apps: string[]): Promise<string[]> {
+  return askCheckbox(
+    'Wire these services to Redis (depends_on service_healthy, REDIS_URL by service name)?',
+    apps.map((value) => ({ value, checked: true })),
+  );
 }

@@ -1,12 +1,28 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
+import { findComposeFile } from '../../scaffold/compose.js';
+import type { InitPlan } from '../../scaffold/types.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { defaultTimeoutMs } from '../../redis/timeout.js';
 import type { RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
+
+/** --wire a,b | none → the list ([] for none); undefined when not given. */
+export function parseWire(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'none') return [];
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new CliError('--wire needs service names', 'e.g. --wire api,worker, or --wire none');
+  return names;
+}
 
 /** Interactive only on a terminal, never with --yes, --json or in CI (a flag for every question). */
 export function isInteractive(o: InitOptions, ctx: RunContext): boolean {
@@ -20,17 +36,28 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   const { planInit } = await import('../../scaffold/plan.js');
   const { checkProjectDir, needsWrite, writeChanges } = await import('../../scaffold/write.js');
   const { unifiedDiff } = await import('../../scaffold/diff.js');
+  const { inspectCompose: inspect } = await import('../../scaffold/compose.js');
   const { redact, maskUrlText } = await import('../../redis/secrets.js');
   const { parseTimeout } = await import('../../redis/target.js');
 
   const dir = resolve(ctx.cwd, options.dir ?? '.');
   const timeoutMs = parseTimeout(options.timeout);
+  if (options.topology !== undefined && options.topology !== 'standalone') {
+    const { initTopology } = await import('./topology.js');
+    return initTopology(options, ctx, dir, timeoutMs);
+  }
   resolveSettings(options); // bad flags fail before any question is asked
   const interactive = isInteractive(options, ctx);
+  let wire = parseWire(options.wire);
   let answers = options;
   if (interactive) {
-    const { askMissing } = await import('./ask.js');
-    answers = { ...options, ...(await askMissing(options)) };
+    const { askMissing, askAdopt, askWire } = await import('./ask.js');
+    // The Redis already there decides the rest: ask about it first.
+    const found = peekCompose(dir, options.compose, inspect);
+    if (found && found.redis.length > 0 && options.adopt === undefined && options.service === undefined)
+      answers = { ...answers, adopt: await askAdopt(found.file, found.redis) };
+    answers = { ...answers, ...(await askMissing(answers)) };
+    if (wire === undefined && found && found.apps.length > 0) wire = await askWire(found.apps);
   }
   const settings = resolveSettings(answers);
   if (answers.up && settings.services.length === 0) {
@@ -41,17 +68,28 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   }
   const dryRun = options.dryRun === true;
   checkProjectDir(dir, !dryRun);
-  const plan = planInit(settings, dir, options.force === true);
+  const plan = planInit(settings, dir, {
+    force: options.force === true,
+    adopt: answers.adopt,
+    wire,
+    serviceGiven: answers.service !== undefined,
+  });
 
-  if (plan.conflicts.length > 0) {
-    for (const c of plan.conflicts) process.stderr.write(redact(unifiedDiff(c.current, c.planned, c.file)));
-    const first = plan.conflicts[0];
-    throw new CliError(
-      `${first?.file}: ${first?.file.endsWith('.conf') ? 'the config of' : 'service'} ${first?.service} exists with different settings (diff above)`,
-      'nothing was written; re-run with --force to replace it, or choose another --service',
-    );
-  }
+  if (plan.conflicts.length > 0) throw conflictError(plan, unifiedDiff, redact);
   const changes = plan.files.filter(needsWrite);
+  if (interactive && !dryRun && changes.length > 0) {
+    // One confirmation, after the questions, before anything is written.
+    const { askConfirm } = await import('../../ui/prompt.js');
+    const { CancelledError } = await import('../../errors.js');
+    const list = changes.map((c) => c.path).join(', ');
+    if (
+      !(await askConfirm(
+        `Write ${changes.length === 1 ? 'this file' : `these ${changes.length} files`}? (${list})`,
+        true,
+      ))
+    )
+      throw new CancelledError('nothing was written');
+  }
   if (!dryRun && changes.length > 0) writeChanges(changes);
 
   let up: UpResult | null = null;
@@ -89,11 +127,59 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
           ? `mode set to ${f.mode.toString(8)}`
           : f.summary,
       diff: dryRun ? redact(unifiedDiff(f.before, f.after, f.path)) || undefined : undefined,
+      ...(f.path === plan.composeFile && f.before !== null && plan.reasons.length > 0 && needsWrite(f)
+        ? { reasons: plan.reasons.map(redact) }
+        : {}),
     })),
     changed: changes.length > 0,
     notes: plan.notes.map(redact),
+    wired: plan.wire.wired.map((w) => ({
+      service: w.service,
+      vars: Object.fromEntries(Object.entries(w.vars).map(([k, v]) => [k, mask(v)])),
+    })),
+    adopted: plan.adopted,
     up,
   };
+}
+
+/** Where the compose file is and what it holds (for the questions); null without one. */
+function peekCompose(
+  dir: string,
+  flag: string | undefined,
+  inspect: typeof import('../../scaffold/compose.js').inspectCompose,
+): { file: string; redis: Array<{ name: string; image: string }>; apps: string[] } | null {
+  const file = findComposeFile(dir, flag);
+  const abs = resolvePath(dir, file);
+  const found = inspect(existsSync(abs) ? readFileSync(abs, 'utf8') : null, file);
+  return found && { file, ...found };
+}
+
+function conflictError(
+  plan: InitPlan,
+  unifiedDiff: (a: string | null, b: string, path: string) => string,
+  redact: (t: string) => string,
+): CliError {
+  const first = plan.conflicts[0];
+  if (first?.adoptable) {
+    // Show what adopting would change, then say how to ask for it.
+    if (first.planned)
+      process.stderr.write(
+        redact(
+          unifiedDiff(plan.files.find((f) => f.path === first.file)?.before ?? '', first.planned, first.file),
+        ),
+      );
+    return new CliError(
+      `${first.file} already has a Redis service: ${first.service}${first.planned ? ' (what hardening it would change is above)' : ''}`,
+      `nothing was written; harden it in place with --adopt ${first.service} (keeps its data, networks and settings), or add a second one with --service <name>`,
+    );
+  }
+  for (const c of plan.conflicts) process.stderr.write(redact(unifiedDiff(c.current, c.planned, c.file)));
+  return new CliError(
+    `${first?.file}: ${first?.file.endsWith('.conf') ? 'the config of' : 'service'} ${first?.service} exists with different settings (diff above)`,
+    first?.file.endsWith('.conf')
+      ? 'nothing was written; re-run with --force to replace it, or choose another --service'
+      : 'nothing was written; it is not a Redis service init can adopt: choose another --service',
+  );
 }
 
 export function registerInit(program: Command, ctx: RunContext): void {
@@ -121,8 +207,16 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--compose <file>', 'compose file (default: the existing one, else compose.yaml)')
     .option('--env-file <file>', 'env file (default: .env)')
     .option('--dry-run', 'print the changes as unified diffs, write nothing')
-    .option('--force', 'replace an existing service (or config) that has other settings')
+    .option('--adopt <service>', 'harden this existing Redis service in place (keeps its data and settings)')
+    .option('--wire <services>', 'app services to wire to Redis (depends_on, networks, REDIS_URL), or "none"')
+    .option('--force', 'adopt an existing Redis service, or replace a config file, without asking')
     .option('--up', 'then start it (docker compose up -d, or redis-server) and run doctor')
+    .option(
+      '--topology <kind>',
+      'standalone | sentinel: primary, 2 replicas, 3 sentinels (default: standalone)',
+    )
+    .option('--sentinel-port <n>', 'with --topology sentinel: first sentinel port (default: 26379)')
+    .option('--master <name>', 'with --topology sentinel: the master name (default: mymaster)')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
     .option(
       '--timeout <ms>',
@@ -139,7 +233,9 @@ Examples:
   $ npx redis-ops init --yes --use queue --profile prod
   $ npx redis-ops init ./api --use both --port 6380 --dry-run
   $ npx redis-ops init --provider upstash --with-local --use queue
-  $ npx redis-ops init --image valkey --up`,
+  $ npx redis-ops init --image valkey --up
+  $ npx redis-ops init --adopt cache --use queue --wire api,worker --dry-run
+  $ npx redis-ops init --topology sentinel --up`,
     )
     .action(async (dir: string, opts: InitOptions, cmd: Command) => {
       await configureColor({ color: opts.color, json: opts.json });

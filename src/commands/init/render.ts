@@ -17,10 +17,13 @@ export function toInitJson(r: InitResult): InitJson {
       path: f.path,
       action: f.action,
       summary: f.summary,
+      ...(f.reasons ? { reasons: f.reasons } : {}),
       ...(r.dryRun ? { diff: f.diff } : {}),
     })),
     changed: r.changed,
     notes: r.notes,
+    adopted: r.adopted,
+    wired: r.wired,
     up: r.up && {
       method: r.up.method,
       ok: r.up.ok,
@@ -38,7 +41,12 @@ export function renderInit(r: InitResult): string {
   const lines = [`${c.bold('redis-ops init')}  ${r.dir}  (${r.provider}, ${r.use}, ${r.profile})`, ''];
   if (r.dryRun) {
     const diffs = r.files.filter((f) => f.diff);
-    for (const f of diffs) lines.push((f.diff ?? '').replace(/\n$/, ''), '');
+    for (const f of diffs) {
+      lines.push((f.diff ?? '').replace(/\n$/, ''));
+      // What each change is for, next to the diff.
+      for (const why of f.reasons ?? []) lines.push(c.dim(`  # ${why}`));
+      lines.push('');
+    }
     lines.push(
       diffs.length
         ? `dry run: nothing written (${diffs.length} file${diffs.length === 1 ? '' : 's'} would change)`
@@ -63,6 +71,15 @@ export function renderInit(r: InitResult): string {
     lines.push('');
     for (const s of r.services)
       lines.push(`  ${s.name} (${s.role})  ${s.url}  ${c.dim(`${s.urlVar} in ${r.envFile}`)}`);
+  }
+  if (r.wired.length > 0) {
+    lines.push('');
+    for (const w of r.wired)
+      lines.push(
+        `  ${w.service} gets ${Object.entries(w.vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+      );
   }
   if (r.notes.length > 0) {
     lines.push('');

@@ -6,6 +6,8 @@ import type { DoctorJson } from '../doctor/types.js';
 
 export interface InitOptions extends InitAnswers {
   dir?: string;
+  /** App services to wire, comma-separated, or "none". */
+  wire?: string;
   dryRun?: boolean;
   force?: boolean;
   up?: boolean;
@@ -13,6 +15,10 @@ export interface InitOptions extends InitAnswers {
   json?: boolean;
   color?: boolean;
   timeout?: string;
+  /** standalone (default) | sentinel: src/scaffold/sentinel-init.ts. */
+  topology?: string;
+  sentinelPort?: string;
+  master?: string;
 }
 
 export interface InitFile {
@@ -21,6 +27,8 @@ export interface InitFile {
   summary: string;
   /** Unified diff with secrets masked (only computed for --dry-run). */
   diff?: string;
+  /** What each change in the file is for (the compose file's edits). */
+  reasons?: string[];
 }
 
 export interface InitResult {
@@ -35,6 +43,10 @@ export interface InitResult {
   files: InitFile[];
   changed: boolean;
   notes: string[];
+  /** App services wired to Redis and what they will see (passwords masked). */
+  wired: Array<{ service: string; vars: Record<string, string> }>;
+  /** Existing Redis services hardened in place. */
+  adopted: string[];
   up: UpResult | null;
 }
 
@@ -47,9 +59,17 @@ export interface InitJson {
   profile: string;
   image: string;
   services: InitResult['services'];
-  files: Array<{ path: string; action: InitFile['action']; summary: string; diff?: string }>;
+  files: Array<{
+    path: string;
+    action: InitFile['action'];
+    summary: string;
+    reasons?: string[];
+    diff?: string;
+  }>;
   changed: boolean;
   notes: string[];
+  adopted: InitResult['adopted'];
+  wired: InitResult['wired'];
   up: {
     method: UpResult['method'];
     ok: boolean;

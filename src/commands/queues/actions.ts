@@ -1,11 +1,13 @@
-import { CancelledError, CliError } from '../../errors.js';
+import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { probeScripting } from '../../queues/access.js';
-import { countCleanable, planText, runAction } from '../../queues/actions.js';
+import { describeDone, planText, refuseAction, runAction, type RunPlan } from '../../queues/actions.js';
+import { planClean, type CleanPlan } from '../../queues/clean-plan.js';
 import type { CleanState } from '../../queues/keys.js';
-import { readQueueStates } from '../../queues/counts.js';
+import { readQueueStates, type JobCounts } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
+import { readRole } from '../../queues/role.js';
 import type { ActionRequest, ActionResult, Snapshot } from './types.js';
 
 async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number): Promise<Snapshot> {
@@ -13,13 +15,25 @@ async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number)
   return { counts: s?.counts ?? null, paused: s?.paused ?? false };
 }
 
-function countMatched(req: ActionRequest, before: Snapshot): number {
-  const c = before.counts;
-  if (!c) return 0;
-  if (req.action === 'retry') return req.state === 'completed' ? c.completed : c.failed;
-  if (req.action === 'promote') return c.delayed;
-  if (req.action === 'pause') return before.paused ? 0 : 1;
-  return before.paused ? 1 : 0;
+const emptyCounts: JobCounts = {
+  waiting: 0,
+  active: 0,
+  delayed: 0,
+  prioritized: 0,
+  'waiting-children': 0,
+  completed: 0,
+  failed: 0,
+};
+
+/** What retry and promote would move: finished before the plan (retry), or every delayed job. */
+async function countMovable(
+  conn: Connection,
+  q: DiscoveredQueue,
+  req: ActionRequest,
+  now: number,
+): Promise<number> {
+  if (req.action === 'retry') return Number(await conn.client.zcount(`${q.base}:${req.state}`, 0, now));
+  return Number(await conn.client.zcard(`${q.base}:delayed`));
 }
 
 function doneText(req: ActionRequest, q: DiscoveredQueue, changed: number): string {
@@ -31,11 +45,20 @@ function doneText(req: ActionRequest, q: DiscoveredQueue, changed: number): stri
 
 /**
  * Plan, confirm, act, verify. Nothing is written before the confirmation; without a terminal
- * --yes is required (exit 2), and where EVAL is denied BullMQ cannot act at all (exit 2).
+ * --yes is required (exit 2); on a replica, where EVAL is denied, or on a Bull queue nothing
+ * can be done (exit 2). The run never does more than the plan, and an interrupted run says how
+ * far it got (exit 130).
  */
 export async function performAction(conn: Connection, req: ActionRequest): Promise<ActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
   const queue = pickQueue(queues, req.name, req.prefixes);
+  const refusal = refuseAction(req.action, queue);
+  if (refusal) throw refusal;
+  if (!conn.isCluster && (await readRole(conn.client, req.timeoutMs)) === 'replica')
+    throw new CliError(
+      `cannot ${req.action} ${queue.base}: the server is a read-only replica (writes answer READONLY); nothing changed`,
+      'connect to the primary (the writable endpoint)',
+    );
   const scripting = await probeScripting(conn.client, req.timeoutMs);
   if (!scripting.allowed) {
     throw new CliError(
@@ -45,25 +68,25 @@ export async function performAction(conn: Connection, req: ActionRequest): Promi
   }
   const before = await snapshot(conn, queue, req.timeoutMs);
   const now = Date.now();
-  const matched =
-    req.action === 'clean'
-      ? await countCleanable(conn.client, queue, req.state as CleanState, now - (req.graceMs ?? 0))
-      : countMatched(req, before);
-  const counts = before.counts ?? {
-    waiting: 0,
-    active: 0,
-    delayed: 0,
-    prioritized: 0,
-    'waiting-children': 0,
-    completed: 0,
-    failed: 0,
-  };
-  const plan = planText(req.action, queue, matched, counts, before.paused, req);
+  let clean: CleanPlan | undefined;
+  let matched: number;
+  if (req.action === 'clean') {
+    clean = await planClean(conn.client, queue, req.state as CleanState, now - (req.graceMs ?? 0));
+    matched = clean.matched;
+  } else if (req.action === 'pause') matched = before.paused ? 0 : 1;
+  else if (req.action === 'resume') matched = before.paused ? 1 : 0;
+  else matched = await countMovable(conn, queue, req, now);
+  const plan = planText(req.action, queue, matched, before.counts ?? emptyCounts, before.paused, {
+    ...req,
+    clean,
+  });
   const base = {
     queue,
     action: req.action,
     state: req.action === 'retry' || req.action === 'clean' ? (req.state ?? null) : null,
     matched,
+    exact: clean?.exact ?? true,
+    cutoff: clean ? new Date(clean.cutoff).toISOString() : null,
     before,
     plan,
   };
@@ -86,12 +109,31 @@ export async function performAction(conn: Connection, req: ActionRequest): Promi
       );
     if (!(await req.confirm(`${plan}?`))) throw new CancelledError('cancelled: nothing changed');
   }
-  const result = await runAction(conn, queue, req.action, { ...req, now }, req.timeoutMs);
-  const after = await snapshot(conn, queue, req.timeoutMs);
-  let changed = result ?? 0;
-  if (result === null && before.counts && after.counts) {
-    const key = req.action === 'promote' ? 'delayed' : (req.state as 'failed' | 'completed');
-    changed = Math.max(before.counts[key] - after.counts[key], 0);
+  let stop = false;
+  const release = req.onInterrupt?.(() => (stop = true));
+  const runPlan: RunPlan = { now, matched, clean };
+  let outcome;
+  try {
+    outcome = await runAction(
+      conn,
+      queue,
+      req.action,
+      req,
+      runPlan,
+      { stopped: () => stop, batchSize: req.batchSize, progress: (d) => req.progress?.(d, matched) },
+      req.timeoutMs,
+      () => countMovable(conn, queue, req, now),
+    );
+  } finally {
+    release?.();
   }
+  if (outcome.interrupted)
+    throw new CliError(
+      `interrupted: ${describeDone(req.action, outcome.changed, matched)} in ${queue.base}`,
+      'run the same command again to finish',
+      ExitCode.cancelled,
+    );
+  const after = await snapshot(conn, queue, req.timeoutMs);
+  const changed = outcome.changed;
   return { ...base, dryRun: false, changed, after, done: doneText(req, queue, changed), note: null };
 }

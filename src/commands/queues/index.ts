@@ -1,56 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
-import type { Connection } from '../../redis/connect.js';
-import type { Target } from '../../redis/target.js';
-import { configureColor } from '../../ui/colors.js';
+import { usageError } from '../../errors.js';
 import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import type { RunContext } from '../connection.js';
 // keys.ts has no runtime imports: registering stays free of ioredis-using modules.
 import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
-import { collect, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { commonOptions, mergedFlags, withConnection } from './command.js';
+import { registerJobCommands } from './job.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
-
-/** Open the target, run, always close. ioredis and the queue modules load only here (lazily). */
-async function withConnection<T>(
-  flags: QueuesFlags,
-  ctx: RunContext,
-  run: (conn: Connection, target: Target) => Promise<T>,
-): Promise<T> {
-  await configureColor({ color: flags.color, json: flags.json });
-  const { target } = await targetFromFlags(flags, ctx);
-  const { openConnection } = await import('../../redis/connect.js');
-  const conn = await openConnection(target);
-  try {
-    return await run(conn, target);
-  } finally {
-    await conn.close();
-  }
-}
-
-/**
- * A subcommand's flags, plus any the user put before the subcommand name
- * (`queues --url X show email`): those are parsed by the parent (positional options).
- */
-function mergedFlags<T>(cmd: Command): T {
-  const own = cmd.opts<Record<string, unknown>>();
-  const parent = cmd.parent;
-  if (!parent) return own as T;
-  const merged = { ...own };
-  for (const [key, value] of Object.entries(parent.opts())) {
-    if (parent.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli')
-      merged[key] = value;
-  }
-  return merged as T;
-}
-
-function commonOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd).option(
-    '--prefix <prefix>',
-    'only queues under this prefix (repeatable; may contain ":")',
-    collect,
-    [],
-  );
-}
 
 function registerAction(
   queues: Command,
@@ -75,6 +33,7 @@ function registerAction(
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { performAction } = await import('./actions.js');
       const { askConfirm } = await import('../../ui/prompt.js');
+      const { onInterrupt } = await import('../../ui/signals.js');
       return performAction(conn, {
         action: name,
         name: queueName,
@@ -87,6 +46,7 @@ function registerAction(
         timeoutMs: target.timeoutMs,
         confirm: (message) => askConfirm(message, false),
         announce: (line) => printProgress(`${line}\n`),
+        onInterrupt,
       });
     });
     const { renderAction, toActionJson } = await import('./render.js');
@@ -148,7 +108,10 @@ Examples:
         'failed jobs to group reasons over; jobs to list with --jobs (default 50 there)',
       ).default(undefined),
     )
-    .option('--jobs <state>', `list jobs in this state, newest first: ${jobStates.join(', ')}`)
+    .option(
+      '--jobs <state>',
+      `list jobs in this state (delayed and prioritized: next to run first; others newest first): ${jobStates.join(', ')}`,
+    )
     .option('--minutes <n>', 'throughput window in minutes', '10');
   show.exitOverride().showHelpAfterError('(run with --help for usage)');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
@@ -156,6 +119,12 @@ Examples:
     const limit = parsePositive(flags.limit, '--limit');
     const jobs = parseChoice(flags.jobs, '--jobs', jobStates);
     const minutes = parsePositive(flags.minutes, '--minutes') ?? 10;
+    // One row per minute is drawn: past a day the table (and the events stream) tell nothing more.
+    if (minutes > 1440)
+      throw usageError(
+        `invalid --minutes: ${minutes}`,
+        'give at most 1440 (one day); the events stream covers far less',
+      );
     const result = await withConnection(flags, ctx, async (conn, target) => {
       const { showQueue } = await import('./show.js');
       return showQueue(conn, target.display, {
@@ -183,6 +152,7 @@ Examples:
       .requiredOption('--state <state>', 'completed, failed, waiting, delayed or prioritized')
       .requiredOption('--grace <duration>', 'keep jobs younger than this: 30s, 15m, 1h, 7d (0 deletes all)'),
   );
+  registerJobCommands(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }

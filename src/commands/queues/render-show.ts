@@ -1,6 +1,7 @@
 import { color } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
 import { formatAge, formatColumns, shortVersion } from './format.js';
+import { jobOrder } from '../../queues/inspect.js';
 import type { ShowJson, ShowResult } from './types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -15,9 +16,14 @@ export function toShowJson(r: ShowResult): ShowJson {
     oldestWaitingAgeMs: r.oldestWaitingAgeMs,
     nextDelayedAt: iso(r.nextDelayedAt),
     meta: r.meta,
+    role: r.role,
+    limiter: r.limiter,
+    stalled: r.stalled,
     workers: r.workers,
     stalledCheck: r.stalledCheck,
     failed: r.failed,
+    throughputFrom: r.throughputFrom,
+    eventsCoverFrom: iso(r.eventsCoverFrom),
     throughput: r.throughput.map((m) => ({
       minute: iso(m.minute),
       completed: m.completed,
@@ -48,6 +54,10 @@ function countsLine(r: ShowResult): string {
 }
 
 function workersLines(r: ShowResult): string[] {
+  if (r.role === 'replica')
+    return [
+      'not visible here: this is a replica, and workers connect to the primary (run this against the primary)',
+    ];
   if (r.workers === null)
     return [
       `unknown (CLIENT LIST denied); stalled-check key ${r.stalledCheck ? 'present: a worker ran in the last 30 s' : 'absent: no worker in the last 30 s'}`,
@@ -62,6 +72,17 @@ function workersLines(r: ShowResult): string[] {
   ];
 }
 
+function limiterLines(r: ShowResult, configured: string): string[] {
+  const l = r.limiter;
+  if (l.count === null) return [`${configured}; limiter idle (no limiter key)`];
+  const left = l.resetsInMs === null ? '' : `, resets in ${formatAge(l.resetsInMs)}`;
+  if (l.count >= 1e8) return [`${configured}; rate-limited by a worker (Worker.rateLimit)${left}`];
+  const state = l.tripped ? 'tripped' : 'counting';
+  return [
+    `${configured}; limiter ${state}: ${l.count} job${l.count === 1 ? '' : 's'} in the current window${left}${l.max === null ? ' (limits set on workers are not stored in Redis)' : ''}`,
+  ];
+}
+
 export function renderShow(r: ShowResult): string {
   const c = color();
   const m = r.meta;
@@ -73,13 +94,24 @@ export function renderShow(r: ShowResult): string {
   ];
   out.push(...section('counts', [countsLine(r)]));
   out.push(...section('state', [r.paused ? c.yellow('paused') : 'running']));
-  const rate = m.rateLimit ? `${m.rateLimit.max} jobs per ${m.rateLimit.durationMs} ms` : 'none';
+  const rate = m.rateLimit ? `${m.rateLimit.max} jobs per ${m.rateLimit.durationMs} ms` : 'none on the queue';
   out.push(
     ...section('meta', [
-      `global concurrency ${m.concurrency ?? 'none'} · rate limit ${rate} · events kept ${m.maxLenEvents ?? 'default'}`,
+      `global concurrency ${m.concurrency ?? 'none'} · events kept ${m.maxLenEvents ?? 'default'}`,
     ]),
   );
+  out.push(...section('rate limit', limiterLines(r, rate)));
   out.push(...section('workers', workersLines(r)));
+  if (r.stalled.unlocked.length > 0) {
+    const none = r.workers !== null && r.workers.length === 0;
+    out.push(
+      ...section('stalled', [
+        c.yellow(
+          `${plural(r.stalled.unlocked.length, 'active job')} without a lock (of ${r.stalled.examined} looked at): ${r.stalled.unlocked.slice(0, 10).join(', ')}${none ? '; no worker is connected to run the stalled check that moves them back' : ''}`,
+        ),
+      ]),
+    );
+  }
   out.push(
     ...section('waiting', [
       r.oldestWaitingAgeMs === null ? 'no job waiting' : `oldest waiting ${formatAge(r.oldestWaitingAgeMs)}`,
@@ -110,14 +142,17 @@ export function renderShow(r: ShowResult): string {
     ['minute', 'completed', 'failed'],
     ...r.throughput.map((x) => [hhmm(x.minute), String(x.completed), String(x.failed)]),
   ];
+  const from =
+    r.throughputFrom === 'metrics'
+      ? "per minute from BullMQ's metrics (UTC):"
+      : r.eventsCoverFrom !== null
+        ? `per minute from the events stream (UTC); the stream is trimmed: events cover the last ${formatAge(r.now - r.eventsCoverFrom)} only, earlier minutes are unknown (enable worker metrics for real figures):`
+        : 'per minute from the events stream (UTC):';
   out.push(
-    ...section('throughput', [
-      `per minute from the events stream (UTC):`,
-      ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`),
-    ]),
+    ...section('throughput', [from, ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`)]),
   );
   if (r.jobs) {
-    out.push('', `  jobs in ${r.jobs.state}, newest first (${r.jobs.items.length}):`);
+    out.push('', `  jobs in ${r.jobs.state}, ${jobOrder[r.jobs.state]} (${r.jobs.items.length}):`);
     if (r.jobs.items.length > 0) {
       const rows = [
         ['ID', 'NAME', 'CREATED', 'PROCESSED', 'FINISHED', 'ATTEMPTS', 'REASON'],

@@ -11,10 +11,12 @@ export function toQueuesJson(r: QueuesResult): QueuesJson {
     eval: r.scripting.allowed ? 'allowed' : 'denied',
     countsFrom: r.countsFrom,
     workersFrom: r.workersKnown ? 'client-list' : 'stalled-check',
+    replica: r.onReplica,
     queues: r.queues.map((q) => ({
       prefix: q.prefix,
       name: q.name,
       key: q.base,
+      split: q.split,
       version: q.version,
       paused: q.paused,
       counts: q.counts,
@@ -29,6 +31,8 @@ export function toQueuesJson(r: QueuesResult): QueuesJson {
 }
 
 export function describeViolation(v: Violation): string {
+  if (v.rule === 'unreadable')
+    return `${v.queue}: could not be read, so the gate cannot pass: ${v.error ?? 'unknown error'}`;
   return v.rule === 'max-failed'
     ? `${v.queue}: ${v.value} failed jobs, more than --max-failed ${v.limit}`
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
@@ -111,7 +115,11 @@ export function renderQueues(r: QueuesResult): string {
   }
   const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
   lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
-  if (!r.workersKnown)
+  if (r.onReplica)
+    lines.push(
+      'this is a replica: workers connect to the primary, so they are not visible here; "alive?" means the replicated stalled-check key exists (a worker ran in the last 30 s)',
+    );
+  else if (!r.workersKnown)
     lines.push(
       `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
     );
@@ -130,6 +138,8 @@ export function toActionJson(r: ActionResult): ActionJson {
     state: r.state,
     dryRun: r.dryRun,
     matched: r.matched,
+    exact: r.exact,
+    cutoff: r.cutoff,
     changed: r.changed,
     before: r.before,
     after: r.after,

@@ -1,4 +1,9 @@
+import { probeScripting } from '../../queues/access.js';
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
+import { readQueueStatesLua } from '../../queues/counts-lua.js';
+import { readLimiter, readStalled } from '../../queues/health.js';
+import { readRole } from '../../queues/role.js';
+import { readThroughput } from '../../queues/throughput.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import {
   readFailedReasons,
@@ -6,7 +11,6 @@ import {
   readJobSchedulers,
   readMeta,
   readNextDelayedAt,
-  readThroughput,
 } from '../../queues/inspect.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import { workersOf } from '../../queues/workers.js';
@@ -23,16 +27,26 @@ export async function showQueue(conn: Connection, target: string, opts: ShowOpti
   const queue = pickQueue(queues, opts.name, opts.prefixes);
   const c = conn.client;
   const now = (opts.now ?? Date.now)();
-  const [[state], meta, nextDelayedAt, failed, throughput, jobSchedulers, jobs] = await Promise.all([
-    readQueueStates(conn, [queue], opts.timeoutMs, () => now),
+  const [scripting, meta, role] = await Promise.all([
+    probeScripting(c, opts.timeoutMs),
     readMeta(c, queue.base),
-    readNextDelayedAt(c, queue.base),
-    readFailedReasons(c, queue.base, opts.limit),
-    readThroughput(c, queue.base, now, opts.minutes),
-    readJobSchedulers(c, queue.base),
-    opts.jobs ? readJobs(c, queue.base, opts.jobs, opts.jobsLimit) : Promise.resolve(null),
+    conn.isCluster ? Promise.resolve('primary' as const) : readRole(c, opts.timeoutMs),
   ]);
-  const workers = workersOf(clients, queue.prefix, queue.name);
+  const [[state], nextDelayedAt, failed, throughput, jobSchedulers, jobs, limiter, stalled] =
+    await Promise.all([
+      scripting.allowed
+        ? readQueueStatesLua(conn, [queue], opts.timeoutMs, () => now)
+        : readQueueStates(conn, [queue], opts.timeoutMs, () => now),
+      readNextDelayedAt(c, queue.base),
+      readFailedReasons(c, queue.base, opts.limit),
+      readThroughput(c, queue.base, now, opts.minutes, meta.maxLenEvents),
+      readJobSchedulers(c, queue.base),
+      opts.jobs ? readJobs(c, queue.base, opts.jobs, opts.jobsLimit) : Promise.resolve(null),
+      readLimiter(c, queue.base, meta.rateLimit),
+      readStalled(c, queue.base),
+    ]);
+  // Workers connect to the primary: a replica's CLIENT LIST never shows them.
+  const workers = role === 'replica' ? null : workersOf(clients, queue.prefix, queue.name);
   return {
     ...(state as QueueState),
     target,
@@ -47,9 +61,14 @@ export async function showQueue(conn: Connection, target: string, opts: ShowOpti
             idleSeconds: w.idleSeconds,
             ageSeconds: w.ageSeconds,
           })),
+    role,
     nextDelayedAt,
     failed,
-    throughput,
+    throughput: throughput.minutes,
+    throughputFrom: throughput.source,
+    eventsCoverFrom: throughput.eventsCoverFrom,
+    limiter,
+    stalled,
     jobSchedulers,
     jobs: opts.jobs && jobs ? { state: opts.jobs, items: jobs } : null,
     now,

@@ -4,6 +4,8 @@ import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
 import type { JobState } from '../../queues/keys.js';
+import type { LimiterState, StalledState } from '../../queues/health.js';
+import type { Role } from '../../queues/role.js';
 import type { SplitSource } from '../../queues/split.js';
 import type { ConnectionFlags } from '../../redis/target.js';
 
@@ -55,17 +57,21 @@ export interface QueueRow extends QueueState {
 
 export interface Violation {
   queue: string;
-  rule: 'max-failed' | 'max-waiting-age';
-  value: number;
-  limit: number;
+  /** unreadable: a gate is set and this queue could not be read, so the gate cannot pass (fail closed). */
+  rule: 'max-failed' | 'max-waiting-age' | 'unreadable';
+  value: number | null;
+  limit: number | null;
+  error?: string;
 }
 
 export interface QueuesResult {
   target: string;
   cluster: boolean;
   queues: QueueRow[];
-  /** False when CLIENT LIST is denied: workers are null and liveness comes from stalled-check. */
+  /** False when CLIENT LIST is denied or on a replica: workers are null and liveness comes from stalled-check. */
   workersKnown: boolean;
+  /** Connected to a replica: workers connect to the primary and are not visible here. */
+  onReplica: boolean;
   scripting: ScriptingAccess;
   /** How the counts were read: one read-only script per queue, or plain commands (EVAL denied). */
   countsFrom: 'lua' | 'pipeline';
@@ -99,9 +105,17 @@ export interface ShowResult extends QueueState {
   meta: QueueMeta;
   /** null when CLIENT LIST is denied. */
   workers: WorkerInfo[] | null;
+  /** replica: workers connect to the primary, so none are visible here (workers is null). */
+  role: Role;
   nextDelayedAt: number | null;
   failed: { sampled: number; reasons: ReasonCount[] };
   throughput: MinuteStats[];
+  /** metrics: BullMQ's metrics keys; events: the events stream (see eventsCoverFrom). */
+  throughputFrom: 'metrics' | 'events';
+  /** The stream was trimmed: it covers only from this time (ms), not the whole window. */
+  eventsCoverFrom: number | null;
+  limiter: LimiterState;
+  stalled: StalledState;
   jobSchedulers: number;
   jobs: { state: JobState; items: JobSummary[] } | null;
   now: number;
@@ -120,6 +134,12 @@ export interface ActionRequest extends ActionOptions {
   confirm: (message: string) => Promise<boolean>;
   /** Where the plan is shown before asking (stderr). */
   announce: (line: string) => void;
+  /** Ctrl-C during the run: the command wires onInterrupt; the run stops after the batch in flight. */
+  onInterrupt?: (stop: () => void) => () => void;
+  /** Jobs per BullMQ call (tests use small batches). */
+  batchSize?: number;
+  /** Progress while acting (stderr on a terminal). */
+  progress?: (done: number, of: number) => void;
 }
 
 export interface Snapshot {
@@ -132,8 +152,11 @@ export interface ActionResult {
   action: ActionName;
   state: string | null;
   dryRun: boolean;
-  /** Jobs the action would touch, counted before asking. */
+  /** Jobs the action would touch, counted before asking (an upper bound when `exact` is false). */
   matched: number;
+  exact: boolean;
+  /** clean: the absolute cutoff fixed at planning time (ISO). */
+  cutoff: string | null;
   /** Jobs moved or deleted (pause/resume: 1 or 0); null in a dry run. */
   changed: number | null;
   before: Snapshot;
@@ -151,10 +174,12 @@ export interface QueuesJson {
   eval: 'allowed' | 'denied';
   countsFrom: 'lua' | 'pipeline';
   workersFrom: 'client-list' | 'stalled-check';
+  replica: boolean;
   queues: Array<{
     prefix: string;
     name: string;
     key: string;
+    split: SplitSource;
     version: string | null;
     paused: boolean;
     counts: JobCounts | null;
@@ -176,9 +201,14 @@ export interface ShowJson {
   oldestWaitingAgeMs: number | null;
   nextDelayedAt: string | null;
   meta: QueueMeta;
+  role: ShowResult['role'];
+  limiter: ShowResult['limiter'];
+  stalled: ShowResult['stalled'];
   workers: WorkerInfo[] | null;
   stalledCheck: boolean;
-  failed: { sampled: number; reasons: ReasonCount[] };
+  failed: ShowResult['failed'];
+  throughputFrom: ShowResult['throughputFrom'];
+  eventsCoverFrom: string | null;
   throughput: Array<{ minute: string | null; completed: number; failed: number }>;
   jobSchedulers: number;
   jobs: {
@@ -202,6 +232,8 @@ export interface ActionJson {
   state: string | null;
   dryRun: boolean;
   matched: number;
+  exact: boolean;
+  cutoff: string | null;
   changed: number | null;
   before: Snapshot;
   after: Snapshot | null;

@@ -17,6 +17,7 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .option('--match <glob>', 'with --keys: only keys matching this SCAN MATCH glob')
     .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
     .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
+    .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
       'after',
       `
@@ -26,7 +27,8 @@ Examples:
   $ redis-ops stats --watch 2 --count 30
   $ redis-ops stats --watch --json > rates.ndjson
   $ redis-ops stats --keys --depth 2 --top 20
-  $ redis-ops stats --keys --match 'cache:*' --sample 100000`,
+  $ redis-ops stats --keys --match 'cache:*' --sample 100000
+  $ redis-ops stats --keys --replica --url 'redis+sentinel://:$PW@s1:26379,s2:26379/mymaster'`,
     );
   addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
     await configureColor({ color: opts.color, json: opts.json });

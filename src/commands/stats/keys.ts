@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { globMatches } from '../../redis/glob.js';
 import { CliError, ExitCode } from '../../errors.js';
+import { patternBytes } from '../../redis/byte-args.js';
+import { compileGlob } from '../../redis/glob.js';
 import { errorText, explainError } from '../../redis/hints.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
 import { RespPipe } from '../../redis/resp-pipe.js';
@@ -85,7 +86,10 @@ async function scanOne(
     RespPipe.openLike(node, opts.timeoutMs),
   ]);
   try {
-    const pattern = opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8');
+    const pattern = opts.match === undefined ? undefined : patternBytes(opts.match);
+    // The one byte-level matcher, read as the server reads it (glob.ts): the sample filtered
+    // here agrees with what MATCH returns without --sample.
+    const matches = pattern ? compileGlob(pattern) : undefined;
     // Sampling must see every key SCAN visits to scale by DBSIZE, so it filters here instead.
     const serverMatch = limit === undefined ? pattern : undefined;
     let withMemory = true;
@@ -99,7 +103,7 @@ async function scanOne(
       if (limit !== undefined) {
         if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
         tally.visited += batch.length;
-        if (pattern) batch = batch.filter((k) => globMatches(pattern, k));
+        if (matches) batch = batch.filter(matches);
       } else {
         tally.visited += batch.length;
       }

@@ -1,3 +1,4 @@
+import { patternBytes } from '../../redis/byte-args.js';
 import { usageError } from '../../errors.js';
 import type { StatsFlags, StatsMode } from './types.js';
 
@@ -44,6 +45,8 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
     const delimiter = flags.delimiter ?? ':';
     if (delimiter === '')
       throw usageError('--delimiter cannot be empty', 'e.g. --delimiter : or --delimiter /');
+    // \xNN escapes and U+FFFD are checked here, so a bad --match is a usage error before connecting.
+    if (flags.match !== undefined) patternBytes(flags.match);
     return {
       kind: 'keys',
       delimiter,

@@ -1,4 +1,4 @@
-import { displayKey } from '../../redis/scan.js';
+import { displayKey, shortKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
 import type { KeysJson, KeysResult } from './types.js';
@@ -18,7 +18,7 @@ export function toKeysJson(r: KeysResult): KeysJson {
       types: n.types,
     })),
     totalNamespaces: r.totalNamespaces,
-    biggest: r.biggest.map((b) => ({ key: displayKey(b.key), type: b.type, bytes: b.bytes })),
+    biggest: r.biggest.map((b) => ({ key: shortKey(b.key), type: b.type, bytes: b.bytes })),
     failedNodes: r.failed,
   };
 }
@@ -59,7 +59,7 @@ export function renderKeys(r: KeysResult, target: string): string {
     out.push(
       gridTable(
         ['key', 'type', 'memory'],
-        r.biggest.map((b) => [displayKey(b.key), b.type, formatBytes(b.bytes)]),
+        r.biggest.map((b) => [shortKey(b.key), b.type, formatBytes(b.bytes)]),
         ['left', 'left', 'right'],
       ),
     );

@@ -1,5 +1,5 @@
 import { formatBytes, formatCount, formatPercent, formatRate } from '../../ui/format.js';
-import type { WatchJson } from './types.js';
+import type { FailoverEvent, WatchJson } from './types.js';
 import type { WindowRow } from './window.js';
 
 /** --watch rows: fixed-width columns so a stream of rows lines up (no table to rebuild). */
@@ -41,4 +41,10 @@ export function renderWatchRow(r: WindowRow): string {
 /** One NDJSON line per row. */
 export function toWatchJson(r: WindowRow): WatchJson {
   return r;
+}
+
+/** The marker line for a switch of primary (Sentinel failover) between two rows. */
+export function renderFailover(e: FailoverEvent): string {
+  const f = e.failover;
+  return `${e.time.slice(11, 19)}  failover: primary is now ${f.primary} (was ${f.previous}); no figures for the ${(f.gapMs / 1000).toFixed(1)} s across the switch`;
 }

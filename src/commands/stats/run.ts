@@ -7,7 +7,8 @@ import { printError, printProgress, writeJson, writeStdout } from '../../ui/outp
 import { onInterrupt } from '../../ui/signals.js';
 import { scanNamespaces } from './keys.js';
 import { renderKeys, toKeysJson } from './render-keys.js';
-import { renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
+import { followSentinel } from './failover.js';
+import { renderFailover, renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
 import { renderStats, toStatsJson } from './render.js';
 import { collectStats, readNodes } from './snapshot.js';
 import type { KeysResult, NodeFailure, StatsMode, StatsResult } from './types.js';
@@ -52,9 +53,13 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     if (mode.kind === 'watch') {
       const ac = new AbortController();
       const release = onInterrupt(() => ac.abort());
+      const follow = conn.node?.role === 'primary' ? followSentinel(target, conn) : undefined;
       try {
         if (!opts.json) writeStdout(watchHeader());
         await watchStats(conn.primaries(), {
+          follow,
+          onFailover: (e) =>
+            opts.json ? process.stdout.write(`${JSON.stringify(e)}\n`) : writeStdout(renderFailover(e)),
           intervalMs: mode.intervalMs,
           count: mode.count,
           timeoutMs: target.timeoutMs,
@@ -66,6 +71,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
         });
       } finally {
         release();
+        await follow?.close();
       }
       // Ctrl-C is how a watch normally ends: that is success.
       return ExitCode.ok;

@@ -130,5 +130,11 @@ export interface KeysJson {
   failedNodes: NodeFailure[];
 }
 
-/** One line of `stats --watch --json` (JSON Lines). */
-export type WatchJson = WindowRow;
+/** The window across a switch of primary: marked, never shown as a row of zero traffic. */
+export interface FailoverEvent {
+  time: string;
+  failover: { primary: string; previous: string; gapMs: number };
+}
+
+/** One line of `stats --watch --json` (JSON Lines): a window's row, or a failover between two. */
+export type WatchJson = WindowRow | FailoverEvent;

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, median, startScratchRedis, timeCommand } from '../lib.mjs';
+import { fillQueues, loopScript } from './queues.mjs';
+
+// 10,000 BullMQ queues with jobs: `redis-ops queues --json` against a loop of
+// `new Queue(name).getJobCounts()`, with a connection per queue (BullMQ's default) and over one
+// shared connection, all in the same run on the same data (issue 13's done-when).
+const QUEUES = 10_000;
+const RUNS = 2;
+
+export default {
+  name: 'queues-10k',
+  description: `redis-ops queues --json vs getJobCounts() loops over ${QUEUES} queues`,
+  async run() {
+    const redis = await startScratchRedis();
+    const dir = mkdtempSync(join(tmpdir(), 'redis-ops-bench-queues10k-'));
+    try {
+      const names = await fillQueues(redis.port, QUEUES);
+      const namesFile = join(dir, 'names.json');
+      writeFileSync(namesFile, JSON.stringify(names));
+      writeFileSync(join(dir, 'loop.cjs'), loopScript(false));
+      writeFileSync(join(dir, 'loop-shared.cjs'), loopScript(true));
+      const ours = [];
+      const theirs = [];
+      const shared = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = timeCommand(['node', bin, 'queues', '--url', redis.url, '--json']);
+        const found = JSON.parse(r.stdout).queues.length;
+        if (found !== QUEUES) throw new Error(`redis-ops found ${found} queues, expected ${QUEUES}`);
+        ours.push(r.ms);
+        theirs.push(timeCommand(['node', join(dir, 'loop.cjs'), String(redis.port), namesFile]).ms);
+        shared.push(timeCommand(['node', join(dir, 'loop-shared.cjs'), String(redis.port), namesFile]).ms);
+      }
+      const oursMs = median(ours);
+      const theirsMs = median(theirs);
+      const sharedMs = median(shared);
+      return [
+        {
+          ours: 'redis-ops queues --json',
+          oursMs,
+          theirs: 'new Queue(name).getJobCounts() loop',
+          theirsMs,
+          ratio: theirsMs / oursMs,
+          target: '≥ 5× faster',
+          met: theirsMs / oursMs >= 5,
+          extra: `${QUEUES} queues, median of ${RUNS} interleaved runs`,
+        },
+        {
+          ours: 'redis-ops queues --json',
+          oursMs,
+          theirs: 'the same loop, one shared connection',
+          theirsMs: sharedMs,
+          ratio: sharedMs / oursMs,
+          target: '≥ 2.5× faster',
+          met: sharedMs / oursMs >= 2.5,
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await redis.stop();
+    }
+  },
+};

@@ -1,0 +1,161 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeJs, mergeCompose } from '../../src/scaffold/compose.js';
+import { planInit } from '../../src/scaffold/plan.js';
+import { findRedisServices } from '../../src/scaffold/redis-services.js';
+import { resolveSettings, type InitAnswers } from '../../src/scaffold/settings.js';
+import { appCandidates } from '../../src/scaffold/wire.js';
+import { needsWrite, writeChanges } from '../../src/scaffold/write.js';
+import { applyEdits, detectStyle, parseYaml } from '../../src/scaffold/yaml-edit.js';
+import { lintCompose } from '../helpers/compose-lint.js';
+
+/**
+ * The corpus: real open-source compose files (test/fixtures/compose/SOURCES.md says where each
+ * came from). For each, init runs in every variant, twice; the file must change only inside
+ * init's edits, stay valid for dclint and `docker-compose config` wherever the original was,
+ * and the user's .env lines must stay as they were.
+ */
+const corpus = new URL('../fixtures/compose/', import.meta.url).pathname;
+const fixtures = readdirSync(corpus).filter((f) => /\.ya?ml$/.test(f));
+const root = mkdtempSync(join(tmpdir(), 'redis-ops-corpus-'));
+const userEnv =
+  '# the project\'s own settings\r\nAPP_SECRET="keep me"\nexport NODE_ENV=development\nEMPTY=\n';
+const configDirs: Array<{ dir: string; label: string; original: string }> = [];
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+type Variant = { label: string; answers: InitAnswers; wire?: boolean };
+const variants: Variant[] = [
+  { label: 'cache', answers: {} },
+  { label: 'queue', answers: { use: 'queue' } },
+  { label: 'both', answers: { use: 'both' } },
+  { label: 'valkey', answers: { image: 'valkey' } },
+  { label: 'upstash+local', answers: { provider: 'upstash', withLocal: true } },
+  { label: 'wire', answers: { use: 'both' }, wire: true },
+];
+
+/** Files the compose file names (env_file, build contexts) exist, as in the project. */
+function prepare(dir: string, text: string): void {
+  const js = composeJs(parseYaml(text), 'compose.yaml');
+  for (const svc of Object.values((js.services ?? {}) as Record<string, Record<string, unknown>>)) {
+    const envFiles = Array.isArray(svc.env_file) ? svc.env_file : svc.env_file ? [svc.env_file] : [];
+    for (const e of envFiles) {
+      const path = join(dir, typeof e === 'string' ? e : String((e as { path: string }).path));
+      mkdirSync(dirname(path), { recursive: true });
+      if (!path.endsWith('/.env')) writeFileSync(path, '');
+    }
+    const build = svc.build;
+    const context = typeof build === 'string' ? build : (build as { context?: string } | undefined)?.context;
+    if (context && !/^[a-z]+:\/\//.test(context)) mkdirSync(join(dir, context), { recursive: true });
+  }
+}
+
+const ruleNames = (messages: string[]): Set<string> => new Set(messages.map((m) => m.split(':')[0] ?? m));
+
+describe.each(fixtures)('corpus %s', (fixture) => {
+  const original = readFileSync(join(corpus, fixture), 'utf8');
+  const js = composeJs(parseYaml(original), fixture);
+  const services = (js.services ?? {}) as Record<string, Record<string, unknown>>;
+  const redis = findRedisServices(services);
+  const apps = appCandidates(services, []);
+  const base = join(root, fixture.replace(/\W/g, '_'));
+  mkdirSync(base);
+  writeFileSync(join(base, 'compose.yaml'), original);
+  writeFileSync(join(base, '.env'), userEnv);
+  prepare(base, original);
+  // Ports are quoted in the file's own style: lint them against it.
+  const quote = detectStyle(original, parseYaml(original)).quote;
+  const lintBefore = ruleNames(lintCompose(join(base, 'compose.yaml'), { userFile: true, quote }));
+  configDirs.push({ dir: base, label: `${fixture} (original)`, original: base });
+
+  it.each(variants)('$label: edits in place, idempotent, valid', ({ label, answers, wire }) => {
+    const dir = join(base, label.replace(/\W/g, '_'));
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'compose.yaml'), original);
+    writeFileSync(join(dir, '.env'), userEnv);
+    prepare(dir, original);
+    const adopt = redis[0];
+    const a: InitAnswers = { ...answers, adopt };
+    const s = resolveSettings(a);
+    const opts = {
+      adopt,
+      wire: wire ? apps.filter((n) => !s.services.some((p) => p.name === n)) : undefined,
+    };
+
+    // The edits: applied to the original they give the new text; outside them nothing moves.
+    const merge = mergeCompose(original, s, 'compose.yaml', opts);
+    expect(merge.conflicts).toEqual([]);
+    expect(applyEdits(original, merge.edits)).toBe(merge.text);
+    for (const e of merge.edits) {
+      const replaced = original.slice(e.start, e.end);
+      // A replacement is one node init manages: a health check test, a port, a depends_on
+      // list, an env value, an alias it turns into the service's own block.
+      if (replaced.trim() !== '')
+        expect(replaced, `${e.reason}: ${replaced}`).toMatch(
+          /ping|\d+:\d+|^\s*-\s+[\w.-]+|^\s*\*|localhost|127\.0\.0\.1|^\s*\{\s*\}$/m,
+        );
+      else if (replaced === '')
+        expect(
+          original[e.start - 1] === undefined ||
+            original[e.start - 1] === '\n' ||
+            /[\]"'\w]/.test(original[e.start - 1] ?? ''),
+        ).toBe(true);
+    }
+    if (original.includes('\r\n')) expect(merge.text.replace(/\r\n/g, '')).not.toContain('\n');
+
+    const pw = (): string => 'corpusPassword0123456789';
+    const plan = planInit(s, dir, opts, pw);
+    expect(plan.conflicts).toEqual([]);
+    writeChanges(plan.files.filter(needsWrite));
+    const after = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+    expect(after).toBe(merge.text);
+    // Idempotent: the second run plans no change at all.
+    const again = planInit(s, dir, opts, pw);
+    expect(again.conflicts).toEqual([]);
+    expect(again.files.filter(needsWrite).map((f) => f.path)).toEqual([]);
+    // The user's .env lines are the same bytes, at the top.
+    expect(readFileSync(join(dir, '.env'), 'utf8').startsWith(userEnv)).toBe(true);
+    configDirs.push({ dir, label: `${fixture} ${label}`, original: base });
+    // dclint: no rule fails that did not fail on the original (schema errors included). It
+    // takes ~0.3 s a file, so it checks the variant with the most edits (both + adopt + wire);
+    // docker-compose config below checks every variant.
+    if (!wire) return;
+    const lintAfter = ruleNames(lintCompose(join(dir, 'compose.yaml'), { userFile: true, quote }));
+    expect([...lintAfter].filter((r) => !lintBefore.has(r))).toEqual([]);
+  });
+});
+
+describe('docker-compose config (Compose v1) over the corpus', () => {
+  it('accepts every edited file wherever it accepted the original', () => {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [join(import.meta.dirname, '../helpers/compose-config.py'), ...configDirs.map((c) => c.dir)],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    const codes = new Map(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [dir, code, msg] = l.split('\t');
+          return [dir ?? '', { code: Number(code), msg: msg ?? '' }];
+        }),
+    );
+    const failures: string[] = [];
+    let accepted = 0;
+    for (const c of configDirs) {
+      const before = codes.get(c.original);
+      const now = codes.get(c.dir);
+      if (before?.code === 0) accepted++;
+      if (before?.code === 0 && now?.code !== 0) failures.push(`${c.label}: ${now?.msg}`);
+    }
+    expect(failures.join('\n')).toBe('');
+    // Most of the corpus validates: the comparison is not vacuous.
+    expect(accepted).toBeGreaterThan(configDirs.length / 2);
+  });
+});
