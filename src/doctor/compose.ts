@@ -3,7 +3,7 @@ import { forQueues, type Use } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 import { scalarText } from '../text.js';
 
-/** project.compose: is the Redis service of a compose file wired safely? (field-notes §8) */
+/** project.compose: is the Redis service of a compose file wired safely? (Compose spec, docs.docker.com/reference/compose-file/; the redis image turns protected mode off, hub.docker.com/_/redis) */
 export const composeFileNames = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 type Service = Record<string, unknown>;

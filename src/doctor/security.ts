@@ -43,7 +43,7 @@ export function checkAuth(facts: Facts): CheckResult {
   return pass(id, `no password, but the server listens on loopback only (${addrs.join(' ')})`);
 }
 
-/** Rules that depend on the provider and the use (field-notes §4). */
+/** Rules that depend on the provider and the use (the providers' docs: Upstash and ElastiCache serverless are TLS-only). */
 export function checkProviderFit(facts: Facts): CheckResult {
   const id = 'provider.fit';
   const queues = forQueues(facts.use);

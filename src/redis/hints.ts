@@ -1,5 +1,5 @@
 /**
- * What a client sees → what to do about it (field-notes §3). One table, used by doctor's
+ * What a client sees → what to do about it (the texts are Redis's own replies, src/server.c and src/acl.c, and Node's errno codes). One table, used by doctor's
  * checks and by every command's connection errors.
  */
 export interface Explained {

@@ -3,7 +3,7 @@ import type { RespPipe } from './resp-pipe.js';
 
 /**
  * Type, TTL and memory of a batch of keys in one round trip: TYPE, PTTL and MEMORY USAGE
- * (the server's default sampling; `SAMPLES 0` is O(elements), field-notes §7) per key,
+ * (the server's default sampling; `SAMPLES 0` is O(elements), redis.io/docs/latest/commands/memory-usage/) per key,
  * all pipelined. redis-cli --memkeys needs three round trips per 10 keys for less.
  */
 export interface KeySizes {

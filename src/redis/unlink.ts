@@ -8,7 +8,7 @@ import { encodePacked } from './resp-pipe.js';
  *  - UNLINK missing (`rename-command UNLINK ""`, Redis < 4) or denied by the ACL (NOPERM for
  *    the command, not for a key): switch to DEL for the rest of the run, on every node, and
  *    re-send the batch that failed;
- *  - on a cluster, pipelined single-key UNLINKs (a variadic one is CROSSSLOT, field-notes §7),
+ *  - on a cluster, pipelined single-key UNLINKs (a variadic one is CROSSSLOT, redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/),
  *    and per key: MOVED → re-send to the new owner; ASK → ASKING + UNLINK on the importing node;
  *    TRYAGAIN → a moment later. Each redirect is counted so the caller scans again.
  * Deletions are counted where they happened: the sum of the integer replies, so it is exact.
