@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertJsonShape, shapeFor } from '../helpers/json-shape.js';
+import { assertJsonFragment, assertJsonShape, shapeFor } from '../helpers/json-shape.js';
 
 // The README's JSON examples are checked against the same schemas as the real outputs: each
 // ```json block belongs to the `<command> --json` named in the lines just before it.
@@ -44,6 +44,11 @@ describe('the JSON examples in README.md', () => {
     (_n, b) => {
       const shape = shapeFor(b.command.split(' '));
       // --watch prints JSON Lines (one object per line); its example may show one object pretty-printed.
+      if (b.text.trimStart().startsWith('"')) {
+        // A fragment of the document (`"sentinel": { ... }`): its fields are checked.
+        assertJsonFragment(shape, JSON.parse(`{${b.text}}`) as Record<string, unknown>);
+        return;
+      }
       let docs: unknown[];
       try {
         docs = [JSON.parse(b.text)];

@@ -15,6 +15,7 @@ export const jsonShapes = [
   'WatchJson',
   'QueuesJson',
   'ShowJson',
+  'JobJson',
   'ActionJson',
   'InitJson',
   'FlushJson',

@@ -21,6 +21,24 @@ export function assertJsonShape(name: JsonShape, value: unknown): void {
   );
 }
 
+/**
+ * A README fragment (`"sentinel": { ... }`): the fields it shows have the types `<name>` gives
+ * them (the other fields of the shape may be left out).
+ */
+export function assertJsonFragment(name: JsonShape, fields: Record<string, unknown>): void {
+  const schema = inject('jsonSchemas')[name] as { properties?: Record<string, object>; definitions?: object };
+  const unknown = Object.keys(fields).filter((k) => !schema.properties?.[k]);
+  if (unknown.length) throw new Error(`${name} has no field ${unknown.join(', ')}`);
+  const partial = {
+    type: 'object',
+    properties: Object.fromEntries(Object.keys(fields).map((k) => [k, schema.properties?.[k]])),
+    definitions: schema.definitions,
+  };
+  const validate = ajv.compile(partial);
+  if (!validate(fields))
+    throw new Error(`README fragment does not match ${name}: ${JSON.stringify(validate.errors)}`);
+}
+
 /** Which shape a command line prints with --json. */
 export function shapeFor(args: string[]): JsonShape {
   const command = args.find((a) => !a.startsWith('-'));
@@ -35,6 +53,7 @@ export function shapeFor(args: string[]): JsonShape {
       return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
     case 'queues':
       if (args.includes('show')) return 'ShowJson';
+      if (args.includes('job')) return 'JobJson';
       return ['retry', 'promote', 'clean', 'pause', 'resume'].some((a) => args.includes(a))
         ? 'ActionJson'
         : 'QueuesJson';

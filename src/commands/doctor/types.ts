@@ -1,5 +1,6 @@
 import type { Use } from '../../doctor/facts.js';
 import type { UseDecision } from '../../doctor/fitness.js';
+import type { SentinelSummary } from '../../doctor/sentinel.js';
 import type { CheckResult, Summary } from '../../doctor/types.js';
 import type { ServerFacts } from '../../redis/info.js';
 import type { Provider } from '../../redis/provider.js';
@@ -40,6 +41,8 @@ export interface DoctorSettings {
 /** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
 export interface DoctorJson {
   target: string;
+  /** Only for a Sentinel target: the master, the primary the sentinels agree on, the sentinels. */
+  sentinel?: SentinelSummary;
   provider: Provider;
   server: ServerFacts | null;
   use: UseDecision | null;

@@ -3,6 +3,7 @@ import type { ActionName, ActionOptions } from '../../queues/actions.js';
 import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { JobDetail as Job } from '../../queues/jobs.js';
 import type { JobState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
@@ -238,4 +239,34 @@ export interface ActionJson {
   before: Snapshot;
   after: Snapshot | null;
   note: string | null;
+}
+
+/** `queues job <queue> <id> --json`: one job in full, absolute times as ISO strings. */
+export interface JobJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  id: Job['id'];
+  state: Job['state'];
+  name: Job['name'];
+  data: Job['data'];
+  dataRaw: Job['dataRaw'];
+  opts: Job['opts'];
+  attempts: { made: Job['attemptsMade']; started: Job['attemptsStarted']; allowed: Job['attemptsAllowed'] };
+  backoff: Job['backoff'];
+  timestamp: string | null;
+  processedOn: string | null;
+  finishedOn: string | null;
+  delayUntil: string | null;
+  priority: Job['priority'];
+  progress: Job['progress'];
+  returnValue: Job['returnValue'];
+  failedReason: Job['failedReason'];
+  stacktraces: Job['stacktraces'];
+  logs: Job['logs'];
+  parent: Job['parent'];
+  children: Job['children'];
+  deduplicationId: Job['deduplicationId'];
+  processedBy: Job['processedBy'];
+  stalledCounter: Job['stalledCounter'];
+  lock: Job['lock'];
 }
