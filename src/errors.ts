@@ -6,6 +6,8 @@ export const ExitCode = {
   ok: 0,
   failed: 1,
   usage: 2,
+  /** A bug in redis-ops (EX_SOFTWARE in sysexits.h): a report to file, never 1. */
+  internal: 70,
   cancelled: 130,
 } as const;
 
@@ -13,8 +15,8 @@ export class CliError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;
 
-  constructor(message: string, hint?: string, exitCode: number = ExitCode.usage) {
-    super(message);
+  constructor(message: string, hint?: string, exitCode: number = ExitCode.usage, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'CliError';
     this.hint = hint;
     this.exitCode = exitCode;

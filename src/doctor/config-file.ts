@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { usageError } from '../errors.js';
+import { findUp } from '../find-up.js';
 import type { Env } from '../redis/target.js';
 import { uses, type Use } from './facts.js';
 import { gateKeys, type GateThresholds } from './gate.js';
@@ -33,15 +34,14 @@ export interface OpsConfig {
   targets: Record<string, OpsTarget>;
 }
 
-/** The file to read: --config (must exist), else redis-ops.yaml in cwd when present. */
+/** The file to read: --config (must exist), else the nearest redis-ops.yaml up to the repository root. */
 export function findConfigFile(cwd: string, explicit?: string): string | undefined {
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw usageError(`config file not found: ${explicit}`, 'check the --config path');
     return path;
   }
-  const path = resolve(cwd, configFileName);
-  return existsSync(path) ? path : undefined;
+  return findUp(cwd, configFileName);
 }
 
 export function loadConfigFile(path: string): OpsConfig {

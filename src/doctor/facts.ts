@@ -53,7 +53,7 @@ export interface Facts {
   username: string;
   isCluster: boolean;
   use: Use;
-  useSource: 'flag' | 'inferred';
+  useSource: 'flag' | 'config' | 'inferred';
   config: ConfigFacts;
   slowlog: SlowlogFacts;
   scripting: ScriptingFacts | null;
@@ -99,15 +99,4 @@ export function keyspaceTotals(facts: Facts): { keys: number; expires: number } 
     }
   }
   return { keys, expires };
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }

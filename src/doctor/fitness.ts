@@ -47,12 +47,14 @@ export function skipFitness(why: string): CheckResult[] {
 
 export interface UseDecision {
   value: Use;
-  source: 'flag' | 'inferred';
+  source: 'flag' | 'config' | 'inferred';
   reason: string;
 }
 
 export function describeUse(facts: Facts): UseDecision {
   if (facts.useSource === 'flag') return { value: facts.use, source: 'flag', reason: `--use ${facts.use}` };
+  if (facts.useSource === 'config')
+    return { value: facts.use, source: 'config', reason: `use: ${facts.use} in redis-ops.yaml` };
   if (facts.queues === null)
     return {
       value: facts.use,

@@ -1,5 +1,6 @@
 import { hitRatio, infoNumber } from '../redis/info.js';
-import { formatBytes, sumNodes, type Facts } from './facts.js';
+import { formatBytes } from '../ui/format.js';
+import { sumNodes, type Facts } from './facts.js';
 import { memoryUsage } from './memory.js';
 import type { QueueCounts } from './queue-counts.js';
 import { fail, pass, skip, type CheckResult } from './types.js';

@@ -110,6 +110,8 @@ export interface GatherInput {
   provider: Provider;
   target: Target;
   use?: Use;
+  /** Where `use` came from: --use, or redis-ops.yaml. */
+  useSource?: 'flag' | 'config';
   /** Discover queues even when --use is given (hash tags on a cluster, queue gates). */
   needQueues: boolean;
 }
@@ -148,7 +150,7 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     username,
     isCluster: connection.isCluster,
     use,
-    useSource: input.use ? 'flag' : 'inferred',
+    useSource: input.use ? (input.useSource ?? 'flag') : 'inferred',
     config,
     slowlog,
     scripting,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Redis } from 'ioredis';
+import { CliError } from '../errors.js';
 import { connectCluster, connectStandalone, type Connection } from '../redis/connect.js';
 import { errorText, explainError } from '../redis/hints.js';
 import { detectServer, parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
@@ -75,7 +76,10 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
 
   // conn.dns
   let address = target.host;
-  if (isIP(target.host)) {
+  const socket = target.socket;
+  if (socket !== undefined) {
+    checks.push(pass('conn.dns', `unix socket ${socket}: no DNS lookup`));
+  } else if (isIP(target.host)) {
     checks.push(pass('conn.dns', `${target.host} is an IP address`));
   } else {
     try {
@@ -96,23 +100,34 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
 
   // conn.tcp
   try {
-    const took = await openTcp(address, target.port, timeout);
-    checks.push(pass('conn.tcp', `TCP connection to ${target.host}:${target.port} opened in ${ms(took)} ms`));
+    const took = await openTcp(address, target.port, timeout, socket);
+    checks.push(
+      pass(
+        'conn.tcp',
+        `${socket !== undefined ? `connection to ${socket}` : `TCP connection to ${target.host}:${target.port}`} opened in ${ms(took)} ms`,
+      ),
+    );
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint =
-      e.code === 'ECONNREFUSED'
-        ? 'nothing is listening on that port: is Redis running, and on this port?'
-        : 'no answer: a firewall or security group drops the traffic, or the host is in a private network (ElastiCache has no public endpoint: run from inside its VPC)';
+      socket !== undefined
+        ? 'is Redis running with `unixsocket` set to this path, and may this user open it (unixsocketperm)?'
+        : e.code === 'ECONNREFUSED'
+          ? 'nothing is listening on that port: is Redis running, and on this port?'
+          : 'no answer: a firewall or security group drops the traffic, or the host is in a private network (ElastiCache has no public endpoint: run from inside its VPC)';
     checks.push(
-      fail('conn.tcp', `cannot open a TCP connection to ${target.host}:${target.port}: ${clean(err)}`, hint),
+      fail(
+        'conn.tcp',
+        `cannot open ${socket !== undefined ? `unix socket ${socket}` : `a TCP connection to ${target.host}:${target.port}`}: ${clean(err)}`,
+        hint,
+      ),
     );
     return skipRest('conn.tcp');
   }
 
   // conn.protocol
   try {
-    const sniff = await sniffProtocol(address, target.port, timeout);
+    const sniff = await sniffProtocol(address, target.port, timeout, socket);
     const wantTls = Boolean(target.tls);
     if (sniff.kind === 'silent') {
       checks.push(
@@ -200,7 +215,8 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     // No ready check: in LOADING it would wait; conn.ping reports LOADING instead.
     client = await connectStandalone(target, { enableReadyCheck: false });
   } catch (err) {
-    const { hint } = explainError(err);
+    // A known refusal (a db the server lacks) carries its own hint.
+    const hint = err instanceof CliError ? (err.hint ?? null) : explainError(err).hint;
     checks.push(fail('conn.auth', `the server refused the connection: ${clean(err)}`, hint));
     return skipRest('conn.auth');
   }
@@ -218,7 +234,7 @@ export async function runLadder(target: Target, now: Date = new Date()): Promise
     const who = target.username ?? 'default';
     checks.push(pass('conn.auth', target.password ? `authenticated as ${who}` : 'no password needed'));
   } catch (err) {
-    const { cause, hint } = explainError(err);
+    const { cause, hint } = explainError(err, target.source);
     if (cause === 'auth-missing' || cause === 'auth-wrong' || cause === 'protected-mode' || cause === 'acl') {
       checks.push(fail('conn.auth', `not authenticated: ${clean(err)}`, hint));
       return skipRest('conn.auth');

@@ -1,13 +1,6 @@
 import { infoNumber } from '../redis/info.js';
-import {
-  errorCount,
-  forQueues,
-  formatBytes,
-  keyspaceTotals,
-  setting,
-  sumNodes,
-  type Facts,
-} from './facts.js';
+import { formatBytes } from '../ui/format.js';
+import { errorCount, forQueues, keyspaceTotals, setting, sumNodes, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
 /** Memory checks (thresholds of Redis's MEMORY DOCTOR, src/object.c, and BullMQ's noeviction rule, docs.bullmq.io/guide/going-to-production): policy by use, limit, usage, OOM, evictions, fragmentation. */

@@ -11,9 +11,10 @@ export async function resolveHost(host: string, ms: number): Promise<string[]> {
   return rows.map((r) => r.address);
 }
 
-export async function openTcp(host: string, port: number, ms: number): Promise<number> {
+/** `path`: a unix socket instead of host and port. */
+export async function openTcp(host: string, port: number, ms: number, path?: string): Promise<number> {
   const started = performance.now();
-  const socket = netConnect({ host, port });
+  const socket = netConnect(path !== undefined ? { path } : { host, port });
   try {
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -40,8 +41,9 @@ export async function sniffProtocol(
   host: string,
   port: number,
   ms: number,
+  path?: string,
 ): Promise<{ kind: SniffResult; reply: string }> {
-  const socket: Socket = netConnect({ host, port });
+  const socket: Socket = netConnect(path !== undefined ? { path } : { host, port });
   let buf = Buffer.alloc(0);
   try {
     return await new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@ import type { Facts, Use } from './facts.js';
 import { gatherFacts } from './gather.js';
 import { gateIds, needsQueueCounts, runGate, type GateThresholds } from './gate.js';
 import { runLadder, skippedLadder, type LadderOutcome } from './ladder.js';
-import { runSentinelLadder, type SentinelSummary } from './sentinel.js';
+import { runSentinelLadder, type SentinelLadder, type SentinelSummary } from './sentinel.js';
 import { describeSentinelPort } from './sentinel-port.js';
 import { readProject, runProjectChecks } from './project.js';
 import { countQueues, type QueueCounts } from './queue-counts.js';
@@ -24,6 +24,7 @@ import { printProgress } from '../ui/output.js';
  */
 export interface DoctorRunOptions {
   use?: Use;
+  useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
   waitSeconds?: number;
@@ -91,6 +92,7 @@ async function serverChecks(
       provider: ladder.provider,
       target,
       use: opts.use,
+      useSource: opts.useSource,
       needQueues,
     });
   } catch (err) {
@@ -110,10 +112,25 @@ async function serverChecks(
   return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
 }
 
+/** --wait for a Sentinel target: retry the sentinel ladder until it names a primary that answers. */
+async function sentinelWithWait(target: Target, waitSeconds: number): Promise<SentinelLadder> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    const ladder = await runSentinelLadder(target);
+    const left = deadline - Date.now();
+    if (ladder.primary || left <= 0) return ladder;
+    const failed = ladder.checks.find((c) => c.status === 'fail');
+    printProgress(
+      `waiting for the sentinels of ${target.sentinel?.master ?? ''}: ${failed ? `${failed.id} ${failed.message}` : ladder.why} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
+    );
+    await sleep(Math.min(1000, left));
+  }
+}
+
 export async function runDoctor(given: Target, opts: DoctorRunOptions = {}): Promise<DoctorResult> {
   const failOn = opts.failOn ?? 'fail';
   // A Sentinel target: its own ladder first, then the usual one against the primary it finds.
-  const sentinel = given.sentinel ? await runSentinelLadder(given) : undefined;
+  const sentinel = given.sentinel ? await sentinelWithWait(given, opts.waitSeconds ?? 0) : undefined;
   const target = sentinel?.primary ?? given;
   const ladder =
     sentinel && !sentinel.primary

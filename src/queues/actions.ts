@@ -65,7 +65,10 @@ export function planText(
         c && !c.exact
           ? ` (an upper bound: read the oldest ${c.examined.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')}; the rest counted as matching)`
           : '';
-      return `delete ${matched === 0 ? 'no' : `up to ${jobs(matched)}`} in ${opts.state} of ${queue.base} older than ${Math.round((opts.graceMs ?? 0) / 1000)}s (before ${cutoff})${bound}`;
+      // "delete no in completed" read badly: say there is nothing, in words.
+      return matched === 0
+        ? `no jobs in ${opts.state} of ${queue.base} are older than ${Math.round((opts.graceMs ?? 0) / 1000)}s (before ${cutoff})`
+        : `delete up to ${jobs(matched)} in ${opts.state} of ${queue.base} older than ${Math.round((opts.graceMs ?? 0) / 1000)}s (before ${cutoff})${bound}`;
     }
     case 'pause':
       return paused

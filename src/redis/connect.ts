@@ -4,6 +4,7 @@ import { errorText, explainError } from './hints.js';
 import { parseInfo } from './info.js';
 import { redact } from './secrets.js';
 import { nodeRole, resolveSentinelNode, type SentinelNode } from './sentinel.js';
+import { traceClient } from './trace.js';
 import type { Target } from './target.js';
 import { withTimeout } from './timeout.js';
 
@@ -28,6 +29,8 @@ export function clientOptions(target: Target, extra: Partial<RedisOptions> = {})
   return {
     host: target.host,
     port: target.port,
+    // ioredis connects to a unix socket when `path` is set (host and port are then ignored).
+    ...(target.socket !== undefined ? { path: target.socket } : {}),
     username: target.username,
     password: target.password,
     db: target.db,
@@ -76,21 +79,52 @@ export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}
 
 /** Connect a standalone client and wait until it is ready, collecting every error it emits. */
 export async function connectStandalone(target: Target, extra: Partial<RedisOptions> = {}): Promise<Redis> {
-  const client = new Redis(clientOptions(target, extra));
+  const client = traceClient(new Redis(clientOptions(target, extra)));
   const errors: Error[] = [];
   client.on('error', (err: Error) => errors.push(err));
   try {
     await withTimeout(client.connect(), target.timeoutMs, 'connect');
-    return client;
   } catch (err) {
     client.disconnect();
     // connect() often rejects only with "Connection is closed."; the real cause is an event.
     throw pickCause(err, errors);
   }
+  if (target.db !== 0) await checkSelect(client, target);
+  return client;
+}
+
+/**
+ * ioredis sends SELECT on connect but routes its failure to an `error` event and stays in db 0
+ * (field-notes: SELECT): a db the server does not have would silently read db 0. Ask again.
+ */
+async function checkSelect(client: Redis, target: Target): Promise<void> {
+  try {
+    await withTimeout(client.select(target.db), target.timeoutMs, 'SELECT');
+  } catch (err) {
+    client.disconnect();
+    const text = errorText(err);
+    if (/out of range/i.test(text))
+      throw new CliError(
+        `database ${target.db} does not exist on ${target.display}`,
+        'the server has fewer databases (redis.conf `databases`, 16 by default): pick one from 0 up',
+        ExitCode.usage,
+        { cause: err },
+      );
+    if (/cluster mode/i.test(text))
+      throw new CliError(
+        `${target.display} is a cluster node: a cluster has only database 0`,
+        'drop the /db from the URL (or -n/--db, REDIS_DB)',
+        ExitCode.usage,
+        { cause: err },
+      );
+    throw err;
+  }
 }
 
 export async function connectCluster(target: Target, extra: Partial<RedisOptions> = {}): Promise<Cluster> {
-  const cluster = new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra));
+  const cluster = traceClient(
+    new Cluster([{ host: target.host, port: target.port }], clusterOptions(target, extra)),
+  );
   const errors: Error[] = [];
   cluster.on('error', (err: Error) => errors.push(err));
   cluster.on('node error', (err: Error) => errors.push(err));
@@ -170,8 +204,15 @@ function standaloneConnection(client: Redis): Connection {
 
 export function connectionError(target: Target, err: unknown): CliError {
   if (err instanceof CliError) return err;
-  const { hint } = explainError(err);
-  return new CliError(redact(`cannot connect to ${target.display}: ${errorText(err)}`), hint, ExitCode.usage);
+  const { hint } = explainError(err, target.source);
+  return new CliError(
+    redact(`cannot connect to ${target.display}: ${errorText(err)}`),
+    hint,
+    ExitCode.usage,
+    {
+      cause: err,
+    },
+  );
 }
 
 /**

@@ -117,9 +117,18 @@ const table: Array<{ test: RegExp; cause: string; hint: string }> = [
   },
 ];
 
-export function explainError(err: unknown): Explained {
+/**
+ * `source`: where the target came from, so a missing password is asked for where the user
+ * gave the target (a URL, REDIS_PASSWORD, -a), not always as REDIS_PASSWORD.
+ */
+export function explainError(err: unknown, source?: string): Explained {
   const text = errorText(err);
-  for (const row of table) if (row.test.test(text)) return { cause: row.cause, hint: row.hint };
+  for (const row of table)
+    if (row.test.test(text)) {
+      if (row.cause === 'auth-missing' && source !== undefined)
+        return { cause: row.cause, hint: authHint(source) };
+      return { cause: row.cause, hint: row.hint };
+    }
   return { cause: 'unknown', hint: 'see the message above; run redis-ops doctor for a step-by-step check' };
 }
 
@@ -130,4 +139,14 @@ export function errorText(err: unknown): string {
     return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
+}
+
+function authHint(source: string): string {
+  if (source === 'REDIS_URL')
+    return 'the server needs a password: REDIS_URL has none; add it (redis://:password@host:port)';
+  if (source === 'REDIS_HOST')
+    return 'the server needs a password: set REDIS_PASSWORD (and REDIS_USERNAME for an ACL user)';
+  if (source === 'flag')
+    return 'the server needs a password: add it to the URL (redis://:password@host:port), or give --askpass';
+  return 'the server needs a password: give a URL with it (--url redis://:password@host:port), --askpass, or set REDIS_PASSWORD';
 }

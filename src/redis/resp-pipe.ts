@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { traceEnabled, traceLine } from './trace.js';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
 import { ReplyReader, RespProtocolError, RespServerError, type Reply } from './resp-decode.js';
@@ -22,6 +23,8 @@ export interface PipeOptions {
   username?: string;
   password?: string;
   db?: number;
+  /** A unix socket path instead of host and port. */
+  path?: string;
   tls?: ConnectionOptions;
   timeoutMs: number;
 }
@@ -140,7 +143,7 @@ export class RespPipe {
   static async open(opts: PipeOptions): Promise<RespPipe> {
     const socket = opts.tls
       ? tlsConnect({ host: opts.host, port: opts.port, ...opts.tls })
-      : netConnect({ host: opts.host, port: opts.port });
+      : netConnect(opts.path !== undefined ? { path: opts.path } : { host: opts.host, port: opts.port });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
@@ -176,6 +179,7 @@ export class RespPipe {
     return RespPipe.open({
       host: o.host ?? '127.0.0.1',
       port: o.port ?? 6379,
+      path: o.path ?? undefined,
       username: o.username ?? undefined,
       password: o.password ?? undefined,
       db: o.db ?? 0,
@@ -186,6 +190,7 @@ export class RespPipe {
 
   /** Send commands in one write; resolves with one reply per command (errors as Error values). */
   send(commands: Arg[][]): Promise<Reply[]> {
+    if (traceEnabled()) for (const [name, ...args] of commands) traceLine(String(name), args);
     return this.sendEncoded(encodeCommands(commands), commands.length);
   }
 

@@ -7,7 +7,8 @@ import type { DoctorResult } from '../doctor/run.js';
 import { printProgress } from '../ui/output.js';
 import type { InitPlan, PlannedService, UpOptions, UpResult } from './types.js';
 
-async function listening(port: number): Promise<boolean> {
+/** Something accepts TCP connections on 127.0.0.1:port (also used by sentinel-up.ts). */
+export async function listening(port: number): Promise<boolean> {
   return new Promise((done) => {
     const s = connect({ host: '127.0.0.1', port });
     s.once('connect', () => {
@@ -18,14 +19,30 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-async function hasRedisServer(env: UpOptions['env']): Promise<boolean> {
+async function onPath(binary: string, env: UpOptions['env']): Promise<boolean> {
   const { execa } = await import('execa');
-  const r = await execa('redis-server', ['--version'], { env, reject: false, timeout: 10_000 });
+  const r = await execa(binary, ['--version'], { env, reject: false, timeout: 10_000 });
   return r.exitCode === 0;
 }
 
+/**
+ * The server binary for the image: valkey-server for a valkey image when it is installed,
+ * else redis-server (Valkey speaks the same protocol and reads the same config), said out loud.
+ */
+async function pickServer(o: UpOptions): Promise<{ binary: string; note?: string } | undefined> {
+  const valkey = /valkey/i.test(o.image ?? '');
+  if (valkey && (await onPath('valkey-server', o.env))) return { binary: 'valkey-server' };
+  if (!(await onPath('redis-server', o.env))) return undefined;
+  return valkey
+    ? {
+        binary: 'redis-server',
+        note: 'valkey-server is not on PATH: redis-server stands in for the valkey image',
+      }
+    : { binary: 'redis-server' };
+}
+
 // Redis config strings: double quotes with \" and \\ escaped.
-const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /**
  * Start one redis-server in the background with the generated config. The password and the
@@ -36,6 +53,7 @@ async function startOne(
   plan: InitPlan,
   svc: PlannedService,
   o: UpOptions,
+  binary: string,
 ): Promise<{ pid: number } | { error: string }> {
   if (await listening(svc.port))
     return {
@@ -52,7 +70,7 @@ async function startOne(
     'daemonize no',
   ];
   if (plan.password) lines.push(`requirepass ${quote(plan.password)}`);
-  const child = spawn('redis-server', ['-'], {
+  const child = spawn(binary, ['-'], {
     cwd: plan.dir,
     env: o.env,
     detached: true,
@@ -67,10 +85,10 @@ async function startOne(
   const until = Date.now() + 10_000;
   while (!(await listening(svc.port))) {
     if (state.exited !== null)
-      return { error: `redis-server exited (code ${state.exited}): see ${join(dataDir, 'redis.log')}` };
+      return { error: `${binary} exited (code ${state.exited}): see ${join(dataDir, 'redis.log')}` };
     if (Date.now() > until)
       return {
-        error: `redis-server did not listen on ${svc.port} within 10 s: see ${join(dataDir, 'redis.log')}`,
+        error: `${binary} did not listen on ${svc.port} within 10 s: see ${join(dataDir, 'redis.log')}`,
       };
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -97,7 +115,8 @@ export async function startLocalServers(
     services,
     doctor: [],
   });
-  if (!(await hasRedisServer(o.env))) {
+  const server = await pickServer(o);
+  if (!server) {
     return none(
       `Docker Compose is not available (${why}) and redis-server is not on PATH: install Docker with the compose plugin, then run docker compose up -d ${plan.services.map((s) => s.name).join(' ')}`,
     );
@@ -106,14 +125,17 @@ export async function startLocalServers(
   if (
     o.confirm &&
     !(await o.confirm(
-      `Docker Compose is not available (${why}). Start redis-server on 127.0.0.1:${ports} with the generated config instead?`,
+      `Docker Compose is not available (${why}). Start ${server.binary} on 127.0.0.1:${ports} with the generated config instead?${server.note ? ` (${server.note})` : ''}`,
     ))
   ) {
     return none(`not started: Docker Compose is not available (${why})`, true);
   }
-  printProgress(`Docker Compose is not available (${why}): starting redis-server on 127.0.0.1:${ports}...\n`);
+  if (server.note) printProgress(`${server.note}\n`);
+  printProgress(
+    `Docker Compose is not available (${why}): starting ${server.binary} on 127.0.0.1:${ports}...\n`,
+  );
   for (const [i, svc] of plan.services.entries()) {
-    const started = await startOne(plan, svc, o);
+    const started = await startOne(plan, svc, o, server.binary);
     if ('error' in started)
       return { method: 'redis-server', ok: false, message: started.error, services, doctor: [] };
     const row = services[i];
@@ -125,7 +147,7 @@ export async function startLocalServers(
   return {
     method: 'redis-server',
     ok,
-    message: `${ok ? 'redis-server running' : 'redis-server started, but doctor found a problem'} (Docker Compose is not available: ${why}); stop it with: kill ${pids}`,
+    message: `${ok ? `${server.binary} running` : `${server.binary} started, but doctor found a problem`} (Docker Compose is not available: ${why}${server.note ? `; ${server.note}` : ''}); stop it with: kill ${pids}`,
     services,
     doctor,
   };

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DoctorResult } from '../doctor/run.js';
@@ -9,6 +8,7 @@ import { printProgress } from '../ui/output.js';
 import type { TopologyPlan } from './sentinel-init.js';
 import type { TopologyNode } from './sentinel-topology.js';
 import type { UpOptions, UpResult } from './types.js';
+import { listening, quote } from './fallback.js';
 import { parseComposePs } from './up.js';
 
 /**
@@ -18,18 +18,6 @@ import { parseComposePs } from './up.js';
  * Then doctor through the sentinels.
  */
 const tail = (text: string): string => redact(text.trim().split('\n').slice(-3).join(' | '));
-const quote = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      done(true);
-    });
-    s.once('error', () => done(false));
-  });
-}
 
 /**
  * Sentinels find each other and the replicas through the primary (hello messages every 2 s):

@@ -53,4 +53,6 @@ export interface UpOptions {
   healthMs: number;
   /** Asks before starting redis-server instead; undefined: non-interactive, start it. */
   confirm?: (message: string) => Promise<boolean>;
+  /** The compose image: a valkey image starts valkey-server in the fallback when it is on PATH. */
+  image?: string;
 }

@@ -68,7 +68,13 @@ async function checkWithDoctor(plan: InitPlan, o: UpOptions): Promise<DoctorResu
   const { runDoctor } = await import('../doctor/run.js');
   const results: DoctorResult[] = [];
   for (const svc of plan.services)
-    results.push(await runDoctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir)));
+    // The service's own role: `init --use queue --up` must not be judged (and advised) as a cache.
+    results.push(
+      await runDoctor(resolveTarget({ url: svc.url, timeout: o.timeoutMs }, {}, plan.dir), {
+        use: svc.role,
+        useSource: 'flag',
+      }),
+    );
   return results;
 }
 

@@ -21,8 +21,15 @@ export async function configureColor(opts: {
 }): Promise<void> {
   const stream = opts.stream ?? process.stdout;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  // FORCE_COLOR (the convention chalk and most CLIs follow) turns colour on for pipes, e.g. CI
+  // logs that render ANSI; FORCE_COLOR=0 turns it off. --no-color, --json and NO_COLOR still win.
+  const force = process.env.FORCE_COLOR;
+  const forced = force !== undefined && force !== '' ? force !== '0' && force !== 'false' : undefined;
   const enabled =
-    opts.color !== false && !opts.json && !noColorEnv && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+    opts.color !== false &&
+    !opts.json &&
+    !noColorEnv &&
+    (forced ?? (Boolean(stream.isTTY) && process.env.TERM !== 'dumb'));
   if (!enabled) {
     instance = plain;
     return;

@@ -43,6 +43,12 @@ export async function askSelect<T extends string>(
   return guard(() => select<T>({ message, choices, default: defaultValue }, { output: process.stderr }));
 }
 
+/** A password, not echoed (--askpass). */
+export async function askPassword(message: string): Promise<string> {
+  const { password } = await load();
+  return guard(() => password({ message }, { output: process.stderr }));
+}
+
 export async function askCheckbox<T extends string>(
   message: string,
   choices: Array<{ value: T; name?: string; checked?: boolean }>,

@@ -70,7 +70,7 @@ describe('bad input: one line, a hint, exit 2', () => {
       /--cert needs --key/,
       /--key <file>/,
     ],
-    ['bad timeout', ['--timeout', 'soon'], /invalid --timeout: soon/, /milliseconds/],
+    ['bad timeout', ['--timeout', 'soon'], /invalid --timeout: soon/, /duration/],
     ['missing env file', ['--env-file', 'prod.env'], /env file not found: prod\.env/, /--env-file/],
   ];
   it.each(cases)('%s', async (_name, args, message, hint) => {

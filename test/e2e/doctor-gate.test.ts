@@ -117,7 +117,8 @@ describe('doctor gate thresholds', () => {
     });
     const a = await runJson(['doctor', '--target', 'ci'], { cwd: dir });
     expect(a.json.target).toBe(`redis://127.0.0.1:${queues.port}`);
-    expect(a.json.use).toEqual({ value: 'queue', source: 'flag', reason: '--use queue' });
+    // Issue 15: where `use` came from is said (it was reported as the flag --use).
+    expect(a.json.use).toEqual({ value: 'queue', source: 'config', reason: 'use: queue in redis-ops.yaml' });
     expect(byId(a.json.checks, 'gate.maxFailedJobs').status).toBe('fail');
     expect(byId(a.json.checks, 'gate.maxWaitingAgeSeconds').status).toBe('pass');
     expect(byId(a.json.checks, 'gate.minHitRatio').status).toBe('pass');

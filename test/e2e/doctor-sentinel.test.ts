@@ -204,6 +204,30 @@ describe('doctor: sentinel ladder', () => {
     await proxy.stop();
   });
 
+  it('--wait: waits for a sentinel that is still starting, then runs the whole ladder', async () => {
+    const port = await freePort();
+    const url = `redis+sentinel://:${DATA_PW}@127.0.0.1:${port}/mymaster?sentinelPassword=${SENT_PW}`;
+    const run = runJson(['doctor', '--url', url, '--wait', '20']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const late = await startRedis({
+      port,
+      args: ['--sentinel'],
+      password: SENT_PW,
+      config: sentinelLines('mymaster', '127.0.0.1', t.primary.port, {
+        quorum: 2,
+        password: DATA_PW,
+        sentinelPassword: SENT_PW,
+      }),
+    });
+    extras.push(late);
+    const { json, run: r } = await run;
+    expect(r.stderr).toMatch(/waiting for the sentinels of mymaster: sentinel\.reach no sentinel answers/);
+    expect(byId(json.checks, 'sentinel.reach').status).toBe('pass');
+    expect(byId(json.checks, 'conn.ping').status).toBe('pass');
+    noSecrets(r.stdout, r.stderr);
+    await late.stop();
+  });
+
   it('one sentinel down: sentinel.reach warns and names it; the rest still passes (exit 0)', async () => {
     const dead = t.sentinels[2] as RedisServer;
     await dead.stop();

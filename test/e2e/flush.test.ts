@@ -200,7 +200,7 @@ describe('flush: safety', () => {
   it('refuses bad numbers', async () => {
     const run = await runCli(['flush', PREFIX, '--rate', 'fast', '--url', 'redis://127.0.0.1:1']);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe('✖ --rate must be a positive whole number, got "fast"\n  hint: e.g. --rate 1000');
+    expect(run.stderr).toBe('✖ invalid --rate: fast\n  hint: give a whole number ≥ 1, e.g. --rate 10');
   });
 
   it('--max-keys aborts before deleting anything when more keys match', async () => {

@@ -124,6 +124,10 @@ describe('init --up without Docker Compose', () => {
         ),
       );
       expect(json.up.doctor[0].ok).toBe(true);
+      // Issue 15: the service is judged as what init wrote it for (it was judged as a cache,
+      // and advised allkeys-lru, undoing init's noeviction).
+      expect(json.up.doctor[0].use).toMatchObject({ value: 'queue' });
+      expect(JSON.stringify(json.up.doctor[0].checks)).not.toContain('allkeys-lru');
       expect(run.stderr).toContain(`starting redis-server on 127.0.0.1:${port}`);
 
       // The server runs the generated config, with the password from .env.
@@ -139,6 +143,25 @@ describe('init --up without Docker Compose', () => {
       expect(doctor.run.exitCode).toBe(0);
       // The password never reached a command line.
       expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(vars.REDIS_PASSWORD);
+    } finally {
+      if (pid) process.kill(pid, 'SIGKILL');
+      rmSync(join(tmpdir(), `redis-ops-redis-${port}`), { recursive: true, force: true });
+    }
+  });
+
+  it('--image valkey without valkey-server on PATH says that redis-server stands in', async () => {
+    const port = await freePort();
+    const dir = project(`REDIS_PORT=${port}\n`);
+    const { json, run } = await runJson(['init', dir, '--image', 'valkey', '--up'], withDocker('no-compose'));
+    const pid: number | null = json.up?.services?.[0]?.pid ?? null;
+    try {
+      if (pid && process.env.REDIS_OPS_TEST_PIDS)
+        writeFileSync(join(process.env.REDIS_OPS_TEST_PIDS, String(pid)), String(pid));
+      expect(run.exitCode).toBe(0);
+      expect(json.up.message).toContain(
+        'valkey-server is not on PATH: redis-server stands in for the valkey image',
+      );
+      expect(run.stderr).toContain('valkey-server is not on PATH');
     } finally {
       if (pid) process.kill(pid, 'SIGKILL');
       rmSync(join(tmpdir(), `redis-ops-redis-${port}`), { recursive: true, force: true });

@@ -48,7 +48,7 @@ describe('doctor renderers', () => {
       '  ✖ mem.policy     allkeys-lru',
       '                   hint: set noeviction',
       '',
-      'unhealthy: 1 passed, 1 warnings, 1 failed, 0 skipped',
+      'unhealthy: 1 passed, 1 warning, 1 failed, 0 skipped',
     ]);
     expect(renderDoctor({ ...result, failOn: 'warn' })).toMatch(/0 skipped \(--fail-on warn\)$/);
   });

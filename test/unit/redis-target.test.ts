@@ -110,7 +110,7 @@ describe('resolveTarget', () => {
       /--cacert file not found/,
     );
     expect(usage(() => resolveTarget({}, { REDIS_HOST: 'h', REDIS_PORT: '99999' }, cwd)).message).toMatch(
-      /REDIS_PORT out of range/,
+      /invalid REDIS_PORT: 99999/,
     );
   });
 

@@ -20,12 +20,12 @@ describe('stats flags → options', () => {
   ])('%j', (flags, mode) => expect(parseStatsFlags(flags)).toEqual(mode));
 
   it.each([
-    [{ watch: 'abc' }, /--watch takes an interval/],
-    [{ watch: '0' }, /--watch takes an interval/],
-    [{ watch: true, count: '0' }, /--count must be a whole number/],
+    [{ watch: 'abc' }, /invalid --watch/],
+    [{ watch: '0' }, /invalid --watch/],
+    [{ watch: true, count: '0' }, /invalid --count: 0/],
     [{ count: '2' }, /--count needs --watch/],
-    [{ keys: true, depth: '1.5' }, /--depth must be a whole number/],
-    [{ keys: true, top: '-1' }, /--top must be/],
+    [{ keys: true, depth: '1.5' }, /invalid --depth: 1.5/],
+    [{ keys: true, top: '-1' }, /invalid --top: -1/],
     [{ keys: true, delimiter: '' }, /--delimiter cannot be empty/],
     [{ depth: '2' }, /--depth needs --keys/],
     [{ keys: true, watch: true }, /cannot be combined/],

@@ -1,4 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
+import { wrapText } from '../../ui/table.js';
 import type { DoctorResult } from '../../doctor/run.js';
 import type { DoctorJson } from './types.js';
 
@@ -17,9 +18,16 @@ export function toDoctorJson(r: DoctorResult): DoctorJson {
   };
 }
 
-export function renderDoctor(r: DoctorResult): string {
+/**
+ * `columns`: the terminal's width; messages and hints wrap under their own column so a long
+ * one never runs under the check ids. undefined (a pipe, a file): one line per message.
+ */
+export function renderDoctor(r: DoctorResult, columns?: number): string {
   const c = color();
   const width = Math.max(...r.checks.map((x) => x.id.length), 10);
+  const indent = width + 6;
+  const wrap = (text: string, first: number): string[] =>
+    columns === undefined ? [text] : wrapText(text, Math.max(20, columns - first));
   const lines = [`${c.bold('redis-ops doctor')}  ${r.target}`];
   if (r.sentinel)
     lines.push(
@@ -34,15 +42,22 @@ export function renderDoctor(r: DoctorResult): string {
       fail: c.red(symbols.fail),
       skip: c.dim(symbols.skip),
     }[check.status];
-    const text = check.status === 'skip' ? c.dim(check.message) : check.message;
-    lines.push(`  ${mark} ${check.id.padEnd(width)}  ${text}`);
-    if (check.hint && check.status !== 'pass')
-      lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${check.hint}`);
+    const paint = (t: string): string => (check.status === 'skip' ? c.dim(t) : t);
+    const [first = '', ...rest] = wrap(check.message, indent);
+    lines.push(`  ${mark} ${check.id.padEnd(width)}  ${paint(first)}`);
+    for (const more of rest) lines.push(`${' '.repeat(indent)}${paint(more)}`);
+    if (check.hint && check.status !== 'pass') {
+      const [h = '', ...hs] = wrap(check.hint, indent + 6);
+      lines.push(`    ${' '.repeat(width)}  ${c.cyan('hint:')} ${h}`);
+      for (const more of hs) lines.push(`${' '.repeat(indent + 6)}${more}`);
+    }
   }
   const s = r.summary;
   lines.push('');
   const verdict = r.ok ? c.green('healthy') : c.red('unhealthy');
   const gate = r.failOn === 'warn' ? ' (--fail-on warn)' : '';
-  lines.push(`${verdict}: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped${gate}`);
+  lines.push(
+    `${verdict}: ${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped${gate}`,
+  );
   return lines.join('\n');
 }

@@ -5,15 +5,13 @@ import type { CheckResult, Summary } from '../../doctor/types.js';
 import type { ServerFacts } from '../../redis/info.js';
 import type { Provider } from '../../redis/provider.js';
 import type { GateThresholds } from '../../doctor/gate.js';
-import type { ConnectionFlags } from '../../redis/target.js';
+import type { CommonFlags } from '../connection.js';
 
 // doctor's flag types in one place (index, options and render import them; the result type,
 // DoctorResult, lives with the run in src/doctor/run.ts because `init --up` runs doctor too).
 
 /** doctor's own flags, as commander hands them over (strings), and their checked form. */
-export interface DoctorFlags extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
+export interface DoctorFlags extends CommonFlags {
   use?: string;
   failOn?: string;
   wait?: string;
@@ -25,6 +23,7 @@ export interface DoctorFlags extends ConnectionFlags {
   maxMemoryPct?: string;
   maxFailedJobs?: string;
   maxWaitingAge?: string;
+  wide?: boolean;
 }
 
 export type Format = 'text' | 'json' | 'junit';

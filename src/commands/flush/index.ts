@@ -1,33 +1,34 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { closest, parseInteger } from '../../options.js';
 import { configureColor } from '../../ui/colors.js';
 import { printError, writeJson, writeStdout } from '../../ui/output.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { FlushFlags } from './types.js';
 
 /** SCAN COUNT: in `npm run bench flush` larger counts were no faster (the server's SCAN cost per pass is fixed) but blocked a concurrent PING longer (README, Benchmarks). */
 export const defaultFlushCount = 1000;
 
 export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw usageError(
-      `${flag} must be a positive whole number, got ${JSON.stringify(value)}`,
-      `e.g. ${flag} 1000`,
-    );
-  }
-  return Number(value);
+  return parseInteger(value, flag, { min: 1 });
 }
 
+const coreTypes = ['string', 'list', 'set', 'zset', 'hash', 'stream'];
+
+/**
+ * Core types, or a module's type name: SCAN TYPE takes either, and matches nothing for a word
+ * that is neither (`--type strng` would count 0 keys and say so as if it were true). A module
+ * type name is exactly 9 characters (RedisModule_CreateDataType): ReJSON-RL, MBbloom--, TSDB-TYPE.
+ */
 export function parseType(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  // Core types, or a module's type name (ReJSON-RL): SCAN TYPE takes either.
-  if (!/^[A-Za-z][\w-]*$/.test(value))
-    throw usageError(
-      `--type ${JSON.stringify(value)} is not a type name`,
-      'one of string, list, set, zset, hash, stream',
-    );
-  return value;
+  if (coreTypes.includes(value.toLowerCase())) return value.toLowerCase();
+  if (/^[A-Za-z0-9_-]{9}$/.test(value) && value !== value.toLowerCase()) return value;
+  const near = closest(value, coreTypes);
+  throw usageError(
+    `invalid --type: ${value}`,
+    `${near ? `did you mean ${near}? ` : ''}one of ${coreTypes.join(', ')}, or a module type such as ReJSON-RL`,
+  );
 }
 
 export function registerFlush(program: Command, ctx: RunContext): void {
@@ -69,7 +70,14 @@ the message says what to change), 130 interrupted (the report says what was dele
           ? 0
           : parsePositiveInt(opts.maxKeys, '--max-keys');
     const type = parseType(opts.type);
+    // Under --json nothing is asked, whether or not there is a terminal: say that, not "no terminal".
+    if (opts.json && !opts.dryRun && !opts.yes)
+      throw usageError(
+        'refusing to delete without confirmation: --json asks nothing',
+        'check with --dry-run --json first, then pass --yes to delete',
+      );
     const { target } = await targetFromFlags(opts, ctx);
+    inspectPoint(ctx, 'flush', { target, prefixes, pattern: opts.pattern, maxKeys, type, count, rate });
     // Lazy: ioredis and the engine load only when flush runs, so --help stays fast.
     const { flush, exitCodeFor } = await import('./run.js');
     const { renderFlush, toFlushJson } = await import('./render.js');

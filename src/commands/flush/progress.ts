@@ -1,4 +1,4 @@
-import { printProgress } from '../../ui/output.js';
+import { barLine, clearLive, drawLive, terminalWidth } from '../../ui/live.js';
 import { progressLine } from './render.js';
 import type { ProgressState } from './types.js';
 
@@ -24,18 +24,29 @@ export function startProgress(labels: string[], enabled: boolean): Progress {
     startedMs: performance.now(),
     nowMs: performance.now(),
   };
-  let drawn = false;
   let paused = false;
-  const clear = (): void => {
-    if (drawn) printProgress('\r\x1b[K');
-    drawn = false;
+  const clear = (): void => clearLive();
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  // Counting has no total yet (a line of figures); deleting knows it (a bar with percent and ETA).
+  const line = (): string => {
+    if (state.phase === 'counting') return progressLine(state);
+    const bar = barLine({
+      label: 'deleting',
+      done: sum(state.deleted),
+      total: sum(state.scanned),
+      elapsedMs: state.nowMs - state.startedMs,
+      unit: 'keys',
+      width: terminalWidth(),
+    });
+    const perNode =
+      state.labels.length > 1 ? state.labels.map((l, i) => ` · ${l} ${state.deleted[i] ?? 0}`).join('') : '';
+    return bar + perNode;
   };
   const timer = enabled
     ? setInterval(() => {
         if (paused) return;
         state.nowMs = performance.now();
-        printProgress(`\r\x1b[K${progressLine(state)}`);
-        drawn = true;
+        drawLive(line());
       }, 250)
     : undefined;
   timer?.unref();

@@ -36,7 +36,7 @@ const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)}
 export function renderSurvey(r: FlushResult): string {
   const c = color();
   const lines = [
-    `${c.bold(plural(r.matched, 'key'))} match ${r.patterns.join(', ')}${r.type ? ` (type ${r.type})` : ''} on ${plural(r.nodes.length, 'node')} of ${r.target}`,
+    `${c.bold(plural(r.matched, 'key'))} ${r.matched === 1 ? 'matches' : 'match'} ${r.patterns.join(', ')}${r.type ? ` (type ${r.type})` : ''} on ${plural(r.nodes.length, 'node')} of ${r.target}`,
   ];
   if (r.nodes.length > 1)
     for (const n of r.nodes) lines.push(`  ${n.node.padEnd(22)} ${num(n.matched).padStart(12)}`);

@@ -1,9 +1,10 @@
-import type { ConnectionFlags, Target } from '../../redis/target.js';
+import type { Target } from '../../redis/target.js';
+import type { CommonFlags } from '../connection.js';
 
 // flush's flag, option and result types in one place, so run.ts, render.ts and progress.ts do not
 // import each other in a circle.
 
-export interface FlushFlags extends ConnectionFlags {
+export interface FlushFlags extends CommonFlags {
   pattern?: string;
   dryRun?: boolean;
   yes?: boolean;
@@ -12,8 +13,6 @@ export interface FlushFlags extends ConnectionFlags {
   type?: string;
   count?: string;
   rate?: string;
-  json?: boolean;
-  color?: boolean;
 }
 
 export interface FlushOptions {

@@ -6,8 +6,9 @@ import { findComposeFile } from '../../scaffold/compose.js';
 import type { InitPlan } from '../../scaffold/types.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
+import { Option } from '../../commander.js';
 import { defaultTimeoutMs } from '../../redis/timeout.js';
-import type { RunContext } from '../connection.js';
+import { inspectPoint, type RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
 
@@ -100,7 +101,7 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
       const { askConfirm } = await import('../../ui/prompt.js');
       confirm = (m) => askConfirm(m, true);
     }
-    up = await bringUp(plan, { env: ctx.env, timeoutMs, healthMs: 120_000, confirm });
+    up = await bringUp(plan, { env: ctx.env, timeoutMs, healthMs: 120_000, confirm, image: settings.image });
   }
   const mask = (u: string): string => maskUrlText(redact(u));
   return {
@@ -122,10 +123,13 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
     files: plan.files.map((f) => ({
       path: f.path,
       action: f.before === null ? 'create' : needsWrite(f) ? 'update' : 'unchanged',
+      // An unchanged file's planned summary ("volumes added") would describe a change not made.
       summary:
-        f.before !== null && f.before === f.after && needsWrite(f)
-          ? `mode set to ${f.mode.toString(8)}`
-          : f.summary,
+        f.before !== null && !needsWrite(f)
+          ? 'up to date'
+          : f.before !== null && f.before === f.after
+            ? `mode set to ${f.mode.toString(8)}`
+            : f.summary,
       diff: dryRun ? redact(unifiedDiff(f.before, f.after, f.path)) || undefined : undefined,
       ...(f.path === plan.composeFile && f.before !== null && plan.reasons.length > 0 && needsWrite(f)
         ? { reasons: plan.reasons.map(redact) }
@@ -205,7 +209,9 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--maxmemory <size>', 'e.g. 256mb, 1gb (default: 256mb dev, 1gb prod)')
     .option('--no-password', 'no password (default: generate one into .env)')
     .option('--compose <file>', 'compose file (default: the existing one, else compose.yaml)')
-    .option('--env-file <file>', 'env file (default: .env)')
+    .option('--dotenv <file>', 'env file to write (default: .env)')
+    // The old name: Node 20 reads --env-file from npx's own argv and exits 9 when the file is missing.
+    .addOption(new Option('--env-file <file>', 'same as --dotenv (not through npx/npm)').hideHelp())
     .option('--dry-run', 'print the changes as unified diffs, write nothing')
     .option('--adopt <service>', 'harden this existing Redis service in place (keeps its data and settings)')
     .option('--wire <services>', 'app services to wire to Redis (depends_on, networks, REDIS_URL), or "none"')
@@ -219,11 +225,12 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option('--master <name>', 'with --topology sentinel: the master name (default: mymaster)')
     .option('-y, --yes', 'take defaults, ask nothing (implied without a terminal)')
     .option(
-      '--timeout <ms>',
-      'bound for each network step of the doctor run after --up',
+      '--timeout <duration>',
+      'bound for each network step of the doctor run after --up: 5s (bare: ms)',
       String(defaultTimeoutMs),
     )
     .option('--json', 'print one JSON document on stdout')
+    .option('-q, --quiet', 'results only: no notes or progress on stderr')
     .option('--no-color', 'disable colour')
     .addHelpText(
       'after',
@@ -241,7 +248,14 @@ Examples:
       await configureColor({ color: opts.color, json: opts.json });
       // --no-password defaults to true; only a given flag should skip the question.
       const password = cmd.getOptionValueSource('password') === 'cli' ? opts.password : undefined;
-      const result = await init({ ...opts, dir, password }, ctx);
+      if (opts.dotenv !== undefined && opts.envFile !== undefined && opts.dotenv !== opts.envFile)
+        throw new CliError(
+          '--dotenv conflicts with --env-file',
+          '--env-file is the old name of --dotenv: give one',
+        );
+      const envFile = opts.dotenv ?? opts.envFile;
+      inspectPoint(ctx, 'init', { dir, ...opts, envFile, dotenv: undefined, password });
+      const result = await init({ ...opts, dir, password, envFile }, ctx);
       const { renderInit, toInitJson } = await import('./render.js');
       if (opts.json) writeJson(toInitJson(result));
       else writeStdout(renderInit(result));

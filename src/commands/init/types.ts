@@ -15,6 +15,8 @@ export interface InitOptions extends InitAnswers {
   json?: boolean;
   color?: boolean;
   timeout?: string;
+  dotenv?: string;
+  quiet?: boolean;
   /** standalone (default) | sentinel: src/scaffold/sentinel-init.ts. */
   topology?: string;
   sentinelPort?: string;

@@ -104,7 +104,7 @@ export async function performAction(conn: Connection, req: ActionRequest): Promi
   if (!req.yes) {
     if (!req.interactive)
       throw new CliError(
-        `refusing to ${req.action} without confirmation: no terminal to ask on`,
+        `refusing to ${req.action} without confirmation: ${req.noPrompt ?? 'no terminal to ask on'}`,
         'pass --yes to confirm, or --dry-run to preview',
       );
     if (!(await req.confirm(`${plan}?`))) throw new CancelledError('cancelled: nothing changed');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Connection } from '../../redis/connect.js';
 import type { Target } from '../../redis/target.js';
 import { configureColor } from '../../ui/colors.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import { collect } from './options.js';
 import type { QueuesFlags } from './types.js';
 
@@ -14,9 +14,12 @@ export async function withConnection<T>(
   flags: QueuesFlags,
   ctx: RunContext,
   run: (conn: Connection, target: Target) => Promise<T>,
+  /** For the argv → options table test: the command's name and its validated options. */
+  inspect?: { command: string; parsed: object },
 ): Promise<T> {
   await configureColor({ color: flags.color, json: flags.json });
   const { target } = await targetFromFlags(flags, ctx);
+  if (inspect) inspectPoint(ctx, inspect.command, { target, ...inspect.parsed });
   const { openConnection } = await import('../../redis/connect.js');
   const conn = await openConnection(target);
   try {

@@ -1,25 +1,21 @@
 /** Plain-text helpers for the queues renderers (no colour here: cells are padded first, coloured after). */
 
-export type Align = 'left' | 'right';
+import { renderTable, type Align } from '../../ui/table.js';
 
-/** Pad cells into aligned columns; `paint(row, col, padded)` may colour a padded cell. */
+export type { Align };
+
+/** Pad cells into aligned columns (src/ui/table.ts); `paint(row, col, padded)` may colour a padded cell. */
 export function formatColumns(
   rows: string[][],
   align: Align[],
   paint?: (row: number, col: number, text: string) => string,
 ): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-  return rows.map((r, ri) =>
-    r
-      .map((cell, ci) => {
-        const pad = ' '.repeat((widths[ci] ?? 0) - [...cell].length);
-        const padded = align[ci] === 'right' ? pad + cell : cell + pad;
-        return paint ? paint(ri, ci, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+  const [head = [], ...body] = rows;
+  return renderTable(
+    head.map((h, i) => ({ head: h, align: align[i] ?? 'left' })),
+    body,
+    { paint },
+  ).lines;
 }
 
 /** 850 ms, 12s, 4m 05s, 3h 12m, 2d 4h: short enough for a table cell. */

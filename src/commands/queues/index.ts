@@ -5,7 +5,8 @@ import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
 import type { RunContext } from '../connection.js';
 // keys.ts has no runtime imports: registering stays free of ioredis-using modules.
 import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
-import { parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { parseAgeSeconds, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
+import { tableWidth } from '../../ui/table.js';
 import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
@@ -20,7 +21,6 @@ function registerAction(
   const cmd = extra(commonOptions(queues.command(`${name} <queue>`).description(description)))
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
-  cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
     const flags = mergedFlags<ActionFlags>(self);
     const state =
@@ -30,25 +30,33 @@ function registerAction(
           ? parseChoice(flags.state, '--state', cleanStates)
           : undefined;
     const graceMs = name === 'clean' && flags.grace !== undefined ? parseDuration(flags.grace) : undefined;
-    const result = await withConnection(flags, ctx, async (conn, target) => {
-      const { performAction } = await import('./actions.js');
-      const { askConfirm } = await import('../../ui/prompt.js');
-      const { onInterrupt } = await import('../../ui/signals.js');
-      return performAction(conn, {
-        action: name,
-        name: queueName,
-        prefixes: flags.prefix ?? [],
-        state,
-        graceMs,
-        yes: Boolean(flags.yes),
-        dryRun: Boolean(flags.dryRun),
-        interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
-        timeoutMs: target.timeoutMs,
-        confirm: (message) => askConfirm(message, false),
-        announce: (line) => printProgress(`${line}\n`),
-        onInterrupt,
-      });
-    });
+    const parsed = { action: name, queue: queueName, prefixes: flags.prefix ?? [], state, graceMs };
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { performAction } = await import('./actions.js');
+        const { askConfirm } = await import('../../ui/prompt.js');
+        const { onInterrupt } = await import('../../ui/signals.js');
+        return performAction(conn, {
+          action: name,
+          name: queueName,
+          prefixes: flags.prefix ?? [],
+          state,
+          graceMs,
+          yes: Boolean(flags.yes),
+          dryRun: Boolean(flags.dryRun),
+          interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !flags.json,
+          // Under --json nothing is asked, terminal or not: that is the reason to give.
+          noPrompt: flags.json ? '--json asks nothing' : 'no terminal to ask on',
+          timeoutMs: target.timeoutMs,
+          confirm: (message) => askConfirm(message, false),
+          announce: (line) => printProgress(`${line}\n`),
+          onInterrupt,
+        });
+      },
+      { command: `queues ${name}`, parsed },
+    );
     const { renderAction, toActionJson } = await import('./render.js');
     if (flags.json) writeJson(toActionJson(result));
     else writeStdout(renderAction(result));
@@ -65,7 +73,11 @@ export function registerQueues(program: Command, ctx: RunContext): void {
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
-    .option('--max-waiting-age <seconds>', "exit 1 when a queue's oldest waiting job is older than this")
+    .option(
+      '--max-waiting-age <duration>',
+      "exit 1 when a queue's oldest waiting job is older than this: 5m, 1h (bare: seconds)",
+    )
+    .option('--wide', 'the table at full width (default: fit the terminal)')
     // Flags after a subcommand's name belong to the subcommand, never to this parent.
     .enablePositionalOptions()
     .addHelpText(
@@ -81,19 +93,25 @@ Examples:
     );
   queues.action(async (flags: QueuesFlags) => {
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
-    const maxWaitingAgeSeconds = parseCount(flags.maxWaitingAge, '--max-waiting-age');
-    const result = await withConnection(flags, ctx, async (conn, target) => {
-      const { listQueues } = await import('./overview.js');
-      return listQueues(conn, target.display, {
-        prefixes: flags.prefix ?? [],
-        maxFailed,
-        maxWaitingAgeSeconds,
-        timeoutMs: target.timeoutMs,
-      });
-    });
+    const maxWaitingAgeSeconds = parseAgeSeconds(flags.maxWaitingAge, '--max-waiting-age');
+    const parsed = { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds };
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { listQueues } = await import('./overview.js');
+        return listQueues(conn, target.display, {
+          prefixes: flags.prefix ?? [],
+          maxFailed,
+          maxWaitingAgeSeconds,
+          timeoutMs: target.timeoutMs,
+        });
+      },
+      { command: 'queues', parsed },
+    );
     const { renderQueues, toQueuesJson } = await import('./render.js');
     if (flags.json) writeJson(toQueuesJson(result));
-    else writeStdout(renderQueues(result));
+    else writeStdout(renderQueues(result, ctx.stdoutIsTTY ? tableWidth(flags.wide) : undefined));
     process.exitCode = result.violations.length > 0 ? 1 : 0;
   });
 
@@ -113,7 +131,6 @@ Examples:
       `list jobs in this state (delayed and prioritized: next to run first; others newest first): ${jobStates.join(', ')}`,
     )
     .option('--minutes <n>', 'throughput window in minutes', '10');
-  show.exitOverride().showHelpAfterError('(run with --help for usage)');
   show.action(async (queueName: string, _flags: ShowFlags, self: Command) => {
     const flags = mergedFlags<ShowFlags>(self);
     const limit = parsePositive(flags.limit, '--limit');
@@ -125,18 +142,24 @@ Examples:
         `invalid --minutes: ${minutes}`,
         'give at most 1440 (one day); the events stream covers far less',
       );
-    const result = await withConnection(flags, ctx, async (conn, target) => {
-      const { showQueue } = await import('./show.js');
-      return showQueue(conn, target.display, {
-        name: queueName,
-        prefixes: flags.prefix ?? [],
-        limit: limit ?? 1000,
-        jobs,
-        jobsLimit: limit ?? 50,
-        minutes,
-        timeoutMs: target.timeoutMs,
-      });
-    });
+    const parsed = { queue: queueName, prefixes: flags.prefix ?? [], limit, jobs, minutes };
+    const result = await withConnection(
+      flags,
+      ctx,
+      async (conn, target) => {
+        const { showQueue } = await import('./show.js');
+        return showQueue(conn, target.display, {
+          name: queueName,
+          prefixes: flags.prefix ?? [],
+          limit: limit ?? 1000,
+          jobs,
+          jobsLimit: limit ?? 50,
+          minutes,
+          timeoutMs: target.timeoutMs,
+        });
+      },
+      { command: 'queues show', parsed },
+    );
     const { renderShow, toShowJson } = await import('./render-show.js');
     if (flags.json) writeJson(toShowJson(result));
     else writeStdout(renderShow(result));

@@ -29,7 +29,6 @@ Examples:
   $ redis-ops queues job email 42
   $ redis-ops queues job email 42 --json | jq .stacktraces`,
     );
-  job.exitOverride().showHelpAfterError('(run with --help for usage)');
   job.action(async (queueName: string, id: string, _flags: JobFlags, self: Command) => {
     const flags = mergedFlags<JobFlags>(self);
     const result = await withConnection(flags, ctx, async (conn, target) => {

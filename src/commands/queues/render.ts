@@ -1,6 +1,11 @@
 import { color, symbols } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
-import { formatAge, formatColumns, shortVersion, type Align } from './format.js';
+import { droppedNote, renderTable, wrapText, type Column } from '../../ui/table.js';
+
+/** Plain text wrapped to the width (colour is applied per line afterwards); a pipe gets one line. */
+const fitText = (text: string, width: number | undefined): string[] =>
+  width === undefined ? [text] : wrapText(text, width);
+import { formatAge, shortVersion } from './format.js';
 import type { ActionJson, ActionResult, QueueRow, QueuesJson, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */
@@ -38,38 +43,27 @@ export function describeViolation(v: Violation): string {
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
 }
 
-const header = [
-  '',
-  'PREFIX',
-  'NAME',
-  'WAIT',
-  'ACTIVE',
-  'DELAYED',
-  'PRIO',
-  'CHILDREN',
-  'DONE',
-  'FAILED',
-  'PAUSED',
-  'WORKERS',
-  'OLDEST',
-  'VERSION',
+/**
+ * The table's columns; at 80 columns the least read go first (drop order), and long prefixes and
+ * names are shortened in the middle. --wide shows them all.
+ */
+const columns: Column[] = [
+  { head: '', align: 'left' },
+  { head: 'PREFIX', align: 'left', shrink: 6, drop: 6 },
+  { head: 'NAME', align: 'left', shrink: 12 },
+  { head: 'WAIT', align: 'right' },
+  { head: 'ACTIVE', align: 'right' },
+  { head: 'DELAYED', align: 'right', drop: 5 },
+  { head: 'PRIO', align: 'right', drop: 2 },
+  { head: 'CHILDREN', align: 'right', drop: 1 },
+  { head: 'DONE', align: 'right', drop: 4 },
+  { head: 'FAILED', align: 'right' },
+  { head: 'PAUSED', align: 'left', drop: 3 },
+  { head: 'WORKERS', align: 'right' },
+  { head: 'OLDEST', align: 'right' },
+  { head: 'VERSION', align: 'left', drop: 0 },
 ];
-const align: Align[] = [
-  'left',
-  'left',
-  'left',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'right',
-  'left',
-  'right',
-  'right',
-  'left',
-];
+const header = columns.map((c) => c.head);
 
 function cells(q: QueueRow): string[] {
   const c = q.counts;
@@ -93,41 +87,55 @@ function cells(q: QueueRow): string[] {
   ];
 }
 
-export function renderQueues(r: QueuesResult): string {
+/** `width`: the terminal's columns (undefined: every column at full width, as with --wide or a pipe). */
+export function renderQueues(r: QueuesResult, width?: number): string {
   const c = color();
   const lines = [`${c.bold('redis-ops queues')}  ${r.target}${r.cluster ? '  (cluster)' : ''}`, ''];
   if (r.queues.length === 0) {
     lines.push('no BullMQ queues found');
   } else {
-    const rows = [header, ...r.queues.map(cells)];
     const failedCol = header.indexOf('FAILED');
-    lines.push(
-      ...formatColumns(rows, align, (ri, ci, text) => {
+    const table = renderTable(columns, r.queues.map(cells), {
+      width,
+      paint: (ri, ci, text) => {
         if (ri === 0) return c.bold(text);
         const q = r.queues[ri - 1] as QueueRow;
         if (ci === failedCol && (q.counts?.failed ?? 0) > 0) return c.red(text);
         return q.attention.length > 0 ? c.yellow(text) : text;
-      }),
-    );
+      },
+    });
+    lines.push(...table.lines);
+    const note = droppedNote(table.dropped);
+    if (note) lines.push(...fitText(note, width).map((l) => c.dim(l)));
     const flagged = r.queues.filter((q) => q.attention.length > 0);
     if (flagged.length > 0) lines.push('');
     for (const q of flagged) lines.push(c.yellow(`${symbols.warn} ${q.base}: ${q.attention.join('; ')}`));
   }
   const how = r.countsFrom === 'lua' ? 'one read-only script per queue, pipelined' : 'pipelined LLEN/ZCARD';
-  lines.push('', `${plural(r.queues.length, 'queue')}; counts from ${how}`);
+  lines.push('', ...fitText(`${plural(r.queues.length, 'queue')}; counts from ${how}`, width));
   if (r.onReplica)
     lines.push(
-      'this is a replica: workers connect to the primary, so they are not visible here; "alive?" means the replicated stalled-check key exists (a worker ran in the last 30 s)',
+      ...fitText(
+        'this is a replica: workers connect to the primary, so they are not visible here; "alive?" means the replicated stalled-check key exists (a worker ran in the last 30 s)',
+        width,
+      ),
     );
   else if (!r.workersKnown)
     lines.push(
-      `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
+      ...fitText(
+        `CLIENT LIST is denied: workers unknown; "alive?" means the queue's stalled-check key exists (a worker ran in the last 30 s)`,
+        width,
+      ),
     );
   if (!r.scripting.allowed)
     lines.push(
-      'EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable',
+      ...fitText(
+        'EVAL is denied for this user: counts come from pipelined LLEN/ZCARD (still exact); retry, promote, clean, pause and resume are unavailable',
+        width,
+      ),
     );
-  for (const v of r.violations) lines.push(c.red(`${symbols.fail} ${describeViolation(v)}`));
+  for (const v of r.violations)
+    lines.push(...fitText(`${symbols.fail} ${describeViolation(v)}`, width).map((l) => c.red(l)));
   return lines.join('\n');
 }
 

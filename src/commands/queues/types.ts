@@ -8,17 +8,16 @@ import type { JobState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
 import type { SplitSource } from '../../queues/split.js';
-import type { ConnectionFlags } from '../../redis/target.js';
+import type { CommonFlags } from '../connection.js';
 
 // The queues command's flag, option and result types in one place (index, overview, show, actions
 // and the renderers all read them).
 
-export interface QueuesFlags extends ConnectionFlags {
-  json?: boolean;
-  color?: boolean;
+export interface QueuesFlags extends CommonFlags {
   prefix?: string[];
   maxFailed?: string;
   maxWaitingAge?: string;
+  wide?: boolean;
 }
 
 export interface ShowFlags extends QueuesFlags {
@@ -130,6 +129,8 @@ export interface ActionRequest extends ActionOptions {
   dryRun: boolean;
   /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
   interactive: boolean;
+  /** Why there is no prompt when not interactive (for the refusal message). */
+  noPrompt?: string;
   timeoutMs: number;
   /** Asks the person; the command passes askConfirm (tests pass a stub). */
   confirm: (message: string) => Promise<boolean>;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
-import { addConnectionOptions, targetFromFlags, type RunContext } from '../connection.js';
+import { tableWidth } from '../../ui/table.js';
+import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { StatsOptions } from './types.js';
 
 export function registerStats(program: Command, ctx: RunContext): void {
@@ -9,13 +11,17 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .description(
       'INFO turned into answers: memory, hit ratio, evictions, traffic, keyspace; live rates; namespace breakdown',
     )
-    .option('--watch [seconds]', 'one row per interval, measured over that interval (default 1 s)')
+    .option(
+      '--watch [interval]',
+      'one row per interval, measured over it: 2s, 1m (bare: seconds; default 1s)',
+    )
     .option('--count <n>', 'with --watch: stop after n rows')
     .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types')
     .option('--delimiter <c>', 'with --keys: prefix delimiter (default ":")')
     .option('--depth <n>', 'with --keys: delimiters per prefix (default 1: cache:*, session:*)')
     .option('--match <glob>', 'with --keys: only keys matching this SCAN MATCH glob')
     .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
+    .option('--wide', 'tables at full width (default: fit the terminal)')
     .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
     .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
@@ -34,12 +40,17 @@ Examples:
     await configureColor({ color: opts.color, json: opts.json });
     const { parseStatsFlags } = await import('./options.js');
     const mode = parseStatsFlags(opts);
+    // --key is TLS's client key (redis-cli's name): a `stats --key` is almost always --keys.
+    if (opts.key !== undefined && opts.cert === undefined)
+      throw usageError('--key is the TLS client key and needs --cert', 'did you mean --keys?');
     const { target } = await targetFromFlags(opts, ctx);
+    inspectPoint(ctx, 'stats', { target, mode });
     // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),
       progress: ctx.stderrIsTTY && !opts.json,
+      width: ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
     });
   });
 }

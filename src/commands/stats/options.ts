@@ -1,13 +1,12 @@
 import { patternBytes } from '../../redis/byte-args.js';
 import { usageError } from '../../errors.js';
+import { parseDuration, parseInteger } from '../../options.js';
 import type { StatsFlags, StatsMode } from './types.js';
 
 // Raw commander flags of `stats` (strings as typed) → validated options. Pure.
 
 function positiveInt(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
-    throw usageError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 10`);
-  return Number(value);
+  return parseInteger(value, flag, { min: 1 }) as number;
 }
 
 const keysOnly: Array<[keyof StatsFlags, string]> = [
@@ -28,18 +27,12 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
     if (stray) throw usageError(`${stray[1]} needs --keys`, `e.g. redis-ops stats --keys ${stray[1]} ...`);
   }
   if (flags.watch !== undefined) {
-    let seconds = 1;
-    if (typeof flags.watch === 'string') {
-      seconds = Number(flags.watch);
-      if (!/^\d*\.?\d+$/.test(flags.watch.trim()) || !(seconds >= 0.1) || seconds > 3600) {
-        throw usageError(
-          `--watch takes an interval in seconds (0.1 to 3600), got "${flags.watch}"`,
-          'e.g. --watch 2',
-        );
-      }
-    }
+    const intervalMs =
+      typeof flags.watch === 'string'
+        ? parseDuration(flags.watch, '--watch', { bare: 's', min: 100, max: 3_600_000 })
+        : 1000;
     const count = flags.count === undefined ? undefined : positiveInt(flags.count, '--count');
-    return { kind: 'watch', intervalMs: Math.round(seconds * 1000), count };
+    return { kind: 'watch', intervalMs, count };
   }
   if (flags.keys) {
     const delimiter = flags.delimiter ?? ':';

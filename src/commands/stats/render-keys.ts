@@ -1,6 +1,7 @@
 import { displayKey, shortKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
+import { shortenMiddle } from '../../ui/live.js';
 import type { KeysJson, KeysResult } from './types.js';
 import { gridTable } from './table.js';
 
@@ -23,7 +24,13 @@ export function toKeysJson(r: KeysResult): KeysJson {
   };
 }
 
-export function renderKeys(r: KeysResult, target: string): string {
+/**
+ * `width`: the terminal's columns. Key names and prefixes are shortened in the middle to fit
+ * (`user:…:profile`); only here, never in what is matched or deleted.
+ */
+export function renderKeys(r: KeysResult, target: string, width?: number): string {
+  const keyRoom = width === undefined ? Infinity : Math.max(16, width - 48);
+  const short = (s: string): string => (keyRoom === Infinity ? s : shortenMiddle(s, keyRoom));
   const c = color();
   const est = r.estimated ? '~' : '';
   const head = `${c.bold('redis-ops stats --keys')}  ${target}`;
@@ -34,7 +41,7 @@ export function renderKeys(r: KeysResult, target: string): string {
   if (!r.memoryKnown)
     out.push(c.yellow('MEMORY USAGE is not allowed here: memory is unknown, counts are exact'));
   const rows = r.namespaces.map((n) => [
-    n.prefix.length === 0 ? c.dim('(no prefix)') : `${displayKey(n.prefix)}*`,
+    n.prefix.length === 0 ? c.dim('(no prefix)') : `${short(displayKey(n.prefix))}*`,
     `${est}${formatCount(n.keys)}`,
     n.bytes === null ? 'unknown' : `${est}${formatBytes(n.bytes)}`,
     formatPercent(n.keys === 0 ? null : n.noTtlKeys / n.keys, '-'),
@@ -44,13 +51,12 @@ export function renderKeys(r: KeysResult, target: string): string {
   ]);
   out.push(
     '',
-    gridTable(['namespace', 'keys', 'memory', 'no TTL', 'types'], rows, [
-      'left',
-      'right',
-      'right',
-      'right',
-      'left',
-    ]),
+    gridTable(
+      ['namespace', 'keys', 'memory', 'no TTL', 'types'],
+      rows,
+      ['left', 'right', 'right', 'right', 'left'],
+      width,
+    ),
   );
   if (r.totalNamespaces > r.namespaces.length)
     out.push(c.dim(`(${r.totalNamespaces - r.namespaces.length} more namespaces; raise --top to see them)`));
@@ -59,8 +65,9 @@ export function renderKeys(r: KeysResult, target: string): string {
     out.push(
       gridTable(
         ['key', 'type', 'memory'],
-        r.biggest.map((b) => [shortKey(b.key), b.type, formatBytes(b.bytes)]),
+        r.biggest.map((b) => [short(shortKey(b.key)), b.type, formatBytes(b.bytes)]),
         ['left', 'left', 'right'],
+        width,
       ),
     );
   }

@@ -1,29 +1,47 @@
+import { fitColumns, type Column } from '../../ui/table.js';
 import { formatBytes, formatCount, formatPercent, formatRate } from '../../ui/format.js';
 import type { FailoverEvent, WatchJson } from './types.js';
 import type { WindowRow } from './window.js';
 
-/** --watch rows: fixed-width columns so a stream of rows lines up (no table to rebuild). */
-const columns: Array<[string, number]> = [
-  ['time', 8],
-  ['hit ratio', 9],
-  ['ops/s', 12],
-  ['evict/s', 9],
-  ['expire/s', 9],
-  ['memory', 10],
-  ['clients', 7],
-  ['keys', 8],
+/**
+ * --watch rows: fixed-width columns so a stream of rows lines up (no table to rebuild). In a
+ * narrow terminal the least read columns are left out (src/ui/table.ts's drop order); --wide
+ * keeps them all.
+ */
+const columns: Array<Column & { width: number }> = [
+  { head: 'time', align: 'left', width: 8 },
+  { head: 'hit ratio', align: 'right', width: 9 },
+  { head: 'ops/s', align: 'right', width: 12 },
+  { head: 'evict/s', align: 'right', width: 9, drop: 2 },
+  { head: 'expire/s', align: 'right', width: 9, drop: 1 },
+  { head: 'memory', align: 'right', width: 10 },
+  { head: 'clients', align: 'right', width: 7, drop: 3 },
+  { head: 'keys', align: 'right', width: 8, drop: 4 },
 ];
 
-const line = (cells: string[]): string =>
-  cells
-    .map((cell, i) => (i === 0 ? cell.padEnd(columns[i]?.[1] ?? 0) : cell.padStart(columns[i]?.[1] ?? 0)))
+const line = (cells: string[], width?: number): string => {
+  const fit = fitColumns(
+    columns,
+    columns.map((c) => c.width),
+    width,
+  );
+  return fit.kept
+    .map((i, k) => {
+      const cell = cells[i] ?? '';
+      const w = fit.widths[k] ?? 0;
+      return columns[i]?.align === 'left' ? cell.padEnd(w) : cell.padStart(w);
+    })
     .join('  ');
+};
 
-export function watchHeader(): string {
-  return line(columns.map(([name]) => name));
+export function watchHeader(width?: number): string {
+  return line(
+    columns.map((c) => c.head),
+    width,
+  );
 }
 
-export function renderWatchRow(r: WindowRow): string {
+export function renderWatchRow(r: WindowRow, width?: number): string {
   return line(
     [
       r.time.slice(11, 19),
@@ -35,6 +53,7 @@ export function renderWatchRow(r: WindowRow): string {
       formatCount(r.connectedClients),
       formatCount(r.keys),
     ].map((s) => s.trim()),
+    width,
   );
 }
 

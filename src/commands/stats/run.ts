@@ -3,7 +3,8 @@ import { openConnection, type Connection } from '../../redis/connect.js';
 import { redact } from '../../redis/secrets.js';
 import type { Target } from '../../redis/target.js';
 import { formatCount } from '../../ui/format.js';
-import { printError, printProgress, writeJson, writeStdout } from '../../ui/output.js';
+import { barLine, clearLive, drawLive, terminalWidth } from '../../ui/live.js';
+import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { scanNamespaces } from './keys.js';
 import { renderKeys, toKeysJson } from './render-keys.js';
@@ -19,6 +20,8 @@ export interface RunOptions {
   json: boolean;
   /** Show progress on stderr (only when stderr is a terminal). */
   progress: boolean;
+  /** Columns the tables fit (undefined: full width, --wide or not a terminal). */
+  width?: number;
 }
 
 export async function snapshotStats(conn: Connection, target: Target): Promise<StatsResult> {
@@ -55,7 +58,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
       const release = onInterrupt(() => ac.abort());
       const follow = conn.node?.role === 'primary' ? followSentinel(target, conn) : undefined;
       try {
-        if (!opts.json) writeStdout(watchHeader());
+        if (!opts.json) writeStdout(watchHeader(opts.width));
         await watchStats(conn.primaries(), {
           follow,
           onFailover: (e) =>
@@ -67,7 +70,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
           onRow: (row) =>
             opts.json
               ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`)
-              : writeStdout(renderWatchRow(row)),
+              : writeStdout(renderWatchRow(row, opts.width)),
         });
       } finally {
         release();
@@ -78,7 +81,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     }
     const result = await scanWithProgress(conn, target, mode, opts.progress);
     if (opts.json) writeJson(toKeysJson(result));
-    else writeStdout(renderKeys(result, target.display));
+    else writeStdout(renderKeys(result, target.display, opts.width));
     return reportFailures(result.failed);
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -105,7 +108,19 @@ async function scanWithProgress(
     if (now - shownAt < 200) return;
     shownAt = now;
     const rate = scanned / Math.max((now - started) / 1000, 0.001);
-    printProgress(`\r\x1b[Kscanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`);
+    // --sample knows its total: a bar with percent and ETA; a full scan only knows what it saw.
+    drawLive(
+      mode.sample !== undefined
+        ? barLine({
+            label: 'sampling',
+            done: Math.min(scanned, mode.sample),
+            total: mode.sample,
+            elapsedMs: now - started,
+            unit: 'keys',
+            width: terminalWidth(),
+          })
+        : `scanned ${formatCount(scanned)} keys · ${formatCount(Math.round(rate))} keys/s`,
+    );
   };
   try {
     return await scanNamespaces(conn.primaries(), {
@@ -114,6 +129,6 @@ async function scanWithProgress(
       onProgress: progress ? show : undefined,
     });
   } finally {
-    if (progress && shownAt > 0) printProgress('\r\x1b[K');
+    if (progress && shownAt > 0) clearLive();
   }
 }

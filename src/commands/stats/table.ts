@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { fitGrid } from '../../ui/table.js';
 
 /** The two table shapes stats prints (the only cli-table3 user in stats). */
 export function sectionTable(rows: Array<[string, string]>): string {
@@ -32,13 +33,19 @@ export function sectionTable(rows: Array<[string, string]>): string {
 }
 
 /** A bordered table without lines between rows; `aligns` marks the numeric (right) columns. */
-export function gridTable(head: string[], rows: string[][], aligns: Array<'left' | 'right'>): string {
+export function gridTable(
+  head: string[],
+  rows: string[][],
+  aligns: Array<'left' | 'right'>,
+  width?: number,
+): string {
   const t = new Table({
     head,
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     style: { head: [], border: [] },
     colAligns: aligns,
   });
-  t.push(...rows);
+  // Fit the terminal: long cells are shortened in the middle (src/ui/table.ts).
+  t.push(...fitGrid(head, rows, width));
   return t.toString();
 }

@@ -1,5 +1,5 @@
 import type { Provider } from '../../redis/provider.js';
-import type { ConnectionFlags } from '../../redis/target.js';
+import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
 import type { NodeStats, Totals } from './node-stats.js';
@@ -8,10 +8,7 @@ import type { WindowRow } from './window.js';
 // The stats command's flag, option and result types in one place (index, run, the readers and the
 // renderers all read them).
 
-export interface StatsOptions extends ConnectionFlags, StatsFlags {
-  json?: boolean;
-  color?: boolean;
-}
+export interface StatsOptions extends CommonFlags, StatsFlags {}
 
 /** Raw commander flags of `stats` (strings as typed); options.ts validates them into a StatsMode. */
 export interface StatsFlags {
@@ -23,6 +20,7 @@ export interface StatsFlags {
   match?: string;
   top?: string;
   sample?: string;
+  wide?: boolean;
 }
 
 export type StatsMode =

@@ -1,0 +1,83 @@
+import { printProgress } from './output.js';
+import { formatCount, formatDuration } from './format.js';
+
+/**
+ * The one live progress line on stderr. Every redraw is cut to the terminal width: a line wider
+ * than the terminal wraps, and `\r\x1b[K` then clears only the last row, leaving the rest of the
+ * old line on screen at every redraw (seen at 60 columns on a 3-node cluster). On Ctrl-C the
+ * line is finished with a newline and says "interrupted" (signals.ts calls interruptLive()).
+ */
+let current: { text: string; stream: NodeJS.WriteStream } | undefined;
+
+/** Columns of the terminal; 80 when unknown (not a terminal, or a pty that says 0). */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stderr): number {
+  const cols = stream.columns;
+  return typeof cols === 'number' && cols > 0 ? cols : 80;
+}
+
+/** Cut text to at most `width` characters, ending in … when cut. */
+export function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return chars.slice(0, width).join('');
+  return `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/**
+ * `user:1234567:profile` → `user:…:profile`: keep both ends, the parts people read. Only for
+ * display (tables, samples): what is matched or deleted always uses the full name.
+ */
+export function shortenMiddle(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  if (max <= 3) return chars.slice(0, max).join('');
+  const tail = Math.floor((max - 1) / 2);
+  const head = max - 1 - tail;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+export function drawLive(text: string, stream: NodeJS.WriteStream = process.stderr): void {
+  // One column short of the width: some terminals wrap when the last column is written.
+  const line = fit(text, terminalWidth(stream) - 1);
+  current = { text, stream };
+  printProgress(`\r\x1b[K${line}`);
+}
+
+export function clearLive(): void {
+  if (!current) return;
+  current = undefined;
+  printProgress('\r\x1b[K');
+}
+
+/** Ctrl-C: finish the line (never leave it half-drawn under the shell prompt) and say so. false: no line. */
+export function interruptLive(): boolean {
+  if (!current) return false;
+  const { text, stream } = current;
+  current = undefined;
+  stream.write(`\r\x1b[K${fit(`${text} · interrupted`, terminalWidth(stream) - 1)}\n`);
+  return true;
+}
+
+/**
+ * Where the total is known: `[████░░░░░░]  42% · 12.4k/30k · 8.1k keys/s · ETA 2s`. The bar
+ * takes what room is left (at most 30 columns) so the figures survive a narrow terminal.
+ */
+export function barLine(opts: {
+  label: string;
+  done: number;
+  total: number;
+  elapsedMs: number;
+  unit: string;
+  width: number;
+}): string {
+  const ratio = opts.total > 0 ? Math.min(1, opts.done / opts.total) : 0;
+  const rate = opts.done / Math.max(opts.elapsedMs / 1000, 0.001);
+  const eta = rate > 0 && opts.done < opts.total ? formatDuration((opts.total - opts.done) / rate) : '0s';
+  const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
+  const figures = `${pct} · ${formatCount(opts.done)}/${formatCount(opts.total)} · ${formatCount(Math.round(rate))} ${opts.unit}/s · ETA ${eta}`;
+  const room = opts.width - 1 - opts.label.length - figures.length - 4;
+  const size = Math.min(30, room);
+  if (size < 5) return `${opts.label} ${figures}`;
+  const full = Math.round(ratio * size);
+  return `${opts.label} [${'█'.repeat(full)}${'░'.repeat(size - full)}] ${figures}`;
+}
