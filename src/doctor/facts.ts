@@ -41,6 +41,19 @@ export interface ScriptingFacts {
   unavailable: string | null;
 }
 
+/** keys.ttl's bounded key sample (keys-ttl.ts): sampled keys per namespace, and those without a TTL. */
+export interface TtlNamespace {
+  prefix: string;
+  keys: number;
+  noTtl: number;
+}
+
+export interface KeyTtlFacts {
+  sampled: number;
+  namespaces: TtlNamespace[];
+  unavailable: string | null;
+}
+
 export interface Facts {
   /** INFO of the node the ladder reached (the seed node on a cluster). */
   info: InfoRecord;
@@ -59,6 +72,8 @@ export interface Facts {
   scripting: ScriptingFacts | null;
   queues: DiscoveredQueue[] | null;
   queuesUnavailable: string | null;
+  /** keys.ttl's bounded key sample (keys-ttl.ts); absent when not taken. */
+  keyTtl?: KeyTtlFacts | null;
 }
 
 export const forQueues = (use: Use): boolean => use === 'queue' || use === 'both';

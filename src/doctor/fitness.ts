@@ -1,6 +1,7 @@
 import { checkHashTags, checkScripting, checkVersion } from './bullmq.js';
 import { checkHeadroom, checkRejected, checkSlowlog } from './clients.js';
 import type { Facts, Use } from './facts.js';
+import { checkKeysTtl } from './keys-ttl.js';
 import {
   checkEvictions,
   checkFragmentation,
@@ -32,6 +33,7 @@ const catalogue: Array<[string, (f: Facts) => CheckResult]> = [
   ['bullmq.scripting', checkScripting],
   ['bullmq.hashtags', checkHashTags],
   ['provider.fit', checkProviderFit],
+  ['keys.ttl', checkKeysTtl],
 ];
 
 export const fitnessIds: readonly string[] = catalogue.map(([id]) => id);

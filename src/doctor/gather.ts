@@ -9,6 +9,7 @@ import type { Target } from '../redis/target.js';
 import { withTimeout } from '../redis/timeout.js';
 import type { ConfigFacts, Facts, ScriptingFacts, SlowlogFacts, Use } from './facts.js';
 import { scalarText } from '../text.js';
+import { sampleKeyTtls } from './keys-ttl.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -135,10 +136,11 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
   }
   const use: Use = input.use ?? (queues && queues.length > 0 ? 'queue' : 'cache');
   const username = target.username ?? 'default';
-  const [config, slowlog, scripting] = await Promise.all([
+  const [config, slowlog, scripting, keyTtl] = await Promise.all([
     readConfig(first, ms),
     readSlowlog(primaries, ms),
     use === 'cache' ? Promise.resolve(null) : probeScripting(first, username, ms),
+    use === 'queue' ? Promise.resolve(null) : sampleKeyTtls(primaries, ms),
   ]);
   return {
     info: input.info,
@@ -156,5 +158,6 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     scripting,
     queues,
     queuesUnavailable,
+    keyTtl,
   };
 }

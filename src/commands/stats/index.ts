@@ -23,6 +23,24 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
     .option('--wide', 'tables at full width (default: fit the terminal)')
     .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
+    .option(
+      '--hits [duration]',
+      'sample live traffic (MONITOR) for a while (default 10 s, max 5 min): hit ratio per namespace',
+    )
+    .option(
+      '--enable-keymiss',
+      'with --hits: add key-miss events to notify-keyspace-events for the sample (restored after)',
+    )
+    .option('--max-ops <n>', 'with --hits: stop after n commands')
+    .option(
+      '--max-buffer <size>',
+      "with --hits: stop when MONITOR's output buffer on the server passes this (default 32MiB)",
+    )
+    .option(
+      '--min-hit-ratio <spec>',
+      "with --hits: exit 1 when under target; '<namespace>=<ratio>' or a ratio for the server (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
       'after',
@@ -34,6 +52,8 @@ Examples:
   $ redis-ops stats --watch --json > rates.ndjson
   $ redis-ops stats --keys --depth 2 --top 20
   $ redis-ops stats --keys --match 'cache:*' --sample 100000
+  $ redis-ops stats --hits 30 --min-hit-ratio 'feature-flag:=0.95'
+  $ redis-ops stats --hits 60 --watch 5 --json > hits.ndjson
   $ redis-ops stats --keys --replica --url 'redis+sentinel://:$PW@s1:26379,s2:26379/mymaster'`,
     );
   addConnectionOptions(cmd).action(async (opts: StatsOptions) => {
@@ -50,6 +70,9 @@ Examples:
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),
       progress: ctx.stderrIsTTY && !opts.json,
+      interactive: ctx.stdinIsTTY && ctx.stderrIsTTY && !opts.json,
+      // Test hook (e2e): a consumer that stops reading, to prove the buffer bound holds.
+      pauseMonitor: ctx.env.REDIS_OPS_TEST_PAUSE_MONITOR === '1',
       width: ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
     });
   });

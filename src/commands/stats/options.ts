@@ -1,5 +1,6 @@
 import { patternBytes } from '../../redis/byte-args.js';
 import { usageError } from '../../errors.js';
+import { hitsOnly, parseHitsFlags } from './hits-options.js';
 import { parseDuration, parseInteger } from '../../options.js';
 import type { StatsFlags, StatsMode } from './types.js';
 
@@ -18,6 +19,13 @@ const keysOnly: Array<[keyof StatsFlags, string]> = [
 ];
 
 export function parseStatsFlags(flags: StatsFlags): StatsMode {
+  if (flags.hits !== undefined) return parseHitsFlags(flags);
+  const strayHits = hitsOnly.find(([k]) => flags[k] !== undefined);
+  if (strayHits || (flags.minHitRatio?.length ?? 0) > 0)
+    throw usageError(
+      `${strayHits?.[1] ?? '--min-hit-ratio'} needs --hits`,
+      'e.g. redis-ops stats --hits 30 ...',
+    );
   if (flags.keys && flags.watch !== undefined)
     throw usageError('--keys and --watch cannot be combined', 'run one, then the other');
   if (flags.count !== undefined && flags.watch === undefined)

@@ -20,6 +20,9 @@ export interface RunOptions {
   json: boolean;
   /** Show progress on stderr (only when stderr is a terminal). */
   progress: boolean;
+  /** stats --hits: a person can answer prompts; the test hook that stalls the MONITOR reader. */
+  interactive?: boolean;
+  pauseMonitor?: boolean;
   /** Columns the tables fit (undefined: full width, --wide or not a terminal). */
   width?: number;
 }
@@ -47,6 +50,16 @@ function reportFailures(failed: NodeFailure[]): number {
 export async function runStats(target: Target, mode: StatsMode, opts: RunOptions): Promise<number> {
   const conn = await openConnection(target);
   try {
+    if (mode.kind === 'hits') {
+      const { runHits } = await import('./hits.js');
+      const { askConfirm } = await import('../../ui/prompt.js');
+      return await runHits(conn, target, mode, {
+        json: opts.json,
+        interactive: Boolean(opts.interactive),
+        pauseReader: opts.pauseMonitor,
+        ask: (message) => askConfirm(message, false),
+      });
+    }
     if (mode.kind === 'snapshot') {
       const result = await snapshotStats(conn, target);
       if (opts.json) writeJson(toStatsJson(result));

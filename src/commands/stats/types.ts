@@ -1,4 +1,5 @@
 import type { Provider } from '../../redis/provider.js';
+import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
@@ -11,7 +12,7 @@ import type { WindowRow } from './window.js';
 export interface StatsOptions extends CommonFlags, StatsFlags {}
 
 /** Raw commander flags of `stats` (strings as typed); options.ts validates them into a StatsMode. */
-export interface StatsFlags {
+export interface StatsFlags extends HitsFlags {
   watch?: boolean | string;
   count?: string;
   keys?: boolean;
@@ -26,7 +27,8 @@ export interface StatsFlags {
 export type StatsMode =
   | { kind: 'snapshot' }
   | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number };
+  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
+  | HitsMode;
 
 /** A primary that did not answer: named in the output, and the command exits 2. */
 export interface NodeFailure {

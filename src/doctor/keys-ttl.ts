@@ -1,0 +1,104 @@
+import type { Redis } from 'ioredis';
+import { errorText } from '../redis/hints.js';
+import { displayKey, scanNode } from '../redis/scan.js';
+import { redact } from '../redis/secrets.js';
+import { withTimeout } from '../redis/timeout.js';
+import type { Facts, KeyTtlFacts, TtlNamespace } from './facts.js';
+import { pass, skip, warn, type CheckResult } from './types.js';
+
+/**
+ * keys.ttl: TTL hygiene per namespace from a bounded sample of the keyspace: the first
+ * `budget` keys SCAN returns (split over the primaries), then one pipelined PTTL per key.
+ * The cost is the same on 10k keys as on 10M (a few SCAN pages and `budget` PTTLs; each PTTL
+ * counts as a keyspace hit in INFO). Two signatures:
+ * - most keys of a namespace have a TTL but some do not: the lost EXPIRE of an
+ *   "INCR then EXPIRE" that died between the two (warn, with the share);
+ * - a cache namespace where no sampled key has a TTL ("always set a TTL for cached keys").
+ */
+export const keyTtlBudget = 1000;
+const maxPages = 5;
+/** Fewer sampled keys than this in a namespace say nothing about it. */
+const minKeys = 10;
+
+export async function sampleKeyTtls(
+  primaries: Redis[],
+  ms: number,
+  budget = keyTtlBudget,
+): Promise<KeyTtlFacts> {
+  const per = Math.max(1, Math.ceil(budget / Math.max(1, primaries.length)));
+  const tally = new Map<string, TtlNamespace>();
+  let sampled = 0;
+  try {
+    for (const node of primaries) {
+      const keys: Buffer[] = [];
+      // A few SCAN pages at most, even on a sparse table: never a full SCAN.
+      let pages = 0;
+      for await (const batch of scanNode(node, { count: per })) {
+        keys.push(...batch.slice(0, per - keys.length));
+        if (keys.length >= per || ++pages >= maxPages) break;
+      }
+      if (keys.length === 0) continue;
+      const pipe = node.pipeline();
+      for (const k of keys) pipe.pttl(k);
+      const replies = (await withTimeout(pipe.exec(), ms, 'PTTL')) ?? [];
+      keys.forEach((key, i) => {
+        const ttl = replies[i]?.[1];
+        if (typeof ttl !== 'number' || ttl === -2) return;
+        sampled++;
+        // The namespace as `stats --keys` shows it at its default depth: up to the first ':'.
+        const prefix = displayKey(key.subarray(0, key.indexOf(0x3a) + 1));
+        const ns = tally.get(prefix) ?? { prefix, keys: 0, noTtl: 0 };
+        ns.keys++;
+        if (ttl === -1) ns.noTtl++;
+        tally.set(prefix, ns);
+      });
+    }
+  } catch (err) {
+    return { sampled, namespaces: [], unavailable: `could not sample keys: ${redact(errorText(err))}` };
+  }
+  return { sampled, namespaces: [...tally.values()], unavailable: null };
+}
+
+const pct = (n: number, d: number): string => `${((100 * n) / d).toFixed(n * 1000 < d ? 1 : 0)}%`;
+
+export function checkKeysTtl(facts: Facts): CheckResult {
+  const id = 'keys.ttl';
+  const t = facts.keyTtl;
+  if (!t) return skip(id, 'keys were not sampled');
+  if (t.unavailable) return skip(id, t.unavailable);
+  if (facts.use === 'queue') return skip(id, 'queue use: queue keys live without a TTL by design');
+  // BullMQ's keys have no TTL on purpose: leave the queues' prefixes out.
+  const queuePrefixes = new Set((facts.queues ?? []).map((q) => `${q.prefix}:`));
+  const judged = t.namespaces.filter((n) => n.keys >= minKeys && !queuePrefixes.has(n.prefix));
+  const show = (n: TtlNamespace): string => (n.prefix === '' ? '(no prefix)' : n.prefix);
+  const lost = judged
+    .filter((n) => n.noTtl > 0 && n.noTtl * 2 < n.keys)
+    .sort((a, b) => b.noTtl / b.keys - a.noTtl / a.keys);
+  const never = judged.filter((n) => n.noTtl === n.keys);
+  const parts: string[] = [];
+  if (lost.length > 0)
+    parts.push(
+      lost
+        .slice(0, 3)
+        .map(
+          (n) =>
+            `${show(n)} has ${pct(n.noTtl, n.keys)} of its keys without a TTL (${n.noTtl} of ${n.keys} sampled)`,
+        )
+        .join('; '),
+    );
+  if (never.length > 0)
+    parts.push(
+      `no key has a TTL in ${never
+        .slice(0, 3)
+        .map((n) => `${show(n)} (${n.keys} sampled)`)
+        .join(', ')}${never.length > 3 ? ` and ${never.length - 3} more` : ''}`,
+    );
+  if (parts.length > 0) {
+    const hint =
+      lost.length > 0
+        ? 'a lost EXPIRE: set the TTL in the same command (SET ... EX, or INCR + EXPIRE in MULTI / a script); redis-ops stats --hits shows the writes'
+        : 'always set a TTL for cached keys (SET ... EX); redis-ops stats --hits shows the writes without one';
+    return warn(id, `${parts.join('; ')}`, hint);
+  }
+  return pass(id, `${t.sampled} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent`);
+}
