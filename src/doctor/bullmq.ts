@@ -2,7 +2,7 @@ import { compareVersions } from '../redis/info.js';
 import { forQueues, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
-/** What BullMQ needs from the server (field-notes §5, §6). */
+/** What BullMQ needs from the server (BullMQ docs, "Going to production": docs.bullmq.io/guide/going-to-production). */
 
 export function checkVersion(facts: Facts): CheckResult {
   const id = 'bullmq.version';

@@ -3,7 +3,7 @@ import { formatBytes } from '../ui/format.js';
 import { errorCount, forQueues, keyspaceTotals, setting, sumNodes, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
-/** Memory checks (field-notes §5): policy by use, limit, usage, OOM, evictions, fragmentation. */
+/** Memory checks (thresholds of Redis's MEMORY DOCTOR, src/object.c, and BullMQ's noeviction rule, docs.bullmq.io/guide/going-to-production): policy by use, limit, usage, OOM, evictions, fragmentation. */
 
 const bullmqWarning = (policy: string): string =>
   `IMPORTANT! Eviction policy is ${policy}. It should be "noeviction"`;

@@ -91,7 +91,7 @@ export function checkAuth(facts: Facts): CheckResult {
   return pass(id, `the server refuses clients without credentials (NOAUTH); no enabled user is nopass`);
 }
 
-/** Rules that depend on the provider and the use (field-notes §4). */
+/** Rules that depend on the provider and the use (the providers' docs: Upstash and ElastiCache serverless are TLS-only). */
 export function checkProviderFit(facts: Facts): CheckResult {
   const id = 'provider.fit';
   const queues = forQueues(facts.use);

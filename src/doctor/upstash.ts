@@ -4,7 +4,7 @@ import { fail, pass, skip, type CheckResult } from './types.js';
 
 /**
  * upstash.rest: the REST endpoint answers PONG to GET <url>/ping with the bearer token
- * (field-notes §4). The token is registered as a secret and never printed.
+ * (Upstash docs, REST API: GET /ping with a Bearer token). The token is registered as a secret and never printed.
  */
 export const hasUpstashRest = (env: Env): boolean =>
   Boolean(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN);

@@ -9,7 +9,7 @@ import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
  * Where EVAL is allowed, one read-only script per queue (all pipelined) replaces a dozen
  * commands per queue: the same counts as counts.ts (LLEN/ZCARD/HEXISTS, a legacy "0:" marker
  * subtracted, not popped), plus the moment the longest-waiting job became ready, over every
- * kind of waiting job (field-notes §11):
+ * kind of waiting job (BullMQ's src/commands/addStandardJob-*.lua, addPrioritizedJob, addDelayedJob):
  *  - wait: FIFO jobs are LPUSHed, LIFO jobs RPUSHed, so the list is [FIFO newest..oldest |
  *    LIFO oldest..newest] and the oldest sits at the boundary: when the tail job is LIFO, a
  *    binary search (≤ 24 LINDEX probes) finds it;

@@ -5,7 +5,7 @@ import { isBullmqVersion, provesQueue, sender } from './keys.js';
 import { splitBases, type SplitSource } from './split.js';
 
 /**
- * BullMQ has no API to list queues, so we find them in the keyspace (field-notes §6). A queue
+ * BullMQ has no API to list queues, so we find them in the keyspace (key layout: BullMQ's src/classes/queue-keys.ts). A queue
  * is proven by more than one structure of the right type:
  *  - a `<base>:meta` hash whose `version` says BullMQ wrote it, or
  *  - an integer `<base>:id` counter, a state key of BullMQ's type, and a job hash taken from
@@ -55,7 +55,7 @@ export const spreadProblem = (base: string): string =>
 /**
  * One SCAN pass per primary finds both kinds of candidate: MATCH `*:[mi][ed]*` lets through
  * every `<base>:meta` and `<base>:id` (and a few other names, dropped here). One pass instead of
- * two halves the server's SCAN cost (about 1 s per million keys per pass, field-notes §7).
+ * two halves the server's SCAN cost (about 1 s per million keys per pass, redis.io/docs/latest/commands/scan/).
  */
 function matchFor(prefixes?: string[]): string | Buffer {
   // One prefix: a narrower MATCH sends fewer names back (the server's cost per pass is the same).

@@ -57,7 +57,7 @@ export async function readMeta(client: Client, base: string): Promise<QueueMeta>
   return parseMeta(await client.hgetall(queueKey(base, 'meta')));
 }
 
-/** Delayed scores are runAt * 4096 + a counter (field-notes §6). */
+/** Delayed scores are runAt * 4096 + a counter (BullMQ's src/commands/includes/getDelayedScore.lua). */
 export async function readNextDelayedAt(client: Client, base: string): Promise<number | null> {
   const reply = (await client.call('ZRANGE', `${base}:delayed`, '0', '0', 'WITHSCORES')) as unknown[];
   // RESP2 gives [member, score]; RESP3 gives [[member, score]].

@@ -77,7 +77,10 @@ export const isJobIdCounter = (value: unknown): boolean => typeof value === 'str
  * state key of BullMQ's type beside it. `types` are the TYPE replies for `stateKeys`, in order.
  */
 export const isQueueByIdAndTypes = (id: unknown, types: readonly unknown[]): boolean =>
-  isJobIdCounter(id) && stateKeys.some(([, type], j) => types[j] === type);
+  isJobIdCounter(id) && stateKeys.some(([, type], j) => typeName(types[j]) === type);
+
+/** TYPE's answer as text: ioredis gives a string, the raw pipe (redis-parser) a Buffer. */
+const typeName = (reply: unknown): unknown => (Buffer.isBuffer(reply) ? reply.toString('latin1') : reply);
 
 /** The same rule for one base, through any client (a cluster client routes each key). */
 export async function isQueueByIdKey(client: AnyClient, base: Buffer): Promise<boolean> {

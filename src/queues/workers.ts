@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 /**
  * Workers from CLIENT LIST: BullMQ names each worker connection `<prefix>:<base64(name)>`
  * (or `...:w:<workerName>`). CLIENT may be denied (ACL, GCP Memorystore): then the caller falls
- * back to the queue's `stalled-check` key (field-notes §6).
+ * back to the queue's `stalled-check` key (BullMQ sets it in src/commands/moveStalledJobsToWait-*.lua).
  */
 export interface ClientEntry {
   name: string;

@@ -1,6 +1,7 @@
 import type { PipePool } from './pipe-pool.js';
 import { splitAddress } from './pipe-pool.js';
-import type { Reply } from './resp-pipe.js';
+import { scalarText } from '../text.js';
+import { RespProtocolError, type Reply } from './resp-decode.js';
 
 /**
  * Who owns which slots, read with CLUSTER SLOTS from the first node that answers. flush
@@ -20,7 +21,8 @@ export async function readClusterMap(pool: PipePool, candidates: string[]): Prom
       const pipe = await pool.get(address);
       const [reply] = await pipe.send([['CLUSTER', 'SLOTS']]);
       if (reply instanceof Error) throw reply;
-      return parseClusterSlots(reply as Reply[], splitAddress(address).host);
+      if (!Array.isArray(reply)) throw new RespProtocolError('CLUSTER SLOTS did not answer a list');
+      return parseClusterSlots(reply, splitAddress(address).host);
     } catch (err) {
       last = err;
     }
@@ -36,11 +38,11 @@ export function parseClusterSlots(reply: Reply[], askedHost: string): ClusterMap
     if (!Array.isArray(entry)) continue;
     const [start, end, owner] = entry;
     if (!Array.isArray(owner)) continue;
-    const rawHost = owner[0] instanceof Buffer ? owner[0].toString() : String(owner[0] ?? '');
+    const rawHost = scalarText(owner[0]);
     const host = rawHost === '' || rawHost === '?' ? askedHost : rawHost;
-    const address = `${host}:${String(owner[1])}`;
+    const address = `${host}:${scalarText(owner[1])}`;
     primaries.add(address);
-    ranges.push(`${String(start)}-${String(end)}@${address}`);
+    ranges.push(`${scalarText(start)}-${scalarText(end)}@${address}`);
   }
   ranges.sort();
   return { primaries: [...primaries].sort(), fingerprint: ranges.join(',') };

@@ -1,4 +1,4 @@
-import type { Reply } from './resp-pipe.js';
+import type { OneReply as Reply } from './resp-one.js';
 
 /**
  * Which arguments of a command are keys, and whether each is read or written, from the

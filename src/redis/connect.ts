@@ -23,7 +23,7 @@ export interface Connection {
 
 /**
  * ioredis options for a probe-like client: no retries, no offline queue, bounded by the
- * target's timeout. ioredis retries forever by default (field-notes §2), which hangs a CLI.
+ * target's timeout. ioredis retries forever by default (retryStrategy and maxRetriesPerRequest in ioredis's lib/redis/RedisOptions.ts), which hangs a CLI.
  */
 export function clientOptions(target: Target, extra: Partial<RedisOptions> = {}): RedisOptions {
   return {
@@ -72,7 +72,7 @@ export function clusterOptions(target: Target, extra: Partial<RedisOptions> = {}
     // the whole connection. Commands check the nodes themselves and name the one that fails.
     enableReadyCheck: false,
     slotsRefreshTimeout: target.timeoutMs,
-    // TLS clusters: verify against the configured host name, not the node IPs (field-notes §2).
+    // TLS clusters: verify against the configured host name, not the node IPs (ioredis README, dnsLookup for ElastiCache TLS clusters).
     dnsLookup: (address, cb) => cb(null, address),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What a client sees → what to do about it (field-notes §3). One table, used by doctor's
+ * What a client sees → what to do about it (the texts are Redis's own replies, src/server.c and src/acl.c, and Node's errno codes). One table, used by doctor's
  * checks and by every command's connection errors.
  */
 export interface Explained {
@@ -9,6 +9,11 @@ export interface Explained {
 }
 
 const table: Array<{ test: RegExp; cause: string; hint: string }> = [
+  {
+    test: /ERESPPROTOCOL|not valid RESP/,
+    cause: 'protocol',
+    hint: 'what came back is not the Redis protocol: check that this host and port is a Redis server (not a proxy, a load balancer or another service); a TLS port needs rediss://',
+  },
   {
     test: /ENOTFOUND|EAI_AGAIN|getaddrinfo/i,
     cause: 'dns',

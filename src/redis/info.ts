@@ -73,7 +73,7 @@ export interface ServerFacts {
   role: string;
 }
 
-/** Which engine answers: Valkey and Dragonfly report a frozen redis_version (field-notes §4). */
+/** Which engine answers: Valkey and Dragonfly report a frozen redis_version (Valkey's src/server.c writes valkey_version beside redis_version:7.2.4). */
 export function detectServer(info: InfoRecord): ServerFacts {
   let engine: Engine = 'redis';
   let version = info.redis_version ?? 'unknown';

@@ -1,8 +1,9 @@
+import { replyText } from './resp-decode.js';
 import type { RespPipe } from './resp-pipe.js';
 
 /**
  * Type, TTL and memory of a batch of keys in one round trip: TYPE, PTTL and MEMORY USAGE
- * (the server's default sampling; `SAMPLES 0` is O(elements), field-notes §7) per key,
+ * (the server's default sampling; `SAMPLES 0` is O(elements), redis.io/docs/latest/commands/memory-usage/) per key,
  * all pipelined. redis-cli --memkeys needs three round trips per 10 keys for less.
  */
 export interface KeySizes {
@@ -34,7 +35,7 @@ export async function sizeKeys(pipe: RespPipe, keys: Buffer[], withMemory: boole
     // TYPE and PTTL cannot be refused where SCAN is allowed unless ACLs are odd: surface it.
     if (type instanceof Error) throw type;
     if (pttl instanceof Error) throw pttl;
-    types[i] = typeof type === 'string' ? type : 'none';
+    types[i] = replyText(type) ?? 'none';
     pttls[i] = typeof pttl === 'number' ? pttl : -2;
     const mem = withMemory ? replies[i * per + 2] : null;
     if (mem instanceof Error) memoryBlocked = true;

@@ -16,7 +16,7 @@ export function isLoopback(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
-/** Provider from the host name alone (field-notes §4); undefined when the name says nothing. */
+/** Provider from the host name alone (the endpoint names in the providers' docs: *.upstash.io, *.cache.amazonaws.com, ...); undefined when the name says nothing. */
 export function providerFromHost(host: string): Provider | undefined {
   const h = host.toLowerCase();
   if (/\.upstash\.io$/.test(h)) return 'upstash';

@@ -1,7 +1,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Redis } from 'ioredis';
-import { encodeCommands, parseReply, type Arg, type Reply } from './resp-pipe.js';
+import { parseOneReply as parseReply, type OneReply as Reply } from './resp-one.js';
+import { encodeCommands, type Arg } from './resp-pipe.js';
 import { StepTimeoutError } from './timeout.js';
 
 /**

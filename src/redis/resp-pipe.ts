@@ -2,15 +2,19 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { traceEnabled, traceLine } from './trace.js';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
+import { ReplyReader, RespProtocolError, RespServerError, type Reply } from './resp-decode.js';
 import { StepTimeoutError } from './timeout.js';
 
 /**
  * A bare pipelined RESP2 connection for bulk per-key work (stats --keys sizes a million keys
  * with three commands each; flush scans and unlinks a million). ioredis costs ~10 µs of CPU per command (a Command object and a
  * promise each), which made sizing 1M keys take 40 s; here a batch is one buffer out and a
- * flat parse in, about 0.5 µs per reply. Everything else keeps using ioredis.
+ * flat parse in, about 0.5 µs per reply (resp-decode.ts). Everything else keeps using ioredis.
+ *
+ * Failure is contained: a socket error, a close, a reply timeout or bytes that are not RESP
+ * reject every outstanding batch with a typed error (RespProtocolError, StepTimeoutError) and
+ * close the socket; nothing is thrown from a socket callback (that would crash the process).
  */
-export type Reply = string | number | Buffer | null | Error | Reply[];
 export type Arg = string | Buffer | number;
 
 export interface PipeOptions {
@@ -119,49 +123,8 @@ function digits(n: number): number {
   return d;
 }
 
-/** Parse one reply at offset: [reply, next offset], or undefined when the bytes are incomplete. */
-export function parseReply(b: Buffer, o: number): [Reply, number] | undefined {
-  if (o >= b.length) return undefined;
-  const end = b.indexOf(13, o);
-  if (end < 0 || end + 1 >= b.length) return undefined;
-  const type = b[o];
-  const line = b.toString('latin1', o + 1, end);
-  const next = end + 2;
-  switch (type) {
-    case 0x2b: // +simple
-      return [line, next];
-    case 0x2d: // -error
-      return [new Error(line), next];
-    case 0x3a: // :integer
-      return [Number(line), next];
-    case 0x24: {
-      // $bulk
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      if (next + n + 2 > b.length) return undefined;
-      return [b.subarray(next, next + n), next + n + 2];
-    }
-    case 0x2a: {
-      // *array
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const items: Reply[] = [];
-      let p = next;
-      for (let i = 0; i < n; i++) {
-        const r = parseReply(b, p);
-        if (!r) return undefined;
-        items.push(r[0]);
-        p = r[1];
-      }
-      return [items, p];
-    }
-    default:
-      throw new Error(`unexpected RESP type byte 0x${(type ?? 0).toString(16)}`);
-  }
-}
-
 export class RespPipe {
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly reader = new ReplyReader((reply) => this.onReply(reply));
   private queue: Pending[] = [];
   private failure: Error | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -201,7 +164,7 @@ export class RespPipe {
       hello.push(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]);
     if (opts.db) hello.push(['SELECT', String(opts.db)]);
     const replies = hello.length ? await pipe.send(hello) : [];
-    const err = replies.find((r): r is Error => r instanceof Error);
+    const err = replies.find((r): r is RespServerError => r instanceof RespServerError);
     if (err) {
       pipe.close();
       throw err;
@@ -248,26 +211,28 @@ export class RespPipe {
   }
 
   private onData(chunk: Buffer): void {
-    // Only the unparsed tail (at most one partial reply) is carried over, so this stays linear.
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    let o = 0;
-    while (this.queue.length > 0) {
-      const head = this.queue[0] as Pending;
-      while (head.replies.length < head.expected) {
-        const r = parseReply(this.buf, o);
-        if (!r) {
-          this.buf = this.buf.subarray(o);
-          this.armWatchdog();
-          return;
-        }
-        head.replies.push(r[0]);
-        o = r[1];
-      }
-      this.queue.shift();
-      head.resolve(head.replies);
+    try {
+      this.take(chunk);
+    } catch (err) {
+      // Not RESP (a proxy, another service on the port, a corrupt stream): nothing after this
+      // byte can be trusted, so the connection ends and every waiting batch gets the reason.
+      this.fail(err instanceof RespProtocolError ? err : new RespProtocolError(String(err)));
     }
-    this.buf = this.buf.subarray(o);
+  }
+
+  private take(chunk: Buffer): void {
+    this.reader.push(chunk);
     this.armWatchdog();
+  }
+
+  /** Replies come in the order the batches went out: each fills the oldest waiting batch. */
+  private onReply(reply: Reply): void {
+    const head = this.queue[0];
+    if (!head) return; // nothing asked for it (cannot happen on a well-behaved server)
+    head.replies.push(reply);
+    if (head.replies.length < head.expected) return;
+    this.queue.shift();
+    head.resolve(head.replies);
   }
 
   /** No reply for timeoutMs while commands are outstanding: the server is gone or stuck. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { checkScanReply } from './resp-decode.js';
 import { RespPipe } from './resp-pipe.js';
 
 /**
@@ -34,20 +35,19 @@ function scanArgs(opts: ScanOptions): Array<string | Buffer | number> {
 export async function* scanNode(node: Redis | RespPipe, opts: ScanOptions = {}): AsyncGenerator<Buffer[]> {
   const args = scanArgs(opts);
   // callBuffer keeps key names as raw bytes; plain call would decode them as UTF-8.
+  // Either way the reply's shape is checked (checkScanReply), not cast.
   const callBuffer =
     node instanceof RespPipe
-      ? async (cursor: string): Promise<[Buffer, Buffer[]]> => {
+      ? async (cursor: string): Promise<[string, Buffer[]]> => {
           const [reply] = await node.send([['SCAN', cursor, ...args]]);
-          if (reply instanceof Error) throw reply;
-          return reply as [Buffer, Buffer[]];
+          return checkScanReply(reply);
         }
-      : (cursor: string): Promise<[Buffer, Buffer[]]> =>
-          node.callBuffer('SCAN', cursor, ...args) as unknown as Promise<[Buffer, Buffer[]]>;
+      : async (cursor: string): Promise<[string, Buffer[]]> =>
+          checkScanReply(await node.callBuffer('SCAN', cursor, ...args));
   let pending = callBuffer('0');
   try {
     for (;;) {
-      const [cursorBuf, keys] = await pending;
-      const cursor = cursorBuf.toString();
+      const [cursor, keys] = await pending;
       const done = cursor === '0' || opts.signal?.aborted === true;
       if (!done) pending = callBuffer(cursor);
       if (keys.length > 0) yield keys;

@@ -14,7 +14,7 @@ import { withTimeout } from './timeout.js';
  * tool must name it; the resolved node then goes through the ordinary connection path.
  */
 
-/** TLS options for one host: SNI only for names, never for IPs (field-notes §2). */
+/** TLS options for one host: SNI only for names, never for IPs (Node's tls.connect sends SNI only with `servername`; ioredis 6 does not set it). */
 export function tlsFor(tls: TlsSettings | undefined, host: string): RedisOptions['tls'] {
   if (!tls) return undefined;
   return {

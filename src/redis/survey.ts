@@ -8,7 +8,7 @@ import { defaultTimeoutMs } from './timeout.js';
  * The counting pass of `flush`: SCAN every primary in parallel with each pattern, count the
  * matches per node, keep a sample, keep the names (within a memory budget) so the deleting
  * pass need not scan again, and set aside keys a guard wants to look at. SCAN costs the server
- * about 1 s per million keys in the database whatever matches (field-notes §7), so a second
+ * about 1 s per million keys in the database whatever matches (redis.io/docs/latest/commands/scan/, and `npm run bench flush`), so a second
  * full pass would double the run time on a big server; keeping the names avoids it.
  */
 export interface SurveyOptions {

@@ -363,7 +363,7 @@ export function resolveTarget(flags: ConnectionFlags, env: Env, cwd: string): Ta
       ca,
       cert,
       key,
-      // ioredis 6 sends no SNI by itself; without it SNI-routed endpoints fail (field-notes §2).
+      // ioredis 6 sends no SNI by itself; without it SNI-routed endpoints fail (Node's tls.connect sends SNI only with `servername`).
       servername: flags.sni ?? (fromSentinel || isIP(parts.host) ? undefined : parts.host),
       rejectUnauthorized: flags.insecure !== true,
     };

@@ -1,13 +1,14 @@
 import { unpackKeys, type KeyPack } from './key-store.js';
 import type { PipePool } from './pipe-pool.js';
-import { encodePacked, type Reply } from './resp-pipe.js';
+import { replyInteger, type Reply } from './resp-decode.js';
+import { encodePacked } from './resp-pipe.js';
 
 /**
  * UNLINK batches, with what servers answer on the way:
  *  - UNLINK missing (`rename-command UNLINK ""`, Redis < 4) or denied by the ACL (NOPERM for
  *    the command, not for a key): switch to DEL for the rest of the run, on every node, and
  *    re-send the batch that failed;
- *  - on a cluster, pipelined single-key UNLINKs (a variadic one is CROSSSLOT, field-notes §7),
+ *  - on a cluster, pipelined single-key UNLINKs (a variadic one is CROSSSLOT, redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/),
  *    and per key: MOVED → re-send to the new owner; ASK → ASKING + UNLINK on the importing node;
  *    TRYAGAIN → a moment later. Each redirect is counted so the caller scans again.
  * Deletions are counted where they happened: the sum of the integer replies, so it is exact.
@@ -51,8 +52,7 @@ export function createUnlinker(
     const pipe = await pool.get(address);
     await withFallback(async (cmd) => {
       const [reply] = await pipe.sendEncoded(encodePacked(cmd, keys.data, keys.lengths), 1);
-      if (reply instanceof Error) throw reply;
-      onDeleted(address, Number(reply));
+      onDeleted(address, replyInteger(reply, cmd));
     });
   };
 
@@ -73,7 +73,7 @@ export function createUnlinker(
       for (let i = 0; i < keys.length; i++) {
         const reply: Reply | undefined = replies[i * step + step - 1];
         if (!(reply instanceof Error)) {
-          n += Number(reply);
+          n += replyInteger(reply, cmd);
           continue;
         }
         const redirect = /^(MOVED|ASK) \d+ (\S+)/.exec(reply.message);

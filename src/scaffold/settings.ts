@@ -10,7 +10,7 @@ export const profiles = ['dev', 'prod'] as const;
 export type ProviderChoice = (typeof providerChoices)[number];
 export type Profile = (typeof profiles)[number];
 
-/** Pinned to a minor so a rebuild never jumps versions (field-notes §8). */
+/** Pinned to a minor so a rebuild never jumps versions (tags of the official image, hub.docker.com/_/redis). */
 export const defaultImage = 'redis:8.2-alpine';
 export const valkeyImage = 'valkey/valkey:8-alpine';
 
@@ -149,7 +149,7 @@ export function resolveSettings(a: InitAnswers): InitSettings {
           'invalid --port: 65535',
           '--use both needs two ports: the queue service takes --port + 1',
         );
-      // Cache and queues apart: one eviction policy cannot serve both (field-notes §5).
+      // Cache and queues apart: one eviction policy cannot serve both (BullMQ needs noeviction: docs.bullmq.io/guide/going-to-production).
       services = [
         make(a.adopt ?? `${base}-cache`, 'cache', port, 'REDIS_CACHE_PORT', 'REDIS_URL'),
         make(`${base}-queue`, 'queue', port + 1, 'REDIS_QUEUE_PORT', 'REDIS_QUEUE_URL'),

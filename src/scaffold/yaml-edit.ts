@@ -16,7 +16,7 @@ import {
  * Byte-preserving edits of a YAML file. The yaml Document is used only to find things (every
  * node knows its source offsets); the file is changed by inserting or replacing text at those
  * offsets, so every byte outside an edit stays as the user wrote it: comments, anchors, quoting,
- * `0400`, CRLF, tabs. Re-stringifying the Document would change all of those (field-notes §12).
+ * `0400`, CRLF, tabs. Re-stringifying the Document would change all of those (yaml's docs on Parser and CST, eemeli.org/yaml/#parser).
  * Generic on purpose: init's service, adopt and wire edits, and later topologies, all use it.
  */
 export interface TextEdit {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { parseXml } from '../unit/xml.js';
+import { parseXml } from '../helpers/xml.js';
 import { type Check, byId, project } from '../helpers/doctor.js';
 
 let plain: RedisServer; // defaults: noeviction, no maxmemory → warnings for a cache

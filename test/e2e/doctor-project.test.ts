@@ -6,6 +6,7 @@ import { runCli, runJson } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { type Check, byId, project } from '../helpers/doctor.js';
+import { assertJsonShape } from '../helpers/json-shape.js';
 
 const TOKEN = 'AXrest-Token-0123456789abcdef';
 let redis: RedisServer;
@@ -108,6 +109,7 @@ describe('doctor: project checks', () => {
     execFileSync('git', ['init', '-q', dir]);
     const run = await runCli(['doctor', '--url', redis.url, '--project', dir, '--json']);
     const json = JSON.parse(run.stdout);
+    assertJsonShape('DoctorJson', json);
     expect(byId(json.checks, 'project.secrets')).toMatchObject({
       status: 'fail',
       message:

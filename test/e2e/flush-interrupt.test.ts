@@ -15,6 +15,7 @@ import {
   writeKeys,
 } from '../helpers/flush-data.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { assertJsonShape } from '../helpers/json-shape.js';
 
 /**
  * Stopping mid-flush: Ctrl-C (SIGINT) and a server that goes away. --rate slows the deleting
@@ -62,6 +63,7 @@ describe('flush: stopping mid-way', () => {
     const run = await sub;
     expect(run.exitCode).toBe(130);
     const json = JSON.parse(run.stdout);
+    assertJsonShape('FlushJson', json);
     expect(json.status).toBe('interrupted');
     expect(json.matched).toBe(inside.length);
     expect(json.deleted).toBeGreaterThan(0);
@@ -96,6 +98,7 @@ describe('flush: stopping mid-way', () => {
     const run = await sub;
     expect(run.exitCode).toBe(2);
     const json = JSON.parse(run.stdout);
+    assertJsonShape('FlushJson', json);
     expect(json.status).toBe('connection-lost');
     expect(json.error).toEqual(expect.any(String));
     expect(json.deleted).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { assertJsonShape } from '../helpers/json-shape.js';
 
 let cluster: TestCluster;
 
@@ -17,6 +18,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
+
+/**
+ * Each test that pauses a node waits here until the pause is over, so no test depends on which
+ * ran before it (a command sent during CLIENT PAUSE ALL, even CLIENT UNPAUSE, waits for its end).
+ */
+async function untilAnswering(client: { ping(): Promise<string> }): Promise<void> {
+  await client.ping();
+}
 
 const num = (text: string, key: string): number =>
   Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
@@ -75,10 +84,17 @@ describe('stats on a 3-primary cluster', () => {
       // The node keeps its connections but answers nothing for 4 s: it fails inside the run.
       void admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
     });
-    const r = await proc;
+    let r: Awaited<typeof proc>;
+    try {
+      r = await proc;
+    } finally {
+      await untilAnswering(stuck.client());
+    }
     expect(r.exitCode).toBe(2);
     expect(String(r.stdout).trim().split('\n').length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(String(r.stdout).split('\n')[0] as string)).toMatchObject({ keys: 450 });
+    const row = JSON.parse(String(r.stdout).split('\n')[0] as string);
+    assertJsonShape('WatchJson', row);
+    expect(row).toMatchObject({ keys: 450 });
     expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);
   });
 });
@@ -87,11 +103,16 @@ describe('stats on a cluster with a stuck node', () => {
   it('reports the other nodes, names the failed one, exit 2', async () => {
     // CLIENT PAUSE ALL makes the second primary answer nothing for a while (a node stuck mid-way);
     // the cluster itself was reached through the first.
-    const stuck = cluster.nodes[1]; // not nodes[2]: the test above pauses that one
-    if (!stuck) throw new Error('no third node');
-    // Last test of the file: the pause simply runs out before the cluster is stopped.
-    await stuck.client().call('CLIENT', 'PAUSE', '10000', 'ALL');
-    const { json, run } = await runJson(['stats', '--url', cluster.url, '--timeout', '3000']);
+    const stuck = cluster.nodes[1];
+    if (!stuck) throw new Error('no second node');
+    await stuck.client().call('CLIENT', 'PAUSE', '5000', 'ALL');
+    let result: Awaited<ReturnType<typeof runJson<any>>>;
+    try {
+      result = await runJson(['stats', '--url', cluster.url, '--timeout', '3000']);
+    } finally {
+      await untilAnswering(stuck.client());
+    }
+    const { json, run } = result;
     if (run.exitCode !== 2) throw new Error(`exit ${run.exitCode}\n${run.stdout}\n${run.stderr}`);
     expect(run.exitCode).toBe(2);
     expect(json.nodes.length).toBe(2);

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli, runJson } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { assertJsonShape } from '../helpers/json-shape.js';
 
 let plain: RedisServer;
 let noMemory: RedisServer;
@@ -109,6 +110,7 @@ describe('stats --watch', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+    for (const row of rows) assertJsonShape('WatchJson', row);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ hits: 100, misses: 40, hitRatio: 0.7143, commands: 140 });
     expect(rows[1].opsPerSec).toBeCloseTo(140 / rows[1].seconds, 1);

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertJsonShape, shapeFor } from './json-shape.js';
 
 /** An empty folder to run in by default: no .env or compose file of anyone's gets read. */
 const emptyDir = mkdtempSync(join(tmpdir(), 'redis-ops-cwd-'));
@@ -48,5 +49,7 @@ export async function runJson<T = any>(
   } catch {
     throw new Error(`not JSON (exit ${run.exitCode}):\n${run.stdout}\n--- stderr:\n${run.stderr}`);
   }
+  // Every result a command prints (exit 0, or 1: checks ran and one failed) has its typed shape.
+  if (run.exitCode === 0 || run.exitCode === 1) assertJsonShape(shapeFor(args), json);
   return { json, run };
 }

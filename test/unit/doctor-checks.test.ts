@@ -14,7 +14,7 @@ import {
 } from '../../src/doctor/memory.js';
 import { checkPersistQueue, checkPersistStatus, checkReplication } from '../../src/doctor/persistence.js';
 import { checkAuth, checkProviderFit } from '../../src/doctor/security.js';
-import { makeFacts, queue } from './doctor-facts.js';
+import { makeFacts, queue } from '../helpers/doctor-facts.js';
 
 const blocked = {
   values: {},

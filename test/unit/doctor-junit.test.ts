@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeXml, renderJunit } from '../../src/doctor/junit.js';
 import { fail, pass, skip, warn } from '../../src/doctor/types.js';
-import { parseXml } from './xml.js';
+import { parseXml } from '../helpers/xml.js';
 
 const checks = [
   pass('conn.tcp', 'ok'),

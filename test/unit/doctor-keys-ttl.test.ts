@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TtlNamespace } from '../../src/doctor/facts.js';
 import { checkKeysTtl } from '../../src/doctor/keys-ttl.js';
-import { makeFacts, queue } from './doctor-facts.js';
+import { makeFacts, queue } from '../helpers/doctor-facts.js';
 
 const sample = (namespaces: TtlNamespace[]) => ({
   keyTtl: { sampled: namespaces.reduce((s, n) => s + n.keys, 0), namespaces, unavailable: null },

@@ -150,7 +150,7 @@ describe('render', () => {
   it('JSON shape: no diffs unless --dry-run, password masked', async () => {
     const dir = project();
     const r = await init({ yes: true }, ctx(dir));
-    const json = toInitJson(r) as Record<string, unknown>;
+    const json = toInitJson(r);
     expect(Object.keys(json)).toEqual([
       'dir',
       'dryRun',

@@ -18,7 +18,7 @@ import { TopKeys } from '../../src/commands/stats/hits-topk.js';
 import { parseStatsFlags } from '../../src/commands/stats/options.js';
 import { parseCommandTable } from '../../src/redis/command-keys.js';
 import type { MonitorEntry } from '../../src/redis/monitor.js';
-import { parseReply } from '../../src/redis/resp-pipe.js';
+import { parseOneReply as parseReply } from '../../src/redis/resp-one.js';
 
 const raw = readFileSync(new URL('../fixtures/hits/command-info-7.0.15.resp', import.meta.url));
 const table = parseCommandTable((parseReply(raw, 0) as [never, number])[0]);

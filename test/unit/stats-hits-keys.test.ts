@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyAccesses, lookupCommand, parseCommandTable } from '../../src/redis/command-keys.js';
-import { parseReply } from '../../src/redis/resp-pipe.js';
+import { parseOneReply as parseReply } from '../../src/redis/resp-one.js';
 import { ttlEffect } from '../../src/commands/stats/hits-ttl.js';
 
 const raw = readFileSync(new URL('../fixtures/hits/command-info-7.0.15.resp', import.meta.url));

@@ -6,7 +6,6 @@ import {
   rankNamespaces,
 } from '../../src/commands/stats/namespaces.js';
 import { globMatches } from '../../src/redis/glob.js';
-import { encodeCommands, parseReply } from '../../src/redis/resp-pipe.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -79,28 +78,4 @@ describe('Redis MATCH semantics', () => {
     ['a*b*c', 'axxbyyc', true],
     ['a*b*c', 'axxbyy', false],
   ])('%s vs %s', (pattern, key, ok) => expect(globMatches(b(pattern), b(key))).toBe(ok));
-});
-
-describe('RESP pipe encoding', () => {
-  it('encodes binary arguments byte-exact and parses every reply type', () => {
-    expect(
-      encodeCommands([
-        ['TYPE', b('a\r\n\xff')],
-        ['SCAN', 0, 'COUNT', 1000],
-      ]).toString('latin1'),
-    ).toBe(
-      '*2\r\n$4\r\nTYPE\r\n$4\r\na\r\n\xff\r\n*4\r\n$4\r\nSCAN\r\n$1\r\n0\r\n$5\r\nCOUNT\r\n$4\r\n1000\r\n',
-    );
-    const wire = b('+string\r\n:-1\r\n$-1\r\n-NOPERM no\r\n*2\r\n$1\r\n0\r\n*1\r\n$3\r\na\r\n\r\n');
-    const out: unknown[] = [];
-    let o = 0;
-    for (let r = parseReply(wire, o); r; r = parseReply(wire, o)) {
-      out.push(r[0]);
-      o = r[1];
-    }
-    expect(out.slice(0, 3)).toEqual(['string', -1, null]);
-    expect(out[3]).toBeInstanceOf(Error);
-    expect(out[4]).toEqual([b('0'), [b('a\r\n')]]);
-    expect(parseReply(b('$5\r\nab'), 0)).toBeUndefined();
-  });
 });

@@ -1,9 +1,10 @@
 import { color, symbols } from '../../ui/colors.js';
 import { wrapText } from '../../ui/table.js';
 import type { DoctorResult } from '../../doctor/run.js';
+import type { DoctorJson } from './types.js';
 
 /** The documented JSON shape (README "doctor --json"). */
-export function toDoctorJson(r: DoctorResult): object {
+export function toDoctorJson(r: DoctorResult): DoctorJson {
   return {
     target: r.target,
     ...(r.sentinel ? { sentinel: r.sentinel } : {}),

@@ -1,4 +1,9 @@
 import type { Use } from '../../doctor/facts.js';
+import type { UseDecision } from '../../doctor/fitness.js';
+import type { SentinelSummary } from '../../doctor/sentinel.js';
+import type { CheckResult, Summary } from '../../doctor/types.js';
+import type { ServerFacts } from '../../redis/info.js';
+import type { Provider } from '../../redis/provider.js';
 import type { GateThresholds } from '../../doctor/gate.js';
 import type { CommonFlags } from '../connection.js';
 
@@ -30,4 +35,18 @@ export interface DoctorSettings {
   waitSeconds: number;
   format: Format;
   gate: GateThresholds;
+}
+
+/** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
+export interface DoctorJson {
+  target: string;
+  /** Only for a Sentinel target: the master, the primary the sentinels agree on, the sentinels. */
+  sentinel?: SentinelSummary;
+  provider: Provider;
+  server: ServerFacts | null;
+  use: UseDecision | null;
+  failOn: FailOn;
+  checks: CheckResult[];
+  summary: Summary;
+  ok: boolean;
 }

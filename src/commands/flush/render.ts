@@ -1,14 +1,14 @@
 import { color, symbols } from '../../ui/colors.js';
 import { formatInteger, plural } from '../../ui/format.js';
-import type { FlushResult, ProgressState } from './types.js';
+import type { FlushJson, FlushResult, ProgressState } from './types.js';
 
 /** The documented JSON shape (README "flush --json"). */
-export function toFlushJson(r: FlushResult): object {
+export function toFlushJson(r: FlushResult): FlushJson {
   return {
     target: r.target,
     prefixes: r.prefixes,
     // One pattern in the common case; null when several prefixes gave several (see patterns).
-    pattern: r.patterns.length === 1 ? r.patterns[0] : null,
+    pattern: r.patterns.length === 1 ? (r.patterns[0] ?? null) : null,
     patterns: r.patterns,
     type: r.type,
     dryRun: r.dryRun,

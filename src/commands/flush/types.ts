@@ -78,3 +78,27 @@ export interface ProgressState {
   startedMs: number;
   nowMs: number;
 }
+
+/** `flush --json` (README "flush --json"). */
+export interface FlushJson {
+  target: string;
+  prefixes: string[];
+  /** One pattern in the common case; null when several prefixes gave several (see patterns). */
+  pattern: string | null;
+  patterns: string[];
+  type: string | null;
+  dryRun: boolean;
+  status: FlushStatus;
+  matched: number;
+  deleted: number;
+  nodes: number;
+  perNode: NodeReport[];
+  durationMs: number;
+  sample: string[];
+  queues: string[];
+  maxKeys: number | null;
+  error: string | null;
+  hint: string | null;
+  command: string | null;
+  passes: number;
+}

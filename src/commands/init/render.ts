@@ -1,10 +1,10 @@
 import type { DoctorResult } from '../../doctor/run.js';
 import { renderDoctor, toDoctorJson } from '../doctor/render.js';
 import { color, symbols } from '../../ui/colors.js';
-import type { InitResult } from './types.js';
+import type { InitJson, InitResult } from './types.js';
 
 /** The documented JSON shape (README "init --json"). Diffs only on --dry-run; secrets masked. */
-export function toInitJson(r: InitResult): object {
+export function toInitJson(r: InitResult): InitJson {
   return {
     dir: r.dir,
     dryRun: r.dryRun,

@@ -1,5 +1,6 @@
 import type { InitAnswers } from '../../scaffold/settings.js';
 import type { UpResult } from '../../scaffold/types.js';
+import type { DoctorJson } from '../doctor/types.js';
 
 // init's flag and result types in one place, so index.ts and render.ts do not import each other.
 
@@ -49,4 +50,33 @@ export interface InitResult {
   /** Existing Redis services hardened in place. */
   adopted: string[];
   up: UpResult | null;
+}
+
+/** `init --json` (README "init --json"): diffs only on --dry-run; secrets masked. */
+export interface InitJson {
+  dir: string;
+  dryRun: boolean;
+  provider: string;
+  use: string;
+  profile: string;
+  image: string;
+  services: InitResult['services'];
+  files: Array<{
+    path: string;
+    action: InitFile['action'];
+    summary: string;
+    reasons?: string[];
+    diff?: string;
+  }>;
+  changed: boolean;
+  notes: string[];
+  adopted: InitResult['adopted'];
+  wired: InitResult['wired'];
+  up: {
+    method: UpResult['method'];
+    ok: boolean;
+    message: string;
+    services: UpResult['services'];
+    doctor: DoctorJson[];
+  } | null;
 }

@@ -2,6 +2,7 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobDetail } from '../../queues/jobs.js';
 import { color } from '../../ui/colors.js';
 import { formatAge } from './format.js';
+import type { JobJson } from './types.js';
 
 export interface JobResult {
   target: string;
@@ -12,7 +13,7 @@ export interface JobResult {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The documented JSON shape of `queues job --json`: absolute times as ISO strings. */
-export function toJobJson(r: JobResult): object {
+export function toJobJson(r: JobResult): JobJson {
   const j = r.job;
   return {
     target: r.target,

@@ -2,12 +2,12 @@ import { color } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
 import { formatAge, formatColumns, shortVersion } from './format.js';
 import { jobOrder } from '../../queues/inspect.js';
-import type { ShowResult } from './types.js';
+import type { ShowJson, ShowResult } from './types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The documented JSON shape of `queues show --json`: absolute times as ISO strings, durations in ms. */
-export function toShowJson(r: ShowResult): object {
+export function toShowJson(r: ShowResult): ShowJson {
   return {
     target: r.target,
     queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base, version: r.queue.version },

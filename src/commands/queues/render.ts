@@ -6,10 +6,10 @@ import { droppedNote, renderTable, wrapText, type Column } from '../../ui/table.
 const fitText = (text: string, width: number | undefined): string[] =>
   width === undefined ? [text] : wrapText(text, width);
 import { formatAge, shortVersion } from './format.js';
-import type { ActionResult, QueueRow, QueuesResult, Violation } from './types.js';
+import type { ActionJson, ActionResult, QueueRow, QueuesJson, QueuesResult, Violation } from './types.js';
 
 /** The documented JSON shape of `queues --json` (README "queues"). */
-export function toQueuesJson(r: QueuesResult): object {
+export function toQueuesJson(r: QueuesResult): QueuesJson {
   return {
     target: r.target,
     cluster: r.cluster,
@@ -139,7 +139,7 @@ export function renderQueues(r: QueuesResult, width?: number): string {
   return lines.join('\n');
 }
 
-export function toActionJson(r: ActionResult): object {
+export function toActionJson(r: ActionResult): ActionJson {
   return {
     queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base },
     action: r.action,

@@ -3,6 +3,7 @@ import type { ActionName, ActionOptions } from '../../queues/actions.js';
 import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
+import type { JobDetail as Job } from '../../queues/jobs.js';
 import type { JobState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
@@ -166,4 +167,107 @@ export interface ActionResult {
   done: string;
   /** Set when there was nothing to do. */
   note: string | null;
+}
+
+/** `queues --json` (README "queues --json"). */
+export interface QueuesJson {
+  target: string;
+  cluster: boolean;
+  eval: 'allowed' | 'denied';
+  countsFrom: 'lua' | 'pipeline';
+  workersFrom: 'client-list' | 'stalled-check';
+  replica: boolean;
+  queues: Array<{
+    prefix: string;
+    name: string;
+    key: string;
+    split: SplitSource;
+    version: string | null;
+    paused: boolean;
+    counts: JobCounts | null;
+    workers: number | null;
+    stalledCheck: boolean;
+    oldestWaitingAgeMs: number | null;
+    attention: string[];
+    error: string | null;
+  }>;
+  violations: Violation[];
+}
+
+/** `queues show <name> --json`: absolute times as ISO strings, durations in ms. */
+export interface ShowJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string; version: string | null };
+  paused: boolean;
+  counts: JobCounts | null;
+  oldestWaitingAgeMs: number | null;
+  nextDelayedAt: string | null;
+  meta: QueueMeta;
+  role: ShowResult['role'];
+  limiter: ShowResult['limiter'];
+  stalled: ShowResult['stalled'];
+  workers: WorkerInfo[] | null;
+  stalledCheck: boolean;
+  failed: ShowResult['failed'];
+  throughputFrom: ShowResult['throughputFrom'];
+  eventsCoverFrom: string | null;
+  throughput: Array<{ minute: string | null; completed: number; failed: number }>;
+  jobSchedulers: number;
+  jobs: {
+    state: JobState;
+    items: Array<{
+      id: string;
+      name: string | null;
+      timestamp: string | null;
+      processedOn: string | null;
+      finishedOn: string | null;
+      attemptsMade: number;
+      failedReason: string | null;
+    }>;
+  } | null;
+}
+
+/** `queues retry|promote|clean|pause|resume --json`. */
+export interface ActionJson {
+  queue: { prefix: string; name: string; key: string };
+  action: ActionName;
+  state: string | null;
+  dryRun: boolean;
+  matched: number;
+  exact: boolean;
+  cutoff: string | null;
+  changed: number | null;
+  before: Snapshot;
+  after: Snapshot | null;
+  note: string | null;
+}
+
+/** `queues job <queue> <id> --json`: one job in full, absolute times as ISO strings. */
+export interface JobJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  id: Job['id'];
+  state: Job['state'];
+  name: Job['name'];
+  data: Job['data'];
+  dataRaw: Job['dataRaw'];
+  opts: Job['opts'];
+  attempts: { made: Job['attemptsMade']; started: Job['attemptsStarted']; allowed: Job['attemptsAllowed'] };
+  backoff: Job['backoff'];
+  timestamp: string | null;
+  processedOn: string | null;
+  finishedOn: string | null;
+  delayUntil: string | null;
+  priority: Job['priority'];
+  progress: Job['progress'];
+  returnValue: Job['returnValue'];
+  failedReason: Job['failedReason'];
+  stacktraces: Job['stacktraces'];
+  logs: Job['logs'];
+  parent: Job['parent'];
+  children: Job['children'];
+  deduplicationId: Job['deduplicationId'];
+  processedBy: Job['processedBy'];
+  stalledCounter: Job['stalledCounter'];
+  lock: Job['lock'];
 }

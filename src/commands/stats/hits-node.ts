@@ -5,7 +5,9 @@ import { parseCommandTable, type CommandTable } from '../../redis/command-keys.j
 import { infoNumber, parseInfo } from '../../redis/info.js';
 import { MonitorParser, type MonitorEntry } from '../../redis/monitor.js';
 import { openRaw } from '../../redis/raw-connection.js';
-import { parseReply, RespPipe, type Reply } from '../../redis/resp-pipe.js';
+import { scalarText } from '../../text.js';
+import { parseOneReply as parseReply, type OneReply as Reply } from '../../redis/resp-one.js';
+import { RespPipe } from '../../redis/resp-pipe.js';
 import { withTimeout } from '../../redis/timeout.js';
 import { nodeAddress } from './snapshot.js';
 
@@ -30,7 +32,7 @@ export interface NodeSetup {
   pauseReader?: boolean;
 }
 
-const text = (r: Reply | undefined): string => (Buffer.isBuffer(r) ? r.toString('utf8') : String(r ?? ''));
+const text = (r: Reply | undefined): string => (Buffer.isBuffer(r) ? r.toString('utf8') : scalarText(r));
 
 /** The server's command table, once per server, over RESP2 (flat arrays, no RESP3 maps). */
 export async function readCommandTable(pipe: RespPipe): Promise<CommandTable> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { RespPipe, Reply } from '../../redis/resp-pipe.js';
+import type { OneReply as Reply } from '../../redis/resp-one.js';
+import type { RespPipe } from '../../redis/resp-pipe.js';
 import { NodeSampler, type InfoPoint } from './hits-node.js';
 import { HitsTally, type GroupOptions, type NamespaceHits, type TtlCheck } from './hits-tally.js';
 

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
+import { CliError, ExitCode } from '../../errors.js';
 import { patternBytes } from '../../redis/byte-args.js';
 import { compileGlob } from '../../redis/glob.js';
-import { errorText } from '../../redis/hints.js';
+import { errorText, explainError } from '../../redis/hints.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
 import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
@@ -45,6 +46,15 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
     if (s.status === 'fulfilled') done.push(s.value);
     else failed.push({ address: nodeAddress(primaries[i] as Redis), error: redact(errorText(s.reason)) });
   });
+  const first = settled.find((s) => s.status === 'rejected');
+  if (done.length === 0 && first) {
+    // No node answered: there are no figures to show, only the reason (one line, exit 2).
+    throw new CliError(
+      `cannot scan ${failed[0]?.address ?? 'the server'}: ${failed[0]?.error ?? ''}`,
+      explainError(first.reason).hint,
+      ExitCode.usage,
+    );
+  }
   const all = rankNamespaces(mergeNamespaces(done.map((d) => d.tally.namespaces(d.scale))));
   let other: OtherPrefixes | null = null;
   for (const d of done) {

@@ -2,11 +2,11 @@ import { displayKey, shortKey } from '../../redis/scan.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
 import { shortenMiddle } from '../../ui/live.js';
-import type { KeysResult } from './types.js';
+import type { KeysJson, KeysResult } from './types.js';
 import { gridTable } from './table.js';
 
 /** The documented JSON shape (README "stats --keys --json"); binary names shown escaped. */
-export function toKeysJson(r: KeysResult): object {
+export function toKeysJson(r: KeysResult): KeysJson {
   return {
     scanned: r.scanned,
     estimated: r.estimated,

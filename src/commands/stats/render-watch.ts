@@ -1,6 +1,6 @@
 import { fitColumns, type Column } from '../../ui/table.js';
 import { formatBytes, formatCount, formatPercent, formatRate } from '../../ui/format.js';
-import type { FailoverEvent } from './watch.js';
+import type { FailoverEvent, WatchJson } from './types.js';
 import type { WindowRow } from './window.js';
 
 /**
@@ -63,7 +63,7 @@ export function renderWatchRow(r: WindowRow, width?: number): string {
 }
 
 /** One NDJSON line per row. */
-export function toWatchJson(r: WindowRow): object {
+export function toWatchJson(r: WindowRow): WatchJson {
   return r;
 }
 

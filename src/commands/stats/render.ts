@@ -2,11 +2,11 @@ import { hitRatio } from '../../redis/info.js';
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format.js';
 import type { NodeStats } from './node-stats.js';
-import type { StatsResult } from './types.js';
+import type { StatsJson, StatsResult } from './types.js';
 import { gridTable, sectionTable } from './table.js';
 
 /** The documented JSON shape (README "stats --json"). */
-export function toStatsJson(r: StatsResult): object {
+export function toStatsJson(r: StatsResult): StatsJson {
   return {
     target: r.target,
     server: r.server,

@@ -3,7 +3,9 @@ import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
+import type { DbKeys } from '../../redis/info.js';
 import type { NodeStats, Totals } from './node-stats.js';
+import type { WindowRow } from './window.js';
 
 // The stats command's flag, option and result types in one place (index, run, the readers and the
 // renderers all read them).
@@ -81,3 +83,65 @@ export interface KeysResult {
   biggest: BigKey[];
   failed: NodeFailure[];
 }
+
+/** One node in `stats --json` (README "stats --json"). */
+export interface StatsNodeJson {
+  address: string;
+  role: string;
+  usedMemory: number | null;
+  peakMemory: number | null;
+  maxmemory: number | null;
+  maxmemoryPolicy: string | null;
+  fragmentationRatio: number | null;
+  fragmentationBytes: number | null;
+  keys: number;
+  expires: number;
+  dbs: DbKeys[];
+  hits: number | null;
+  misses: number | null;
+  evictedKeys: number | null;
+  expiredKeys: number | null;
+  opsPerSec: number | null;
+  inputKbps: number | null;
+  outputKbps: number | null;
+  connectedClients: number | null;
+  blockedClients: number | null;
+  maxclients: number | null;
+  persistence: Record<string, string> | null;
+  replication: Record<string, string> | null;
+}
+
+/** `stats --json`. */
+export interface StatsJson {
+  target: string;
+  server: ServerSummary;
+  nodes: StatsNodeJson[];
+  failedNodes: NodeFailure[];
+  totals: Totals;
+}
+
+/** `stats --keys --json`: prefixes and keys shown as text (binary bytes as \xNN). */
+export interface KeysJson {
+  scanned: number;
+  estimated: boolean;
+  memoryKnown: boolean;
+  namespaces: Array<{
+    prefix: string;
+    keys: number;
+    bytes: number | null;
+    noTtlKeys: number;
+    types: Record<string, number>;
+  }>;
+  totalNamespaces: number;
+  biggest: Array<{ key: string; type: string; bytes: number }>;
+  failedNodes: NodeFailure[];
+}
+
+/** The window across a switch of primary: marked, never shown as a row of zero traffic. */
+export interface FailoverEvent {
+  time: string;
+  failover: { primary: string; previous: string; gapMs: number };
+}
+
+/** One line of `stats --watch --json` (JSON Lines): a window's row, or a failover between two. */
+export type WatchJson = WindowRow | FailoverEvent;

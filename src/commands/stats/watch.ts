@@ -3,6 +3,7 @@ import { CliError, ExitCode } from '../../errors.js';
 import { readNodes } from './snapshot.js';
 import type { Follower, Switch } from './failover.js';
 import { windowRow, type Reading, type WindowRow } from './window.js';
+import type { FailoverEvent } from './types.js';
 
 /**
  * `stats --watch`: read INFO from every primary each interval and emit one row of what
@@ -23,12 +24,6 @@ export interface WatchOptions {
    */
   refresh?: () => Promise<Redis[]>;
   onFailover?(event: FailoverEvent): void;
-}
-
-/** The window across a switch of primary: marked, never shown as a row of zero traffic. */
-export interface FailoverEvent {
-  time: string;
-  failover: { primary: string; previous: string; gapMs: number };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
