@@ -12,7 +12,7 @@ import {
   checkNetwork,
   checkSaveAge,
 } from '../../src/doctor/sre.js';
-import { makeFacts } from './doctor-facts.js';
+import { makeFacts } from '../helpers/doctor-facts.js';
 
 describe('SRE checks (pure, from facts)', () => {
   it('latency.events: recorded events warn, none pass, monitor off skips with the setting', () => {

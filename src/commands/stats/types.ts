@@ -133,6 +133,11 @@ export interface KeysJson {
     types: Record<string, number>;
   }>;
   totalNamespaces: number;
+  /** The prefix tally was full: the smallest prefixes were folded into `other`. */
+  approximate: boolean;
+  other: OtherPrefixes | null;
+  /** The keyspace hits/misses this run added itself (TYPE, PTTL count as lookups). */
+  ownLookups: { hits: number; misses: number };
   biggest: Array<{ key: string; type: string; bytes: number }>;
   failedNodes: NodeFailure[];
 }
