@@ -13,6 +13,7 @@ export const jsonShapes = [
   'StatsJson',
   'KeysJson',
   'WatchJson',
+  'HitsJson',
   'QueuesJson',
   'ShowJson',
   'JobJson',

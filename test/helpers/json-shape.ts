@@ -50,6 +50,7 @@ export function shapeFor(args: string[]): JsonShape {
     case 'flush':
       return 'FlushJson';
     case 'stats':
+      if (args.includes('--hits')) return 'HitsJson';
       return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
     case 'queues':
       if (args.includes('show')) return 'ShowJson';

@@ -5,6 +5,9 @@ import type { KeymissState } from './hits-keymiss.js';
 import type { SampleResult, WindowResult } from './hits-sample.js';
 import type { NamespaceHits } from './hits-tally.js';
 import { gridTable } from './table.js';
+import type { HitsJson, HitsNamespaceJson } from './types.js';
+
+export type { HitsJson, HitsNamespaceJson };
 
 /** `stats --hits` output: the JSON document (README "stats --hits") and the table. Pure. */
 export interface HitsReport {
@@ -14,28 +17,6 @@ export interface HitsReport {
   keymissReason?: string;
   restored: boolean;
   gates: HitGate[];
-}
-
-export interface HitsNamespaceJson {
-  prefix: string;
-  reads: number;
-  hits: number | null;
-  misses: number | null;
-  hitRatio: number | null;
-  writes: number;
-  writesWithoutTtl: number;
-  hotKeys: Array<{ key: string; reads: number }>;
-  missedKeys: Array<{ key: string; misses: number }>;
-}
-
-export interface HitsJson {
-  durationMs: number;
-  commandsSeen: number;
-  coverage: number | null;
-  globalHitRatio: number | null;
-  namespaces: HitsNamespaceJson[];
-  keymiss: KeymissState;
-  restored: boolean;
 }
 
 export function hitRatio(ns: NamespaceHits, keymiss: KeymissState): number | null {

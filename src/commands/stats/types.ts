@@ -1,6 +1,7 @@
 import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
+import type { KeymissState } from './hits-keymiss.js';
 import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
@@ -150,3 +151,26 @@ export interface FailoverEvent {
 
 /** One line of `stats --watch --json` (JSON Lines): a window's row, or a failover between two. */
 export type WatchJson = WindowRow | FailoverEvent;
+
+/** `stats --hits --json` (README "stats --hits"); one such line per interval with --watch. */
+export interface HitsNamespaceJson {
+  prefix: string;
+  reads: number;
+  hits: number | null;
+  misses: number | null;
+  hitRatio: number | null;
+  writes: number;
+  writesWithoutTtl: number;
+  hotKeys: Array<{ key: string; reads: number }>;
+  missedKeys: Array<{ key: string; misses: number }>;
+}
+
+export interface HitsJson {
+  durationMs: number;
+  commandsSeen: number;
+  coverage: number | null;
+  globalHitRatio: number | null;
+  namespaces: HitsNamespaceJson[];
+  keymiss: KeymissState;
+  restored: boolean;
+}
