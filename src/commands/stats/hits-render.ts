@@ -5,9 +5,9 @@ import type { KeymissState } from './hits-keymiss.js';
 import type { SampleResult, WindowResult } from './hits-sample.js';
 import type { NamespaceHits } from './hits-tally.js';
 import { gridTable } from './table.js';
-import type { HitsJson, HitsNamespaceJson } from './types.js';
+import type { HitsJson } from './types.js';
 
-export type { HitsJson, HitsNamespaceJson };
+export type { HitsJson };
 
 /** `stats --hits` output: the JSON document (README "stats --hits") and the table. Pure. */
 export interface HitsReport {
