@@ -45,7 +45,7 @@ describe('the bin and Node 20', () => {
     expect(run).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: '✖ env file not found: missing.env\n  hint: check the --env-file path',
+      stderr: '✖ env file not found: missing.env\n  hint: check the --dotenv (--env-file) path',
     });
   });
 

@@ -14,6 +14,8 @@ function examples(): Array<{ command: string; text: string; line: number }> {
     const before = lines.slice(Math.max(0, i - 4), i).join('\n');
     const named = [...before.matchAll(/`(?:redis-ops )?([a-z][^`]*--json)`/g)].pop();
     const end = lines.indexOf('```', i + 1);
+    // The --json error object (README "Exit codes") belongs to no one command.
+    if (lines[i + 2]?.startsWith('  "error"')) continue;
     found.push({ command: named?.[1] ?? '', text: lines.slice(i + 1, end).join('\n'), line: i + 1 });
   }
   return found;
@@ -29,6 +31,7 @@ describe('the JSON examples in README.md', () => {
       [
         'DoctorJson',
         'FlushJson',
+        'HitsJson',
         'InitJson',
         'KeysJson',
         'QueuesJson',

@@ -152,6 +152,44 @@ describe('stats --hits on traffic of a known shape', () => {
     expect(json.durationMs).toBeLessThan(30_000);
   });
 
+  it('a restore that fails prints the one CONFIG SET that restores it, exit 2', async () => {
+    const admin = srv.client();
+    const before = await notify(srv);
+    // A user who may CONFIG SET when the sample starts and loses the right during it.
+    await admin.call('ACL', 'SETUSER', 'hitsapp', 'on', '>hits-pw', '~*', '&*', '+@all');
+    try {
+      const child = execa(
+        binPath,
+        [
+          'stats',
+          '--url',
+          `redis://hitsapp:hits-pw@127.0.0.1:${srv.port}`,
+          '--hits',
+          '3',
+          '--enable-keymiss',
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+          extendEnv: false,
+          reject: false,
+          stdin: 'ignore',
+        },
+      );
+      const until = Date.now() + 15_000;
+      while (!(await notify(srv)).includes('m') && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+      await admin.call('ACL', 'SETUSER', 'hitsapp', '-config');
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/could not restore notify-keyspace-events; run:/);
+      expect(r.stderr).toContain(`CONFIG SET notify-keyspace-events '${before}'`);
+      expect(r.stderr).not.toContain('hits-pw');
+    } finally {
+      await admin.config('SET', 'notify-keyspace-events', before);
+      await admin.call('ACL', 'DELUSER', 'hitsapp');
+    }
+  });
+
   it('a stalled reader stops at the buffer bound; the server frees it and keeps serving', async () => {
     const c = srv.client();
     const big = 'x'.repeat(4096);

@@ -17,6 +17,7 @@ export const jsonShapes = [
   'QueuesJson',
   'ShowJson',
   'JobJson',
+  'JobsJson',
   'ActionJson',
   'InitJson',
   'FlushJson',

@@ -55,6 +55,7 @@ export function shapeFor(args: string[]): JsonShape {
     case 'queues':
       if (args.includes('show')) return 'ShowJson';
       if (args.includes('job')) return 'JobJson';
+      if (args.includes('jobs')) return 'JobsJson';
       return ['retry', 'promote', 'clean', 'pause', 'resume'].some((a) => args.includes(a))
         ? 'ActionJson'
         : 'QueuesJson';

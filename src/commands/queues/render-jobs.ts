@@ -2,6 +2,7 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { FoundJob, JobSearch } from '../../queues/search.js';
 import { color } from '../../ui/colors.js';
 import { formatColumns } from './format.js';
+import type { JobsJson } from './types.js';
 
 export interface JobsResult extends JobSearch {
   target: string;
@@ -11,7 +12,7 @@ export interface JobsResult extends JobSearch {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** One job as JSON (the `--ndjson` line and the items of `--json`). */
-export function toJobObject(j: FoundJob): object {
+export function toJobObject(j: FoundJob): Record<string, unknown> {
   let data: unknown = j.data;
   try {
     data = j.data === null ? null : (JSON.parse(j.data) as unknown);
@@ -34,7 +35,7 @@ export function toJobObject(j: FoundJob): object {
 
 export const toJobLine = (j: FoundJob): string => JSON.stringify(toJobObject(j));
 
-export function toJobsJson(r: JobsResult): object {
+export function toJobsJson(r: JobsResult): JobsJson {
   return {
     target: r.target,
     queue: { prefix: r.queue.prefix, name: r.queue.name, key: r.queue.base },

@@ -271,3 +271,12 @@ export interface JobJson {
   stalledCounter: Job['stalledCounter'];
   lock: Job['lock'];
 }
+
+/** `queues jobs --json` (README "queues jobs"); each item is also one `--ndjson` line. */
+export interface JobsJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  examined: number;
+  budgetHit: boolean;
+  jobs: Array<Record<string, unknown>>;
+}

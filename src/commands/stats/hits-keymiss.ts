@@ -10,7 +10,7 @@ import { nodeAddress } from './snapshot.js';
  * back exactly; a restore that fails leaves the CONFIG SET to run by hand, printed even when
  * the process is cut short (a second Ctrl-C exits at once, so the exit hook prints it).
  */
-export type KeymissState = 'on' | 'enabled-for-sample' | 'unavailable';
+export type { KeymissState } from './types.js';
 
 export interface NotifySetting {
   node: Redis;

@@ -1,7 +1,6 @@
 import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
-import type { KeymissState } from './hits-keymiss.js';
 import type { CommonFlags } from '../connection.js';
 import type { BigKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
@@ -151,6 +150,9 @@ export interface FailoverEvent {
 
 /** One line of `stats --watch --json` (JSON Lines): a window's row, or a failover between two. */
 export type WatchJson = WindowRow | FailoverEvent;
+
+/** How key-miss events were had for a `stats --hits` sample. */
+export type KeymissState = 'on' | 'enabled-for-sample' | 'unavailable';
 
 /** `stats --hits --json` (README "stats --hits"); one such line per interval with --watch. */
 export interface HitsNamespaceJson {
