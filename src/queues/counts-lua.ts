@@ -117,6 +117,8 @@ return { listCount(KEYS[1]) + listCount(KEYS[2]), redis.call('LLEN', KEYS[3]), r
   redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
 `;
 
+// KEYS[1..11] of the script above, in this order: a positional contract with the Lua, not a second
+// list of BullMQ's suffixes (those live in keys.ts).
 const keySuffixes: QueueKeySuffix[] = [
   'wait',
   'paused',
