@@ -1,9 +1,10 @@
-import type { ChainableCommander } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { Connection } from '../redis/connect.js';
 import { readReadable, type QueueState } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
-import { queueKey, type QueueKeySuffix } from './keys.js';
-import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
+import { queueKey } from './keys.js';
+import { firstError, pipelinePerItem, replyArray, type Cmd, type PipelineReply } from './pipeline.js';
+import { scalarText } from '../text.js';
 
 /**
  * Where EVAL is allowed, one read-only script per queue (all pipelined) replaces a dozen
@@ -22,18 +23,13 @@ import { firstError, pipelinePerItem, replyArray } from './pipeline.js';
  *    candidate that came back to wait (it has a `prev` state) in the events stream (at most
  *    5,000 entries newer than the estimate) moves its ready time forward. The stream is read
  *    only when a candidate may have come back (attempts made, or a delay in its opts).
- * It writes nothing. Its keys are declared, so it runs on a cluster (queues are hash-tagged).
+ * It writes nothing. It declares the meta key and names the others from the base (as BullMQ names
+ * job keys), so it runs on a cluster where the queue is hash-tagged (every key in one slot).
  */
 const script = `
 local prefix, now = ARGV[1], tonumber(ARGV[2])
+local function k(suffix) return prefix .. suffix end
 local function isMarker(id) return id == nil or string.sub(id, 1, 2) == '0:' end
-local function listCount(key)
-  local n = redis.call('LLEN', key)
-  if n == 0 then return 0 end
-  local last = redis.call('LINDEX', key, -1)
-  if isMarker(last) then return n - 1 end
-  return n
-end
 -- A job that may have come back to wait: retried (attempts made) or delayed first (opts.delay).
 local mayReturn = false
 local optsOf = {}
@@ -58,16 +54,22 @@ local cands = {}
 local function add(id)
   if not isMarker(id) and cands[id] == nil then cands[id] = estimate(id) or false end
 end
-local function listCands(key)
+-- A wait list's count (a trailing legacy marker not counted) and its oldest job: the tail,
+-- or, when the tail job is LIFO, the boundary between the FIFO and the LIFO part.
+local function readList(key)
   local n = redis.call('LLEN', key)
-  if n == 0 then return end
+  if n == 0 then return 0 end
   local tail = redis.call('LRANGE', key, -2, -1)
-  for _, id in ipairs(tail) do add(id) end
-  local last = tail[#tail]
-  if isMarker(last) and #tail > 1 then last = tail[1] end
-  if isMarker(last) or not isLifo(last) then return end
+  local last, hi, count = tail[#tail], n - 1, n
+  if isMarker(last) then
+    count, hi = n - 1, n - 2
+    last = #tail > 1 and tail[1] or nil
+  end
+  if last == nil or isMarker(last) then return count end
+  add(last)
+  if not isLifo(last) then return count end
   -- Find the first LIFO job from the left: lo is FIFO (or -1), hi is LIFO.
-  local lo, hi, probes = -1, n - 1, 0
+  local lo, probes = -1, 0
   while hi - lo > 1 and probes < 24 do
     local mid = math.floor((lo + hi) / 2)
     local id = redis.call('LINDEX', key, mid)
@@ -76,12 +78,13 @@ local function listCands(key)
   end
   add(redis.call('LINDEX', key, hi))
   if lo >= 0 then add(redis.call('LINDEX', key, lo)) end
+  return count
 end
-listCands(KEYS[1])
-listCands(KEYS[2])
+local waiting = readList(k('wait')) + readList(k('paused'))
+local delayed, prioritized = redis.call('ZCARD', k('delayed')), redis.call('ZCARD', k('prioritized'))
 local level = 0
-for _ = 1, 64 do
-  local r = redis.call('ZRANGEBYSCORE', KEYS[5], level * 4294967296, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+for _ = 1, (prioritized > 0 and 64 or 0) do
+  local r = redis.call('ZRANGEBYSCORE', k('prioritized'), level * 4294967296, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   if #r == 0 then break end
   add(r[1])
   level = math.floor(tonumber(r[2]) / 4294967296) + 1
@@ -90,7 +93,7 @@ end
 local since = nil
 for _, t in pairs(cands) do if t and (not since or t < since) then since = t end end
 if since and mayReturn then
-  local entries = redis.call('XREVRANGE', KEYS[11], '+', tostring(math.floor(since) + 1), 'COUNT', 5000)
+  local entries = redis.call('XREVRANGE', k('events'), '+', tostring(math.floor(since) + 1), 'COUNT', 5000)
   for _, e in ipairs(entries) do
     local f = e[2]
     local event, job, prev = nil, nil, nil
@@ -107,33 +110,22 @@ if since and mayReturn then
 end
 local oldest = nil
 for _, t in pairs(cands) do if t and (not oldest or t < oldest) then oldest = t end end
-local due = redis.call('ZRANGEBYSCORE', KEYS[4], 0, (now + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1)
-if #due > 0 then
-  local at = math.floor(tonumber(due[2]) / 4096)
-  if not oldest or at < oldest then oldest = at end
+if delayed > 0 then
+  local due = redis.call('ZRANGEBYSCORE', k('delayed'), 0, (now + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1)
+  if #due > 0 then
+    local at = math.floor(tonumber(due[2]) / 4096)
+    if not oldest or at < oldest then oldest = at end
+  end
 end
-return { listCount(KEYS[1]) + listCount(KEYS[2]), redis.call('LLEN', KEYS[3]), redis.call('ZCARD', KEYS[4]),
-  redis.call('ZCARD', KEYS[5]), redis.call('ZCARD', KEYS[6]), redis.call('ZCARD', KEYS[7]), redis.call('ZCARD', KEYS[8]),
-  redis.call('HEXISTS', KEYS[9], 'paused'), redis.call('EXISTS', KEYS[10]), oldest and tostring(oldest) or false }
+return { waiting, redis.call('LLEN', k('active')), delayed, prioritized, redis.call('ZCARD', k('waiting-children')),
+  redis.call('ZCARD', k('completed')), redis.call('ZCARD', k('failed')), redis.call('HEXISTS', KEYS[1], 'paused'),
+  redis.call('EXISTS', k('stalled-check')), oldest and tostring(oldest) or false }
 `;
 
-// KEYS[1..11] of the script above, in this order: a positional contract with the Lua, not a second
-// list of BullMQ's suffixes (those live in keys.ts).
-const keySuffixes: QueueKeySuffix[] = [
-  'wait',
-  'paused',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-  'meta',
-  'stalled-check',
-  'events',
-];
-
-type WithScript = ChainableCommander & { redisOpsQueueState2(...args: string[]): ChainableCommander };
+// The script declares the meta key only and names the others from the base, as BullMQ's own
+// scripts name job keys: every key of a hash-tagged queue is in that key's slot. One key
+// instead of eleven per queue cut what `queues` encodes and the server parses by two thirds.
+const sha = createHash('sha1').update(script).digest('hex');
 
 export async function readQueueStatesLua(
   conn: Connection,
@@ -144,56 +136,73 @@ export async function readQueueStatesLua(
   return readReadable(conn, queues, (readable) => readStatesLua(conn, readable, timeoutMs, now));
 }
 
+const isNoScript = (r: PipelineReply[]): boolean => /^NOSCRIPT/.test(firstError(r)?.message ?? '');
+
 async function readStatesLua(
   conn: Connection,
   queues: DiscoveredQueue[],
   timeoutMs: number,
   now: () => number,
 ): Promise<QueueState[]> {
-  // defineCommand makes ioredis send EVALSHA and load the script once (SCRIPT LOAD writes no key).
-  if (!('redisOpsQueueState2' in conn.client))
-    conn.client.defineCommand('redisOpsQueueState2', { numberOfKeys: keySuffixes.length, lua: script });
   const t0 = now();
+  const call = (q: DiscoveredQueue, full: boolean): Cmd => [
+    full ? 'EVAL' : 'EVALSHA',
+    full ? script : sha,
+    1,
+    queueKey(q.base, 'meta'),
+    `${q.base}:`,
+    Math.floor(t0),
+  ];
+  // The first queue of each node sends the script itself (EVAL caches it, and writes no key),
+  // the rest its SHA1, in order on the same connection; a NOSCRIPT (the cache flushed, a
+  // reshard) is sent again in full.
+  const seen = new Set<number>();
   const replies = await pipelinePerItem(
     conn,
     queues,
-    (p, q) => {
-      (p as WithScript).redisOpsQueueState2(
-        ...keySuffixes.map((s) => queueKey(q.base, s)),
-        `${q.base}:`,
-        String(Math.floor(t0)),
-      );
+    (c, q) => {
+      c.push(call(q, !seen.has(q.node)));
+      seen.add(q.node);
     },
     timeoutMs,
   );
-  const t = t0;
-  return replies.map((r): QueueState => {
-    const err = firstError(r);
-    const v = replyArray(r[0]).map((x) => (x === null || x === undefined ? null : Number(x)));
-    if (err || v.length < 10)
-      return {
-        counts: null,
-        paused: false,
-        oldestWaitingAgeMs: null,
-        stalledCheck: false,
-        error: err?.message ?? 'unexpected reply',
-      };
-    const n = (i: number): number => v[i] ?? 0;
-    const oldest = v[9] ?? null;
+  const again = queues.filter((_, i) => isNoScript(replies[i] ?? []));
+  if (again.length > 0) {
+    const retried = await pipelinePerItem(conn, again, (c, q) => c.push(call(q, true)), timeoutMs);
+    let at = 0;
+    replies.forEach((r, i) => {
+      if (isNoScript(r)) replies[i] = retried[at++] ?? r;
+    });
+  }
+  return replies.map((r) => parseReply(r, t0));
+}
+
+function parseReply(r: PipelineReply[], t: number): QueueState {
+  const err = firstError(r);
+  const v = replyArray(r[0]).map((x) => (x === null || x === undefined ? null : Number(scalarText(x))));
+  if (err || v.length < 10)
     return {
-      counts: {
-        waiting: n(0),
-        active: n(1),
-        delayed: n(2),
-        prioritized: n(3),
-        'waiting-children': n(4),
-        completed: n(5),
-        failed: n(6),
-      },
-      paused: n(7) === 1,
-      stalledCheck: n(8) > 0,
-      oldestWaitingAgeMs: oldest === null ? null : Math.max(t - oldest, 0),
-      error: null,
+      counts: null,
+      paused: false,
+      oldestWaitingAgeMs: null,
+      stalledCheck: false,
+      error: err?.message ?? 'unexpected reply',
     };
-  });
+  const n = (i: number): number => v[i] ?? 0;
+  const oldest = v[9] ?? null;
+  return {
+    counts: {
+      waiting: n(0),
+      active: n(1),
+      delayed: n(2),
+      prioritized: n(3),
+      'waiting-children': n(4),
+      completed: n(5),
+      failed: n(6),
+    },
+    paused: n(7) === 1,
+    stalledCheck: n(8) > 0,
+    oldestWaitingAgeMs: oldest === null || !Number.isFinite(oldest) ? null : Math.max(t - oldest, 0),
+    error: null,
+  };
 }

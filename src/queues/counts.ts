@@ -128,18 +128,15 @@ async function readStatesPipelined(
   const first = await pipelinePerItem(
     conn,
     queues,
-    (p, q) => {
+    (c, q) => {
       const k = (s: QueueKeySuffix): string => queueKey(q.base, s);
-      p.llen(k('wait'))
-        .lrange(k('wait'), -2, -1)
-        .llen(k('paused'))
-        .lrange(k('paused'), -2, -1)
-        .llen(k('active'));
-      for (const z of zsets) p.zcard(k(z));
-      p.hmget(k('meta'), 'paused').exists(k('stalled-check'));
+      c.push(['LLEN', k('wait')], ['LRANGE', k('wait'), -2, -1], ['LLEN', k('paused')]);
+      c.push(['LRANGE', k('paused'), -2, -1], ['LLEN', k('active')]);
+      for (const z of zsets) c.push(['ZCARD', k(z)]);
+      c.push(['HMGET', k('meta'), 'paused'], ['EXISTS', k('stalled-check')]);
       // The oldest prioritized job of the top level, and the first delayed job already due.
-      p.zrange(k('prioritized'), '0', '0');
-      p.zrangebyscore(k('delayed'), 0, (Math.floor(t0) + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1);
+      c.push(['ZRANGE', k('prioritized'), 0, 0]);
+      c.push(['ZRANGEBYSCORE', k('delayed'), 0, (Math.floor(t0) + 1) * 4096 - 1, 'WITHSCORES', 'LIMIT', 0, 1]);
     },
     timeoutMs,
   );
@@ -149,8 +146,8 @@ async function readStatesPipelined(
   const second = await pipelinePerItem(
     conn,
     items,
-    (p, it) => {
-      for (const id of it.ids) p.hmget(`${it.base}:${id}`, 'timestamp', 'delay', 'processedOn');
+    (c, it) => {
+      for (const id of it.ids) c.push(['HMGET', `${it.base}:${id}`, 'timestamp', 'delay', 'processedOn']);
     },
     timeoutMs,
   );

@@ -9,12 +9,17 @@ export interface FoundQueues {
   clients: ClientLists;
 }
 
-export async function findQueues(conn: Connection, prefixes: string[]): Promise<FoundQueues> {
+export async function findQueues(
+  conn: Connection,
+  prefixes: string[],
+  timeoutMs?: number,
+): Promise<FoundQueues> {
   const primaries = conn.primaries();
   const clients = await readClientLists(primaries);
   const queues = await discoverQueues(primaries, {
     prefixes,
     cluster: conn.isCluster ? conn.client : undefined,
+    timeoutMs,
   });
   return { queues, clients };
 }

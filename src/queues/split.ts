@@ -37,9 +37,16 @@ function longestPrefix(base: string, prefixes: string[]): string | undefined {
 
 /** True when meta.version is a BullMQ that forbids ':' in queue names. */
 export function forbidsColonInName(version: string | null): boolean {
-  const m = /^bullmq:(\d+\.\d+\.\d+)/.exec(version ?? '');
-  return m !== null && compareVersions(m[1] as string, colonRuleSince) >= 0;
+  let forbids = forbidsByVersion.get(version);
+  if (forbids === undefined) {
+    const m = /^bullmq:(\d+\.\d+\.\d+)/.exec(version ?? '');
+    forbids = m !== null && compareVersions(m[1] as string, colonRuleSince) >= 0;
+    forbidsByVersion.set(version, forbids);
+  }
+  return forbids;
 }
+// Thousands of queues share a handful of versions.
+const forbidsByVersion = new Map<string | null, boolean>();
 
 function cut(base: string, i: number): { prefix: string; name: string } | undefined {
   return i > 0 && i < base.length - 1 ? { prefix: base.slice(0, i), name: base.slice(i + 1) } : undefined;

@@ -39,24 +39,35 @@ interface Pending {
 /**
  * Commands into one buffer, sized first and written in place with plain byte loops: a batch
  * of 3000 commands would otherwise make 20k small native calls, which cost more than the
- * server's work. Exported for tests.
+ * server's work. ASCII strings (key names, numbers) are copied char by char, without a Buffer
+ * each: a Buffer.from per argument was a third of `queues`' client CPU on 10,000 queues.
+ * Exported for tests.
  */
 export function encodeCommands(commands: Arg[][]): Buffer {
-  const bufs: Buffer[][] = commands.map((args) => args.map(toBytes));
+  const parts: Array<string | Buffer> = [];
   let size = 0;
-  for (const args of bufs) {
+  for (const args of commands) {
     size += 3 + digits(args.length);
-    for (const b of args) size += 5 + digits(b.length) + b.length;
+    for (const a of args) {
+      const part = toPart(a);
+      parts.push(part);
+      size += 5 + digits(part.length) + part.length;
+    }
   }
   const out = Buffer.allocUnsafe(size);
   let o = 0;
-  for (const args of bufs) {
+  let at = 0;
+  for (const args of commands) {
     out[o++] = 0x2a; // *
     o = writeInt(out, o, args.length);
-    for (const b of args) {
+    for (let k = 0; k < args.length; k++) {
+      const b = parts[at++] as string | Buffer;
       out[o++] = 0x24; // $
       o = writeInt(out, o, b.length);
-      if (b.length > 32) o += b.copy(out, o);
+      if (typeof b === 'string') {
+        if (b.length > 64) o += out.write(b, o, 'latin1');
+        else for (let i = 0; i < b.length; i++) out[o++] = b.charCodeAt(i);
+      } else if (b.length > 32) o += b.copy(out, o);
       else for (let i = 0; i < b.length; i++) out[o++] = b[i] as number;
       out[o++] = 13;
       out[o++] = 10;
@@ -87,18 +98,12 @@ export function encodePacked(name: string, data: Buffer, lengths: Uint32Array): 
   return out;
 }
 
-const constants = new Map<string, Buffer>();
-
-/** Command names repeat a million times: encode each once. */
-function toBytes(a: Arg): Buffer {
-  if (typeof a === 'number') a = String(a);
+/** An argument as an ASCII string (one byte per char, copied as is) or as its bytes. */
+function toPart(a: Arg): string | Buffer {
+  if (typeof a === 'number') return String(a);
   if (typeof a !== 'string') return a;
-  let b = constants.get(a);
-  if (!b) {
-    b = Buffer.from(a, 'utf8');
-    if (constants.size < 64) constants.set(a, b);
-  }
-  return b;
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) > 0x7f) return Buffer.from(a, 'utf8');
+  return a;
 }
 
 /** Decimal digits of n then CRLF, at o; returns the new offset. */

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
-import { findComposeFile } from '../../scaffold/compose.js';
 import type { InitPlan } from '../../scaffold/types.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
@@ -37,7 +36,7 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   const { planInit } = await import('../../scaffold/plan.js');
   const { checkProjectDir, needsWrite, writeChanges } = await import('../../scaffold/write.js');
   const { unifiedDiff } = await import('../../scaffold/diff.js');
-  const { inspectCompose: inspect } = await import('../../scaffold/compose.js');
+  const { inspectCompose: inspect, findComposeFile } = await import('../../scaffold/compose.js');
   const { redact, maskUrlText } = await import('../../redis/secrets.js');
   const { parseTimeout } = await import('../../redis/target.js');
 
@@ -54,7 +53,7 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
   if (interactive) {
     const { askMissing, askAdopt, askWire } = await import('./ask.js');
     // The Redis already there decides the rest: ask about it first.
-    const found = peekCompose(dir, options.compose, inspect);
+    const found = peekCompose(dir, options.compose, inspect, findComposeFile);
     if (found && found.redis.length > 0 && options.adopt === undefined && options.service === undefined)
       answers = { ...answers, adopt: await askAdopt(found.file, found.redis) };
     answers = { ...answers, ...(await askMissing(answers)) };
@@ -164,6 +163,8 @@ function peekCompose(
   dir: string,
   flag: string | undefined,
   inspect: typeof import('../../scaffold/compose.js').inspectCompose,
+  // Passed in: compose.js loads yaml, which every other command would pay for at startup.
+  findComposeFile: typeof import('../../scaffold/compose.js').findComposeFile,
 ): { file: string; redis: Array<{ name: string; image: string }>; apps: string[] } | null {
   const file = findComposeFile(dir, flag);
   const abs = resolvePath(dir, file);

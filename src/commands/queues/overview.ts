@@ -82,7 +82,7 @@ export async function listQueues(
   opts: QueuesOptions,
 ): Promise<QueuesResult> {
   const [{ queues, clients }, scripting, role] = await Promise.all([
-    findQueues(conn, opts.prefixes),
+    findQueues(conn, opts.prefixes, opts.timeoutMs),
     probeScripting(conn.client, opts.timeoutMs),
     conn.isCluster ? Promise.resolve('primary' as const) : readRole(conn.client, opts.timeoutMs),
   ]);
