@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, median, startScratchRedis, timeCommand } from '../lib.mjs';
+import { availableParallelism, loadavg } from 'node:os';
+import { bin, describeCommands, measureFloor, median, startScratchRedis, timeCommand } from '../lib.mjs';
 import { fillQueues, loopScript } from './queues.mjs';
 
 // 10,000 BullMQ queues with jobs: `redis-ops queues --json` against a loop of
@@ -25,33 +26,59 @@ export default {
       const ours = [];
       const theirs = [];
       const shared = [];
+      const floors = { ours: [], theirs: [], shared: [] };
+      const load = [loadavg()[0]];
+      // Each run under measureFloor: the server's busy time for what each tool sent (CONFIG
+      // RESETSTAT, then INFO commandstats usec), so a slow run says whether the server or the
+      // client (or the machine's other load) took the time.
+      const timed = async (kind, argv) => {
+        const { result, floor } = await measureFloor(redis, () => timeCommand(argv));
+        floors[kind].push(floor);
+        return result;
+      };
       for (let i = 0; i < RUNS; i++) {
-        const r = timeCommand(['node', bin, 'queues', '--url', redis.url, '--json']);
+        const r = await timed('ours', ['node', bin, 'queues', '--url', redis.url, '--json']);
         const found = JSON.parse(r.stdout).queues.length;
         if (found !== QUEUES) throw new Error(`redis-ops found ${found} queues, expected ${QUEUES}`);
         ours.push(r.ms);
-        theirs.push(timeCommand(['node', join(dir, 'loop.cjs'), String(redis.port), namesFile]).ms);
-        shared.push(timeCommand(['node', join(dir, 'loop-shared.cjs'), String(redis.port), namesFile]).ms);
+        theirs.push((await timed('theirs', ['node', join(dir, 'loop.cjs'), String(redis.port), namesFile])).ms);
+        shared.push(
+          (await timed('shared', ['node', join(dir, 'loop-shared.cjs'), String(redis.port), namesFile])).ms,
+        );
+        load.push(loadavg()[0]);
       }
       const oursMs = median(ours);
       const theirsMs = median(theirs);
       const sharedMs = median(shared);
+      const floorOf = (kind) => median(floors[kind].map((f) => f.commandMs));
+      const cpuOf = (kind) => median(floors[kind].map((f) => f.cpuMs ?? 0));
+      const ms = (x) => `${x.toFixed(0)} ms`;
+      const lastOurs = floors.ours[floors.ours.length - 1];
       return [
         {
           ours: 'redis-ops queues --json',
           oursMs,
           theirs: 'new Queue(name).getJobCounts() loop',
           theirsMs,
+          oursFloorMs: floorOf('ours'),
+          oursCpuMs: cpuOf('ours'),
+          theirsFloorMs: floorOf('theirs'),
           ratio: theirsMs / oursMs,
           target: '≥ 5× faster',
           met: theirsMs / oursMs >= 5,
-          extra: `${QUEUES} queues, median of ${RUNS} interleaved runs`,
+          extra:
+            `${QUEUES} queues, median of ${RUNS} interleaved runs; 1-min load average ${load.map((l) => l.toFixed(1)).join(' → ')} on ${availableParallelism()} cores; ` +
+            `server CPU: redis-ops ${ms(cpuOf('ours'))}, loop ${ms(cpuOf('theirs'))}, shared loop ${ms(cpuOf('shared'))}; ` +
+            `redis-ops sent ${describeCommands(lastOurs.commands)}`,
         },
         {
           ours: 'redis-ops queues --json',
           oursMs,
           theirs: 'the same loop, one shared connection',
           theirsMs: sharedMs,
+          oursFloorMs: floorOf('ours'),
+          oursCpuMs: cpuOf('ours'),
+          theirsFloorMs: floorOf('shared'),
           ratio: sharedMs / oursMs,
           target: '≥ 2.5× faster',
           met: sharedMs / oursMs >= 2.5,
