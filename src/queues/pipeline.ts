@@ -10,8 +10,9 @@ export type PipelineReply = [error: Error | null, result: unknown];
 /** One command: its name, then its arguments. */
 export type Cmd = Arg[];
 
-/** Items per write on the raw pipe: the server starts on the first while we encode the next. */
-const batchItems = 1000;
+/** Items per write on the raw pipe, and writes in flight at once. */
+const batchItems = 250;
+const window = 2;
 
 /**
  * Run a few commands per queue, for many queues, in as few round trips as possible.
@@ -34,7 +35,31 @@ export async function pipelinePerItem<T>(
     add(cmds, item);
     return cmds;
   });
-  if (!conn.isCluster) return sendOnPipe(conn.client as Redis, perItem, timeoutMs);
+  if (perItem.every((c) => c.length === 0)) return perItem.map(() => []);
+  const reader = await openReader(conn, timeoutMs);
+  try {
+    return await reader.send(perItem);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Several rounds of per-item commands over one connection (one raw pipe on standalone). */
+export interface Reader {
+  send(perItem: Cmd[][]): Promise<PipelineReply[][]>;
+  close(): void;
+}
+
+export async function openReader(conn: Connection, timeoutMs: number): Promise<Reader> {
+  if (!conn.isCluster) {
+    // The reply watchdog bounds every wait: no byte for timeoutMs while commands are out fails all.
+    const pipe = await RespPipe.openLike(conn.client as Redis, timeoutMs);
+    return { send: (perItem) => sendOnPipe(pipe, perItem), close: () => pipe.close() };
+  }
+  return { send: (perItem) => sendOnCluster(conn, perItem, timeoutMs), close: () => undefined };
+}
+
+function sendOnCluster(conn: Connection, perItem: Cmd[][], timeoutMs: number): Promise<PipelineReply[][]> {
   return Promise.all(
     perItem.map(async (cmds) => {
       if (cmds.length === 0) return [];
@@ -51,26 +76,58 @@ export async function pipelinePerItem<T>(
   );
 }
 
-async function sendOnPipe(client: Redis, perItem: Cmd[][], timeoutMs: number): Promise<PipelineReply[][]> {
-  if (perItem.every((c) => c.length === 0)) return perItem.map(() => []);
-  // The reply watchdog bounds every wait: no byte for timeoutMs while commands are out fails all.
-  const pipe = await RespPipe.openLike(client, timeoutMs);
-  try {
-    const sent: Array<Promise<Reply[]>> = [];
-    for (let at = 0; at < perItem.length; at += batchItems) {
-      const cmds = perItem.slice(at, at + batchItems).flat();
-      if (cmds.length > 0) sent.push(pipe.send(cmds));
+async function sendOnPipe(pipe: RespPipe, perItem: Cmd[][]): Promise<PipelineReply[][]> {
+  const batches: Cmd[][] = [];
+  for (let at = 0; at < perItem.length; at += batchItems) batches.push(perItem.slice(at, at + batchItems).flat());
+  const replies: Reply[][] = new Array<Reply[]>(batches.length);
+  // A few batches in flight, not all: the server never waits for the next one, yet neither it
+  // nor we run one long burst (on a loaded machine a long burst gets only a fair share of a core).
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) {
+      const i = next++;
+      const cmds = batches[i] as Cmd[];
+      replies[i] = cmds.length > 0 ? await pipe.send(cmds) : [];
     }
-    const replies = (await Promise.all(sent)).flat();
-    const out: PipelineReply[][] = [];
-    let i = 0;
-    for (const cmds of perItem) {
-      out.push(cmds.map((): PipelineReply => asEntry(replies[i++] as Reply)));
-    }
-    return out;
-  } finally {
-    pipe.close();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, batches.length) }, lane));
+  const flat = replies.flat();
+  const out: PipelineReply[][] = [];
+  let i = 0;
+  for (const cmds of perItem) out.push(cmds.map((): PipelineReply => asEntry(flat[i++] as Reply)));
+  return out;
+}
+
+/** A step of a per-item procedure: send these commands (one item's, so one slot), get their replies. */
+export type Step = (cmds: Cmd[]) => Promise<PipelineReply[]>;
+
+/**
+ * Run one sequential procedure per item, all at once: the steps they ask for in the same turn
+ * of the event loop go out together in one round trip. A read that needs a few dependent
+ * steps (an id, then that job's hash) is written once, like a script, and costs a round trip
+ * per step for all items together, not per item.
+ */
+export async function runSteps<T, R>(
+  reader: Reader,
+  items: T[],
+  procedure: (step: Step, item: T) => Promise<R>,
+): Promise<R[]> {
+  let pending: Array<{ cmds: Cmd[]; resolve(r: PipelineReply[]): void; reject(e: unknown): void }> = [];
+  const flush = (): void => {
+    const batch = pending;
+    pending = [];
+    reader.send(batch.map((p) => p.cmds)).then(
+      (replies) => batch.forEach((p, i) => p.resolve(replies[i] ?? [])),
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
+    );
+  };
+  const step: Step = (cmds) =>
+    new Promise((resolve, reject) => {
+      // setImmediate runs after every procedure has reached its next step (microtasks first).
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ cmds, resolve, reject });
+    });
+  return Promise.all(items.map((item) => procedure(step, item)));
 }
 
 function asEntry(reply: Reply): PipelineReply {

@@ -7,7 +7,9 @@ import { CliError } from '../../src/errors.js';
 import { planClean } from '../../src/queues/clean-plan.js';
 import { openConnection, type Connection } from '../../src/redis/connect.js';
 import { resolveTarget } from '../../src/redis/target.js';
-import { runCli, runJson } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { binPath, runCli, runJson } from '../helpers/cli.js';
+import { startTrapProxy } from '../helpers/trap-proxy.js';
 import { countsOf, waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
@@ -146,6 +148,83 @@ describe('an interrupted action reports what it did', () => {
     // The batch sent before the freeze runs when the server wakes, as the message warned.
     const left = (await countsOf(connection(), { name: 'big', prefix: 'bull' })).completed;
     expect([200, 300]).toContain(left);
+  });
+});
+
+/**
+ * The same through the real CLI: a real SIGINT sent to the process, and the connection cut,
+ * each sprung by a proxy while BullMQ's clean script for a later batch is on its way (its
+ * EVALSHA), so the stop lands mid-run every time.
+ */
+describe('an interrupted action, end to end', () => {
+  const waiting = async (name: string, n: number) => {
+    const q = new Queue(name, { connection: connection() });
+    for (let at = 0; at < n; at += 1000)
+      await q.addBulk(Array.from({ length: Math.min(1000, n - at) }, (_, i) => ({ name: 'w', data: { i } })));
+    await q.close();
+  };
+  const spawnClean = (name: string, port: number) =>
+    execa('node', [binPath, 'queues', 'clean', name, '--state', 'waiting', '--grace', '0', '--yes', '--url', `redis://127.0.0.1:${port}`], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 30_000,
+    });
+
+  it('Ctrl-C (a real SIGINT): exit 130, "deleted N of M jobs", and N is what went', async () => {
+    await waiting('sigint', 5000);
+    let sub: ReturnType<typeof spawnClean> | undefined;
+    // The first clean batch runs; the second waits until the process has its SIGINT.
+    const proxy = await startTrapProxy(server.port, {
+      command: 'EVALSHA',
+      after: 1,
+      spring: async () => {
+        sub?.kill('SIGINT');
+        await sleep(500);
+        return 'forward';
+      },
+    });
+    try {
+      sub = spawnClean('sigint', proxy.port);
+      const run = await sub;
+      expect(proxy.fired()).toBe(1);
+      expect(run.exitCode).toBe(130);
+      const m = /^✖ interrupted: deleted ([\d,]+) of 5,000 jobs in bull:sigint\n {2}hint: run the same command again to finish$/.exec(
+        run.stderr.trim().split('\n').slice(-2).join('\n'),
+      );
+      expect(m, run.stderr).not.toBeNull();
+      const deleted = Number(m?.[1]?.replace(/,/g, ''));
+      expect(deleted).toBeGreaterThan(0);
+      expect(deleted).toBeLessThan(5000);
+      // The batch in flight finished before the report: the count is exact.
+      expect((await countsOf(connection(), { name: 'sigint', prefix: 'bull' })).waiting).toBe(5000 - deleted);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('the server gone mid-run: exit 2 with the count done', async () => {
+    await waiting('gone', 5000);
+    const proxy = await startTrapProxy(server.port, { command: 'EVALSHA', after: 1, spring: () => 'drop' });
+    try {
+      const run = await spawnClean('gone', proxy.port);
+      expect(proxy.fired()).toBe(1);
+      expect(run.exitCode).toBe(2);
+      const last = run.stderr.trim().split('\n').slice(-2).join('\n');
+      const m = /^✖ clean of bull:gone stopped: Connection is closed\.; deleted ([\d,]+) of 5,000 jobs \(a batch of up to [\d,]+ more was in flight\), run again to finish\n {2}hint: \S/.exec(
+        last,
+      );
+      expect(m, run.stderr).not.toBeNull();
+      const deleted = Number(m?.[1]?.replace(/,/g, ''));
+      expect(deleted).toBeGreaterThan(0);
+      const left = (await countsOf(connection(), { name: 'gone', prefix: 'bull' })).waiting;
+      expect(5000 - left).toBeGreaterThanOrEqual(deleted);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

@@ -23,5 +23,10 @@ function isServerCaused(err: unknown): boolean {
 export function toQueuesError(err: unknown, what: string): unknown {
   if (err instanceof CliError || !isServerCaused(err)) return err;
   const text = (errorText(err).split('\n')[0] ?? '').trim();
-  return new CliError(`${what} failed: ${text}`, explainError(err).hint);
+  // A reply that never came on a connection that worked: not a firewall (connecting succeeded).
+  const hint =
+    err instanceof Error && err.name === 'StepTimeoutError' && /^reply|pipeline/.test(err.message)
+      ? 'the server stopped answering mid-read (frozen, busy with a slow command, or overloaded): check it with redis-ops doctor, or give more time with --timeout'
+      : explainError(err).hint;
+  return new CliError(`${what} failed: ${text}`, hint);
 }
