@@ -83,7 +83,8 @@ end
 local waiting = readList(k('wait')) + readList(k('paused'))
 local delayed, prioritized = redis.call('ZCARD', k('delayed')), redis.call('ZCARD', k('prioritized'))
 local level = 0
-for _ = 1, (prioritized > 0 and 64 or 0) do
+-- No more levels than members: one member, one lookup.
+for _ = 1, math.min(64, prioritized) do
   local r = redis.call('ZRANGEBYSCORE', k('prioritized'), level * 4294967296, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   if #r == 0 then break end
   add(r[1])

@@ -15,7 +15,7 @@ const refs = [
 ];
 
 beforeAll(async () => {
-  cluster = await startCluster();
+  cluster = await startCluster({ acl: ['user nolua on >nolua-Pw-1 ~* &* +@all -@scripting'] });
   client = cluster.client();
   for (const [i, ref] of refs.entries()) {
     const q = new Queue(ref.name, { connection: client, prefix: ref.prefix });
@@ -120,5 +120,41 @@ describe('an untagged queue on a cluster', () => {
     expect(pause.exitCode).toBe(2);
     expect(pause.stderr).toMatch(/^✖ cannot pause bull:mail: keys spread over cluster slots/);
     expect(pause.stderr).toContain('hint: give the queue a prefix with a {hash tag}');
+  });
+});
+
+describe('on a cluster where EVAL is denied', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  beforeAll(async () => {
+    // A LIFO tail: the oldest job sits at the FIFO/LIFO boundary, not at either end.
+    const q = new Queue('{lifo}', { connection: client });
+    await q.add('old-fifo', {});
+    await sleep(1500);
+    await q.add('new-lifo', {}, { lifo: true });
+    await q.add('new-lifo', {}, { lifo: true });
+    await q.add('new-fifo', {});
+    await q.close();
+  });
+
+  it('plain reads give the same counts and figures as the script, the LIFO boundary included', async () => {
+    const url = cluster.url.replace('redis://', 'redis://nolua:nolua-Pw-1@');
+    const plain = await runJson(['queues', '--url', url, '--max-waiting-age', '1']);
+    expect(plain.json.countsFrom).toBe('pipeline');
+    const lua = await runJson(['queues', '--url', cluster.url, '--max-waiting-age', '1']);
+    expect(lua.json.countsFrom).toBe('lua');
+    const strip = (rows: Array<Record<string, unknown>>) =>
+      rows.map(({ oldestWaitingAgeMs: _a, ...rest }) => rest);
+    expect(strip(plain.json.queues)).toEqual(strip(lua.json.queues));
+    const age = (rows: Array<{ key: string; oldestWaitingAgeMs: number | null }>) =>
+      rows.find((r) => r.key === 'bull:{lifo}')?.oldestWaitingAgeMs;
+    expect(age(plain.json.queues)).toBeGreaterThanOrEqual(1500);
+    expect(age(lua.json.queues)).toBeGreaterThanOrEqual(1500);
+    // Both gates fail on it, and on the untagged queue they cannot read.
+    for (const run of [plain, lua]) {
+      expect(run.run.exitCode).toBe(1);
+      const named = run.json.violations.map((v: { queue: string; rule: string }) => `${v.queue} ${v.rule}`);
+      expect(named).toContain('bull:{lifo} max-waiting-age');
+      expect(named).toContain('bull:mail unreadable');
+    }
   });
 });
