@@ -41,7 +41,9 @@ export default {
         const found = JSON.parse(r.stdout).queues.length;
         if (found !== QUEUES) throw new Error(`redis-ops found ${found} queues, expected ${QUEUES}`);
         ours.push(r.ms);
-        theirs.push((await timed('theirs', ['node', join(dir, 'loop.cjs'), String(redis.port), namesFile])).ms);
+        theirs.push(
+          (await timed('theirs', ['node', join(dir, 'loop.cjs'), String(redis.port), namesFile])).ms,
+        );
         shared.push(
           (await timed('shared', ['node', join(dir, 'loop-shared.cjs'), String(redis.port), namesFile])).ms,
         );

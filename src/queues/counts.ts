@@ -1,7 +1,15 @@
 import type { Connection } from '../redis/connect.js';
 import { hasHashTag, spreadProblem, type DiscoveredQueue } from './discover.js';
 import { isMarker, jobKey, queueKey, type QueueKeySuffix } from './keys.js';
-import { firstError, openReader, replyArray, replyNumber, runSteps, type Cmd, type Step } from './pipeline.js';
+import {
+  firstError,
+  openReader,
+  replyArray,
+  replyNumber,
+  runSteps,
+  type Cmd,
+  type Step,
+} from './pipeline.js';
 import { scalarText } from '../text.js';
 
 /**
@@ -182,10 +190,20 @@ class JobReads {
 
   /** Read the hashes of ids not read yet (one step for all of them). */
   async add(ids: Array<string | null>): Promise<void> {
-    const todo = [...new Set(ids)].filter((id): id is string => id !== null && !isMarker(id) && !this.opts.has(id));
+    const todo = [...new Set(ids)].filter(
+      (id): id is string => id !== null && !isMarker(id) && !this.opts.has(id),
+    );
     if (todo.length === 0) return;
     const replies = await this.step(
-      todo.map((id): Cmd => ['HMGET', jobKey(this.base, id), 'timestamp', 'delay', 'processedOn', 'atm', 'opts']),
+      todo.map((id): Cmd => [
+        'HMGET',
+        jobKey(this.base, id),
+        'timestamp',
+        'delay',
+        'processedOn',
+        'atm',
+        'opts',
+      ]),
     );
     todo.forEach((id, i) => {
       const [ts, delay, processedOn, atm, opts] = replyArray(replies[i]).map(text);
@@ -203,7 +221,11 @@ class JobReads {
    * FIFO jobs are LPUSHed and LIFO jobs RPUSHed: the list is [FIFO newest..oldest | LIFO
    * oldest..newest]. When the tail job is LIFO the oldest sit at the boundary, found by probing.
    */
-  async searchList(key: string, len: number, facts: { count: number; oldestId: string | null }): Promise<void> {
+  async searchList(
+    key: string,
+    len: number,
+    facts: { count: number; oldestId: string | null },
+  ): Promise<void> {
     await this.add([facts.oldestId]);
     if (!this.isLifo(facts.oldestId)) return;
     let lo = -1;
@@ -241,7 +263,9 @@ class JobReads {
       await this.add([text(reply[0])]);
       if (n + 1 >= Math.min(maxLevels, members)) break;
       const level = Math.floor(Number(text(reply[1])) / 2 ** 32) + 1;
-      const [next] = await this.step([['ZRANGEBYSCORE', key, level * 2 ** 32, '+inf', 'WITHSCORES', 'LIMIT', 0, 1]]);
+      const [next] = await this.step([
+        ['ZRANGEBYSCORE', key, level * 2 ** 32, '+inf', 'WITHSCORES', 'LIMIT', 0, 1],
+      ]);
       reply = replyArray(next);
     }
   }
@@ -262,7 +286,13 @@ class JobReads {
       };
       const jobId = get('jobId');
       const was = jobId === null ? undefined : this.ready.get(jobId);
-      if (get('event') !== 'waiting' || get('prev') === null || jobId === null || was === undefined || was === null)
+      if (
+        get('event') !== 'waiting' ||
+        get('prev') === null ||
+        jobId === null ||
+        was === undefined ||
+        was === null
+      )
         continue;
       const ms = Number(/^(\d+)/.exec(text(id) ?? '')?.[1]);
       if (Number.isFinite(ms) && ms > was) this.ready.set(jobId, ms);

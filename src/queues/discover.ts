@@ -68,7 +68,10 @@ function matchFor(prefixes?: string[]): string | Buffer {
   return '*:[mi][ed]*';
 }
 
-async function scanCandidates(node: RespPipe, opts: DiscoverOptions): Promise<{ meta: string[]; id: string[] }> {
+async function scanCandidates(
+  node: RespPipe,
+  opts: DiscoverOptions,
+): Promise<{ meta: string[]; id: string[] }> {
   const meta: string[] = [];
   const id: string[] = [];
   for await (const batch of scanNode(node, { match: matchFor(opts.prefixes), count: opts.count ?? 5000 })) {

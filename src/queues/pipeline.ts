@@ -78,7 +78,8 @@ function sendOnCluster(conn: Connection, perItem: Cmd[][], timeoutMs: number): P
 
 async function sendOnPipe(pipe: RespPipe, perItem: Cmd[][]): Promise<PipelineReply[][]> {
   const batches: Cmd[][] = [];
-  for (let at = 0; at < perItem.length; at += batchItems) batches.push(perItem.slice(at, at + batchItems).flat());
+  for (let at = 0; at < perItem.length; at += batchItems)
+    batches.push(perItem.slice(at, at + batchItems).flat());
   const replies: Reply[][] = new Array<Reply[]>(batches.length);
   // A few batches in flight, not all: the server never waits for the next one, yet neither it
   // nor we run one long burst (on a loaded machine a long burst gets only a fair share of a core).

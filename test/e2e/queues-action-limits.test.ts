@@ -9,7 +9,7 @@ import { openConnection, type Connection } from '../../src/redis/connect.js';
 import { resolveTarget } from '../../src/redis/target.js';
 import { execa } from 'execa';
 import { binPath, runCli, runJson } from '../helpers/cli.js';
-import { startTrapProxy } from '../helpers/trap-proxy.js';
+import { startTrapProxy, type TrapAction } from '../helpers/trap-proxy.js';
 import { countsOf, waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
@@ -164,13 +164,29 @@ describe('an interrupted action, end to end', () => {
     await q.close();
   };
   const spawnClean = (name: string, port: number) =>
-    execa('node', [binPath, 'queues', 'clean', name, '--state', 'waiting', '--grace', '0', '--yes', '--url', `redis://127.0.0.1:${port}`], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      timeout: 30_000,
-    });
+    execa(
+      'node',
+      [
+        binPath,
+        'queues',
+        'clean',
+        name,
+        '--state',
+        'waiting',
+        '--grace',
+        '0',
+        '--yes',
+        '--url',
+        `redis://127.0.0.1:${port}`,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        timeout: 30_000,
+      },
+    );
 
   it('Ctrl-C (a real SIGINT): exit 130, "deleted N of M jobs", and N is what went', async () => {
     await waiting('sigint', 5000);
@@ -179,7 +195,7 @@ describe('an interrupted action, end to end', () => {
     const proxy = await startTrapProxy(server.port, {
       command: 'EVALSHA',
       after: 1,
-      spring: async () => {
+      spring: async (): Promise<TrapAction> => {
         sub?.kill('SIGINT');
         await sleep(500);
         return 'forward';
@@ -190,9 +206,10 @@ describe('an interrupted action, end to end', () => {
       const run = await sub;
       expect(proxy.fired()).toBe(1);
       expect(run.exitCode).toBe(130);
-      const m = /^✖ interrupted: deleted ([\d,]+) of 5,000 jobs in bull:sigint\n {2}hint: run the same command again to finish$/.exec(
-        run.stderr.trim().split('\n').slice(-2).join('\n'),
-      );
+      const m =
+        /^✖ interrupted: deleted ([\d,]+) of 5,000 jobs in bull:sigint\n {2}hint: run the same command again to finish$/.exec(
+          run.stderr.trim().split('\n').slice(-2).join('\n'),
+        );
       expect(m, run.stderr).not.toBeNull();
       const deleted = Number(m?.[1]?.replace(/,/g, ''));
       expect(deleted).toBeGreaterThan(0);
@@ -213,13 +230,14 @@ describe('an interrupted action, end to end', () => {
       expect(proxy.fired()).toBe(1);
       expect(run.exitCode).toBe(2);
       const last = run.stderr.trim().split('\n').slice(-2).join('\n');
-      const m = /^✖ clean of bull:gone stopped: Connection is closed\.; deleted ([\d,]+) of 5,000 jobs \(a batch of up to [\d,]+ more was in flight\), run again to finish\n {2}hint: \S/.exec(
-        last,
-      );
+      const m =
+        /^✖ clean of bull:gone stopped: Connection is closed\.; deleted ([\d,]+) of 5,000 jobs \(a batch of up to [\d,]+ more was in flight\), run again to finish\n {2}hint: \S/.exec(
+          last,
+        );
       expect(m, run.stderr).not.toBeNull();
       const deleted = Number(m?.[1]?.replace(/,/g, ''));
       expect(deleted).toBeGreaterThan(0);
-      const left = (await countsOf(connection(), { name: 'gone', prefix: 'bull' })).waiting;
+      const left = (await countsOf(connection(), { name: 'gone', prefix: 'bull' })).waiting ?? 0;
       expect(5000 - left).toBeGreaterThanOrEqual(deleted);
       expect(run.stderr).not.toMatch(/^\s+at /m);
     } finally {

@@ -32,7 +32,11 @@ describe('gates on a queue the user may not read (NOPERM)', () => {
   it('queues --max-failed fails, naming it', async () => {
     const { json, run } = await runJson(['queues', '--max-failed', '0', '--url', url()]);
     expect(run.exitCode).toBe(1);
-    expect(json.queues.map((q: { key: string }) => q.key)).toEqual(['bull:open', 'bull:secret', 'bull:third']);
+    expect(json.queues.map((q: { key: string }) => q.key)).toEqual([
+      'bull:open',
+      'bull:secret',
+      'bull:third',
+    ]);
     expect(json.violations).toEqual(
       ['bull:secret', 'bull:third'].map((queue) =>
         expect.objectContaining({ queue, rule: 'unreadable', error: expect.stringMatching(/NOPERM/) }),
@@ -81,17 +85,18 @@ describe('a read interrupted mid-way', () => {
 
   it('the server frozen (SIGSTOP) while queues reads: a timeout in one line, exit 2', async () => {
     let frozen = false;
-    const run = await viaTrap(
-      () => {
-        server.proc.kill('SIGSTOP');
-        frozen = true;
-        return 'forward';
-      },
-      ['queues', '--max-failed', '0', '--timeout', '800'],
-    ).finally(() => frozen && server.proc.kill('SIGCONT'));
+    const run = await viaTrap(() => {
+      server.proc.kill('SIGSTOP');
+      frozen = true;
+      return 'forward';
+    }, ['queues', '--max-failed', '0', '--timeout', '800']).finally(
+      () => frozen && server.proc.kill('SIGCONT'),
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^✖ reading redis:\/\/127\.0\.0\.1:\d+ failed: ETIMEDOUT: reply timed out after 800 ms\n {2}hint: the server stopped answering mid-read/);
+    expect(run.stderr).toMatch(
+      /^✖ reading redis:\/\/127\.0\.0\.1:\d+ failed: ETIMEDOUT: reply timed out after 800 ms\n {2}hint: the server stopped answering mid-read/,
+    );
     expect(run.stderr.trim().split('\n')).toHaveLength(2);
     noStack(run.stderr);
   });
@@ -102,7 +107,9 @@ describe('a read interrupted mid-way', () => {
       const run = await runCli(['queues', 'show', 'open', '--url', `redis://127.0.0.1:${proxy.port}`]);
       expect(proxy.fired()).toBe(1);
       expect(run.exitCode).toBe(2);
-      expect(run.stderr).toMatch(/^✖ reading redis:\/\/127\.0\.0\.1:\d+ failed: Connection is closed\.\n {2}hint: \S/);
+      expect(run.stderr).toMatch(
+        /^✖ reading redis:\/\/127\.0\.0\.1:\d+ failed: Connection is closed\.\n {2}hint: \S/,
+      );
       noStack(run.stderr);
     } finally {
       await proxy.stop();
@@ -112,7 +119,9 @@ describe('a read interrupted mid-way', () => {
   it('the connection cut while queues reads: one line, exit 2', async () => {
     const run = await viaTrap(() => 'drop', ['queues', '--json']);
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout).error.message).toMatch(/^reading redis:\/\/127\.0\.0\.1:\d+ failed: Connection is closed\.$/);
+    expect(JSON.parse(run.stdout).error.message).toMatch(
+      /^reading redis:\/\/127\.0\.0\.1:\d+ failed: Connection is closed\.$/,
+    );
     expect(JSON.parse(run.stdout).error.hint).toEqual(expect.any(String));
     noStack(run.stderr);
   });
@@ -121,7 +130,7 @@ describe('a read interrupted mid-way', () => {
     const admin = server.client();
     try {
       const run = await viaTrap(
-        async () => {
+        async (): Promise<TrapAction> => {
           await admin.call('ACL', 'SETUSER', 'ops', '-evalsha');
           return 'forward';
         },
@@ -133,7 +142,11 @@ describe('a read interrupted mid-way', () => {
       // The first queue sent the script in full (EVAL) before the change; the others got NOPERM.
       expect(json.violations).toEqual(
         ['bull:secret', 'bull:third'].map((queue) =>
-          expect.objectContaining({ queue, rule: 'unreadable', error: expect.stringMatching(/NOPERM.*evalsha/) }),
+          expect.objectContaining({
+            queue,
+            rule: 'unreadable',
+            error: expect.stringMatching(/NOPERM.*evalsha/),
+          }),
         ),
       );
       expect(run.stdout + run.stderr).not.toContain('ops-Pw-1');
