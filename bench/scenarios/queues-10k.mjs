@@ -32,9 +32,16 @@ export default {
       // Each run under measureFloor: the server's busy time for what each tool sent (CONFIG
       // RESETSTAT, then INFO commandstats usec), so a slow run says whether the server or the
       // client (or the machine's other load) took the time.
+      const clientCpu = { ours: [], theirs: [], shared: [] };
       const timed = async (kind, argv) => {
-        const { result, floor } = await measureFloor(redis, () => timeCommand(argv));
+        // Under sh, whose `times` prints its children's user and sys CPU (last stderr line):
+        // on a loaded machine wall time follows the scheduler, CPU time follows the work.
+        const wrapped = ['sh', '-c', '"$@"; s=$?; times >&2; exit $s', 'sh', ...argv];
+        const { result, floor } = await measureFloor(redis, () => timeCommand(wrapped));
         floors[kind].push(floor);
+        const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(result.stderr);
+        if (m)
+          clientCpu[kind].push((Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000);
         return result;
       };
       for (let i = 0; i < RUNS; i++) {
@@ -55,6 +62,8 @@ export default {
       const sharedMs = median(shared);
       const floorOf = (kind) => median(floors[kind].map((f) => f.commandMs));
       const cpuOf = (kind) => median(floors[kind].map((f) => f.cpuMs ?? 0));
+      const clientOf = (kind) => median(clientCpu[kind]) ?? 0;
+      const totalOf = (kind) => clientOf(kind) + cpuOf(kind);
       const ms = (x) => `${x.toFixed(0)} ms`;
       const lastOurs = floors.ours[floors.ours.length - 1];
       return [
@@ -71,7 +80,8 @@ export default {
           met: theirsMs / oursMs >= 5,
           extra:
             `${QUEUES} queues, median of ${RUNS} interleaved runs; 1-min load average ${load.map((l) => l.toFixed(1)).join(' → ')} on ${availableParallelism()} cores; ` +
-            `server CPU: redis-ops ${ms(cpuOf('ours'))}, loop ${ms(cpuOf('theirs'))}, shared loop ${ms(cpuOf('shared'))}; ` +
+            `CPU (client user+sys + server): redis-ops ${ms(clientOf('ours'))} + ${ms(cpuOf('ours'))}, loop ${ms(clientOf('theirs'))} + ${ms(cpuOf('theirs'))}, ` +
+            `shared loop ${ms(clientOf('shared'))} + ${ms(cpuOf('shared'))} (CPU ratios ${(totalOf('theirs') / totalOf('ours')).toFixed(2)}× and ${(totalOf('shared') / totalOf('ours')).toFixed(2)}×); ` +
             `redis-ops sent ${describeCommands(lastOurs.commands)}`,
         },
         {

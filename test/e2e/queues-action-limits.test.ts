@@ -163,7 +163,7 @@ describe('an interrupted action, end to end', () => {
       await q.addBulk(Array.from({ length: Math.min(1000, n - at) }, (_, i) => ({ name: 'w', data: { i } })));
     await q.close();
   };
-  const spawnClean = (name: string, port: number) =>
+  const spawnClean = (name: string, port: number, extra: string[] = []) =>
     execa(
       'node',
       [
@@ -178,6 +178,7 @@ describe('an interrupted action, end to end', () => {
         '--yes',
         '--url',
         `redis://127.0.0.1:${port}`,
+        ...extra,
       ],
       {
         env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
@@ -218,6 +219,43 @@ describe('an interrupted action, end to end', () => {
       expect((await countsOf(connection(), { name: 'sigint', prefix: 'bull' })).waiting).toBe(5000 - deleted);
       expect(run.stderr).not.toMatch(/^\s+at /m);
     } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('the server frozen mid-run (SIGSTOP): exit 2 with the count done and the batch in flight named', async () => {
+    await waiting('frozen', 5000);
+    let frozen = false;
+    const proxy = await startTrapProxy(server.port, {
+      command: 'EVALSHA',
+      after: 1,
+      spring: (): TrapAction => {
+        server.proc.kill('SIGSTOP');
+        frozen = true;
+        return 'forward';
+      },
+    });
+    try {
+      const run = await spawnClean('frozen', proxy.port, ['--timeout', '800']);
+      server.proc.kill('SIGCONT');
+      frozen = false;
+      expect(proxy.fired()).toBe(1);
+      expect(run.exitCode).toBe(2);
+      const m =
+        /^✖ clean of bull:frozen stopped: BullMQ clean timed out after 800 ms; deleted ([\d,]+) of 5,000 jobs \(a batch of up to ([\d,]+) more was in flight\), run again to finish\n {2}hint: \S/.exec(
+          run.stderr.trim().split('\n').slice(-2).join('\n'),
+        );
+      expect(m, run.stderr).not.toBeNull();
+      const deleted = Number(m?.[1]?.replace(/,/g, ''));
+      const inFlight = Number(m?.[2]?.replace(/,/g, ''));
+      expect(deleted).toBeGreaterThan(0);
+      await waitFor(async () => (await admin.ping()) === 'PONG');
+      // The batch sent before the freeze runs when the server wakes, as the message warned.
+      const left = (await countsOf(connection(), { name: 'frozen', prefix: 'bull' })).waiting ?? 0;
+      expect([5000 - deleted, 5000 - deleted - inFlight]).toContain(left);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      if (frozen) server.proc.kill('SIGCONT');
       await proxy.stop();
     }
   });
