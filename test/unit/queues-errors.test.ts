@@ -8,6 +8,16 @@ describe('server-caused errors mid-command become one line with a hint', () => {
     [
       new StepTimeoutError('pipeline', 5000),
       /^reading x failed: ETIMEDOUT: pipeline timed out after 5000 ms$/,
+      /^the server stopped answering mid-read .*--timeout$/,
+    ],
+    [
+      new StepTimeoutError('reply', 800),
+      /^reading x failed: ETIMEDOUT: reply timed out after 800 ms$/,
+      /^the server stopped answering mid-read/,
+    ],
+    [
+      new StepTimeoutError('connect', 800),
+      /^reading x failed: ETIMEDOUT: connect timed out/,
       /no answer in time/,
     ],
     [new Error('Command timed out'), /^reading x failed: Command timed out$/, /no answer in time/],
