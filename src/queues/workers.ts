@@ -79,3 +79,26 @@ export function workersOf(lists: ClientLists, prefix: string, name: string): Cli
   }
   return best;
 }
+
+/**
+ * workersOf for many queues at once: each connection's name is indexed under every stem it
+ * could belong to (the whole name, and what precedes each ":w:"), so counting the workers of
+ * 10,000 queues among 10,000 connections is one pass over the connections, not one per queue.
+ * The answer is the same as workersOf's length.
+ */
+export function countWorkers(lists: ClientLists): (prefix: string, name: string) => number | null {
+  if (!lists.available) return () => null;
+  const perNode = lists.perNode.map((entries) => {
+    const counts = new Map<string, number>();
+    for (const { name } of entries) {
+      const stems = new Set([name]);
+      for (let i = name.indexOf(':w:'); i >= 0; i = name.indexOf(':w:', i + 1)) stems.add(name.slice(0, i));
+      for (const stem of stems) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+    }
+    return counts;
+  });
+  return (prefix, name) => {
+    const stem = clientNameOf(prefix, name);
+    return Math.max(0, ...perNode.map((counts) => counts.get(stem) ?? 0));
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forbidsColonInName, splitBase, splitBases } from '../../src/queues/split.js';
-import { isWorkerOf, parseClientList, workersOf } from '../../src/queues/workers.js';
+import { countWorkers, isWorkerOf, parseClientList, workersOf } from '../../src/queues/workers.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -69,5 +69,24 @@ describe('client names', () => {
     const lists = { available: true, perNode: [parsed, parsed.slice(0, 1)] };
     expect(workersOf(lists, 'bull', 'email')).toHaveLength(2);
     expect(workersOf({ available: false, perNode: [] }, 'bull', 'email')).toBeNull();
+    // The index for many queues gives the same counts, names with ':w:' in a prefix included.
+    const tricky = parseClientList(
+      [
+        `id=5 addr=a fd=1 name=a:w:b:${b64('q')}:w:one age=1 idle=1`,
+        `id=6 addr=a fd=1 name=a:w:b:${b64('q')} age=1 idle=1`,
+        `id=7 addr=a fd=1 name=a:${b64('w')}:w:x age=1 idle=1`,
+      ].join('\n'),
+    );
+    const many = { available: true, perNode: [[...parsed, ...tricky], parsed.slice(0, 1)] };
+    const count = countWorkers(many);
+    for (const [prefix, name] of [
+      ['bull', 'email'],
+      ['a:w:b', 'q'],
+      ['a', 'w'],
+      ['a', 'q'],
+      ['bull', 'x'],
+    ] as const)
+      expect(count(prefix, name), `${prefix} ${name}`).toBe(workersOf(many, prefix, name)?.length);
+    expect(countWorkers({ available: false, perNode: [] })('bull', 'email')).toBeNull();
   });
 });

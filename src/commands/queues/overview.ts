@@ -4,7 +4,7 @@ import { readQueueStatesLua } from '../../queues/counts-lua.js';
 import { readStalled } from '../../queues/health.js';
 import { findQueues } from '../../queues/load.js';
 import { readRole } from '../../queues/role.js';
-import { workersOf } from '../../queues/workers.js';
+import { countWorkers } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
 import type { QueueRow, QueuesOptions, QueuesResult, Violation } from './types.js';
 
@@ -93,9 +93,10 @@ export async function listQueues(
   const states = scripting.allowed
     ? await readQueueStatesLua(conn, queues, opts.timeoutMs, opts.now)
     : await readQueueStates(conn, queues, opts.timeoutMs, opts.now);
+  const workersIn = countWorkers(clients);
   const rows = queues.map((q, i): QueueRow => {
     const state = states[i] as QueueState;
-    const workers = onReplica ? null : workersOf(clients, q.prefix, q.name);
+    const workers = onReplica ? null : workersIn(q.prefix, q.name);
     const row = {
       base: q.base,
       prefix: q.prefix,
@@ -103,7 +104,7 @@ export async function listQueues(
       version: q.version,
       split: q.split,
       ...state,
-      workers: workers === null ? null : workers.length,
+      workers,
     };
     return { ...row, attention: attentionOf(row) };
   });
