@@ -291,6 +291,9 @@ describe('clean planning on waiting, delayed and prioritized is bounded', () => 
     await q.addBulk(
       Array.from({ length: 30 }, (_, i) => ({ name: 'p', data: {}, opts: { priority: 1 + i } })),
     );
+    await q.addBulk(
+      Array.from({ length: 40 }, (_, i) => ({ name: 'd', data: {}, opts: { delay: 3_600_000 + i } })),
+    );
     await q.close();
     await admin.call('CONFIG', 'RESETSTAT');
     const plan = await withConn((c) =>
@@ -331,6 +334,26 @@ describe('clean planning on waiting, delayed and prioritized is bounded', () => 
     expect(run.exitCode).toBe(0);
     expect(json).toMatchObject({ matched: 30, exact: true, dryRun: true });
     expect(run.stderr).not.toContain('upper bound');
+    // Delayed: the same bounded windows; nothing is deleted by a dry run.
+    await admin.call('CONFIG', 'RESETSTAT');
+    const delayed = await runJson([
+      'queues',
+      'clean',
+      'bounded',
+      '--state',
+      'delayed',
+      '--grace',
+      '0',
+      '--dry-run',
+      '--url',
+      server.url,
+    ]);
+    expect(delayed.run.exitCode).toBe(0);
+    expect(delayed.json).toMatchObject({ matched: 40, exact: true, dryRun: true });
+    const after = String(await admin.info('commandstats'));
+    // One window of ids and one HMGET per delayed job: no read of the other states' jobs.
+    expect(Number(/cmdstat_zrange:calls=(\d+)/.exec(after)?.[1])).toBe(1);
+    expect((await countsOf(connection(), { name: 'bounded', prefix: 'bull' })).delayed).toBe(40);
   });
 });
 
