@@ -10,6 +10,7 @@ import { tableWidth } from '../../ui/table.js';
 import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import { registerJobsCommand } from './jobs.js';
+import { registerWipeCommands } from './drain.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
 
 function registerAction(
@@ -180,4 +181,5 @@ Examples:
   registerJobsCommand(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
+  registerWipeCommands(queues, ctx);
 }
