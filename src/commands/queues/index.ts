@@ -20,11 +20,19 @@ function registerAction(
   description: string,
   extra: (cmd: Command) => Command,
 ): void {
-  const cmd = extra(commonOptions(queues.command(`${name} <queue>`).description(description)))
+  const cmd = extra(
+    commonOptions(queues.command(name === 'retry' ? 'retry [queue]' : `${name} <queue>`).description(description)),
+  )
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
-  cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
+  cmd.action(async (queueName: string | undefined, _flags: ActionFlags, self: Command) => {
     const flags = mergedFlags<ActionFlags>(self);
+    if (name === 'retry' && (flags.allQueues || queueName === undefined)) {
+      const { runRetryAll } = await import('./retry-all-command.js');
+      const state = parseChoice(flags.state ?? 'failed', '--state', retryStates) ?? 'failed';
+      return runRetryAll(queueName, flags, ctx, state);
+    }
+    if (queueName === undefined) throw usageError(`missing queue name`, `redis-ops queues ${name} <queue>`);
     const state =
       name === 'retry'
         ? parseChoice(flags.state ?? 'failed', '--state', retryStates)
@@ -169,7 +177,9 @@ Examples:
   });
 
   registerAction(queues, ctx, 'retry', 'move failed (or completed) jobs back to wait', (c) =>
-    c.option('--state <state>', 'failed or completed', 'failed'),
+    c
+      .option('--state <state>', 'failed or completed', 'failed')
+      .option('--all-queues', 'every queue found (one plan with a row per queue)'),
   );
   registerAction(queues, ctx, 'promote', 'run every delayed job now', (c) => c);
   registerAction(queues, ctx, 'clean', 'delete jobs in a state older than a grace period', (c) =>

@@ -30,8 +30,13 @@ export interface JobsActionRequest extends JobActionGuards {
 
 const jobs = (n: number): string => `${n.toLocaleString('en-US')} job${n === 1 ? '' : 's'}`;
 
-/** "3-9, 12, 15-18": runs of consecutive numeric ids folded, everything else as is. */
-export function compactIds(ids: string[]): string {
+/** "3-9, 12, 15-18": numeric ids in order with runs folded, then the others as they are. */
+export function compactIds(given: string[]): string {
+  const isNum = (id: string): boolean => /^\d{1,15}$/.test(id);
+  const ids = [
+    ...given.filter(isNum).sort((a, b) => Number(a) - Number(b)),
+    ...given.filter((id) => !isNum(id)),
+  ];
   const out: string[] = [];
   let start: number | null = null;
   let prev: number | null = null;

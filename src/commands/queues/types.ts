@@ -6,7 +6,7 @@ import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
 import type { JobDetail as Job } from '../../queues/jobs.js';
-import type { JobState } from '../../queues/keys.js';
+import type { JobState, RetryState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
 import type { SplitSource } from '../../queues/split.js';
@@ -30,6 +30,8 @@ export interface ShowFlags extends QueuesFlags {
 
 export interface ActionFlags extends QueuesFlags {
   yes?: boolean;
+  /** retry: every queue found. */
+  allQueues?: boolean;
   dryRun?: boolean;
   state?: string;
   grace?: string;
@@ -428,4 +430,39 @@ export interface DrainJson {
   went: Partial<JobCounts> | null;
   gone: number | null;
   after: JobCounts | null;
+}
+
+export interface RetryAllRow {
+  queue: DiscoveredQueue;
+  /** Jobs finished in the state before the plan; null for a skipped queue. */
+  matched: number | null;
+  /** Jobs moved back to wait; null in a dry run or for a skipped queue. */
+  changed: number | null;
+  /** Why the queue is left alone (an old bull queue, keys spread over cluster slots, ...). */
+  skipped: string | null;
+}
+
+export interface RetryAllResult {
+  target: string;
+  state: RetryState;
+  dryRun: boolean;
+  rows: RetryAllRow[];
+  plan: string;
+}
+
+/** `queues retry --all-queues --json`. */
+export interface RetryAllJson {
+  target: string;
+  state: RetryState;
+  dryRun: boolean;
+  matched: number;
+  changed: number | null;
+  queues: Array<{
+    prefix: string;
+    name: string;
+    key: string;
+    matched: number | null;
+    changed: number | null;
+    skipped: string | null;
+  }>;
 }
