@@ -29,7 +29,10 @@ export async function readHeld(
 ): Promise<Held> {
   const c = conn.client;
   const [active, ids] = await withTimeout(
-    Promise.all([c.llen(queueKey(queue.base, 'active')), c.lrange(queueKey(queue.base, 'active'), 0, sample - 1)]),
+    Promise.all([
+      c.llen(queueKey(queue.base, 'active')),
+      c.lrange(queueKey(queue.base, 'active'), 0, sample - 1),
+    ]),
     timeoutMs,
     'reading active jobs',
   );

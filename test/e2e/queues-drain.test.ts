@@ -105,18 +105,30 @@ describe('queues drain', () => {
     const before = await digest();
     const { json, run } = await runJson(['queues', 'drain', 'pile', '--dry-run', '--url', server.url]);
     expect(run.exitCode).toBe(0);
-    expect(json).toMatchObject({ action: 'drain', dryRun: true, toGo: { waiting: 3, prioritized: 2 }, planned: 5, went: null });
+    expect(json).toMatchObject({
+      action: 'drain',
+      dryRun: true,
+      toGo: { waiting: 3, prioritized: 2 },
+      planned: 5,
+      went: null,
+    });
     const yes = await runCli(['queues', 'drain', 'pile', '--yes', '--url', server.url]);
     expect(yes.exitCode).toBe(2);
-    expect(yes.stderr).toContain('✖ refusing to drain bull:pile without confirmation: no terminal to type the queue name on');
-    expect(yes.stderr).toContain('hint: pass --yes --force to confirm without a terminal, or --dry-run to preview');
+    expect(yes.stderr).toContain(
+      '✖ refusing to drain bull:pile without confirmation: no terminal to type the queue name on',
+    );
+    expect(yes.stderr).toContain(
+      'hint: pass --yes --force to confirm without a terminal, or --dry-run to preview',
+    );
     expect(await digest()).toBe(before);
   });
 
   it('refused while a worker holds an active job, unless --force', async () => {
     const run = await runCli(['queues', 'drain', 'held', '--url', server.url]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('✖ refusing to drain bull:held: workers hold 1 job in active (a lock is set); nothing changed');
+    expect(run.stderr).toContain(
+      '✖ refusing to drain bull:held: workers hold 1 job in active (a lock is set); nothing changed',
+    );
     expect((await countsOf(connection(), ref('held'))).waiting).toBe(1);
     const forced = await runJson(['queues', 'drain', 'held', '--yes', '--force', '--url', server.url]);
     expect(forced.json).toMatchObject({ active: { active: 1, locked: 1 }, went: { waiting: 1 }, gone: 1 });
@@ -126,8 +138,23 @@ describe('queues drain', () => {
   it('--yes --force: what went, checked with getJobCounts; --delayed takes delayed jobs too', async () => {
     const { json } = await runJson(['queues', 'drain', 'pile', '--yes', '--force', '--url', server.url]);
     expect(json).toMatchObject({ went: { waiting: 3, prioritized: 2 }, gone: 5 });
-    expect(await countsOf(connection(), ref('pile'))).toMatchObject({ waiting: 0, prioritized: 0, delayed: 1, completed: 1, failed: 2 });
-    const text = await runCli(['queues', 'drain', 'pile', '--delayed', '--yes', '--force', '--url', server.url]);
+    expect(await countsOf(connection(), ref('pile'))).toMatchObject({
+      waiting: 0,
+      prioritized: 0,
+      delayed: 1,
+      completed: 1,
+      failed: 2,
+    });
+    const text = await runCli([
+      'queues',
+      'drain',
+      'pile',
+      '--delayed',
+      '--yes',
+      '--force',
+      '--url',
+      server.url,
+    ]);
     expect(text.stdout).toBe('✔ drained bull:pile: 1 job deleted (1 delayed)');
     expect((await countsOf(connection(), ref('pile'))).delayed).toBe(0);
   });
@@ -138,7 +165,9 @@ describe('queues obliterate on a terminal: the typed queue name', () => {
     const before = await digest();
     const { code, lines } = await typeIn(['queues', 'obliterate', 'gone'], 'pile');
     expect(code).toBe(130);
-    expect(lines.join('\n')).toContain('obliterate bull:gone: delete 9 jobs (3 waiting, 1 delayed, 2 prioritized, 1 completed, 2 failed)');
+    expect(lines.join('\n')).toContain(
+      'obliterate bull:gone: delete 9 jobs (3 waiting, 1 delayed, 2 prioritized, 1 completed, 2 failed)',
+    );
     expect(lines.join('\n')).toContain('cancelled: "pile" is not gone; nothing changed');
     expect(await digest()).toBe(before);
   }, 40_000);
@@ -172,7 +201,9 @@ describe('queues obliterate on a terminal: the typed queue name', () => {
       onInterrupt: (s) => ((stop = s), () => undefined),
       progress: () => stop(),
     };
-    const err = await performWipe(c, req).catch((e: unknown) => e).finally(() => c.close());
+    const err = await performWipe(c, req)
+      .catch((e: unknown) => e)
+      .finally(() => c.close());
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).exitCode).toBe(130);
     expect((err as CliError).message).toBe(
@@ -194,17 +225,33 @@ describe('queues obliterate on a terminal: the typed queue name', () => {
 
 describe('queues retry --all-queues', () => {
   it('the per-queue plan, then exact per-queue results; the bull queue is skipped and untouched', async () => {
-    const dry = await runJson(['queues', 'retry', '--all-queues', '--state', 'failed', '--dry-run', '--url', server.url]);
+    const dry = await runJson([
+      'queues',
+      'retry',
+      '--all-queues',
+      '--state',
+      'failed',
+      '--dry-run',
+      '--url',
+      server.url,
+    ]);
     expect(dry.run.exitCode).toBe(0);
     const row = (key: string) => dry.json.queues.find((x: { key: string }) => x.key === key);
     expect(row('bull:all-a')).toMatchObject({ matched: 2, changed: null, skipped: null });
     expect(row('bull:all-b')).toMatchObject({ matched: 1 });
-    expect(row('bull:legacy')).toMatchObject({ matched: null, skipped: expect.stringContaining('old "bull" package') });
+    expect(row('bull:legacy')).toMatchObject({
+      matched: null,
+      skipped: expect.stringContaining('old "bull" package'),
+    });
     expect(dry.run.stderr).toMatch(/ {2}bull:all-a +2\n/);
 
     const p = openPane(['queues', 'retry', '--all-queues', '--url', server.url], { width: 160 });
     panes.push(p);
-    await waitFor(async () => p.capture().some((l) => l.includes('across these queues?')), 20_000, 'the prompt');
+    await waitFor(
+      async () => p.capture().some((l) => l.includes('across these queues?')),
+      20_000,
+      'the prompt',
+    );
     p.keys('y');
     p.keys('Enter');
     expect(await p.done()).toBe(0);

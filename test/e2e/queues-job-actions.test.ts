@@ -28,7 +28,7 @@ const url = () => server.url;
 async function failJobs(name: string, reasons: string[], attempts = 1): Promise<string[]> {
   const q = new Queue(name, { connection: connection() });
   const jobs = await q.addBulk(reasons.map((r) => ({ name: 'send', data: { fail: r }, opts: { attempts } })));
-  const before = (await q.getJobCounts('failed')).failed;
+  const before = (await q.getJobCounts('failed')).failed ?? 0;
   const w = new Worker(
     name,
     async (job) => {
@@ -36,7 +36,11 @@ async function failJobs(name: string, reasons: string[], attempts = 1): Promise<
     },
     { connection: connection(), concurrency: 4 },
   );
-  await waitFor(async () => (await q.getJobCounts('failed')).failed === before + reasons.length, 15_000, 'failures');
+  await waitFor(
+    async () => (await q.getJobCounts('failed')).failed === before + reasons.length,
+    15_000,
+    'failures',
+  );
   await w.close();
   await q.close();
   return jobs.map((j) => j.id ?? '');
@@ -82,7 +86,14 @@ beforeAll(async () => {
   server = await startRedis({ config: ['enable-debug-command yes'] });
   admin = server.client();
   // mail: 1-6 failed (odd ECONNRESET, even "bad address"), 7 delayed, 8 waiting.
-  await failJobs('mail', ['ECONNRESET', 'bad address', 'ECONNRESET', 'bad address', 'ECONNRESET', 'bad address']);
+  await failJobs('mail', [
+    'ECONNRESET',
+    'bad address',
+    'ECONNRESET',
+    'bad address',
+    'ECONNRESET',
+    'bad address',
+  ]);
   const mail = new Queue('mail', { connection: connection() });
   await mail.add('later', {}, { delay: 3_600_000 });
   await mail.add('wait', {});
@@ -134,11 +145,19 @@ describe('queues job <queue> <id> <action>', () => {
     const before = await digest();
     const run = await runCli(['queues', 'job', 'mail', '1', 'retry', '--url', url()]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('retry job 1 (send, failed) of bull:mail: back to wait (1 of 1 attempts made)');
+    expect(run.stderr).toContain(
+      'retry job 1 (send, failed) of bull:mail: back to wait (1 of 1 attempts made)',
+    );
     expect(run.stderr).toContain('✖ refusing to retry without confirmation: no terminal to ask on');
     const dry = await runJson(['queues', 'job', 'mail', '1', 'retry', '--dry-run', '--url', url()]);
     expect(dry.run.exitCode).toBe(0);
-    expect(dry.json).toMatchObject({ id: '1', action: 'retry', dryRun: true, stateBefore: 'failed', stateAfter: null });
+    expect(dry.json).toMatchObject({
+      id: '1',
+      action: 'retry',
+      dryRun: true,
+      stateBefore: 'failed',
+      stateAfter: null,
+    });
     expect(await digest()).toBe(before);
   });
 
@@ -163,8 +182,14 @@ describe('queues job <queue> <id> <action>', () => {
         '✖ cannot promote job 1 of bull:mail: it is failed, and promote applies to delayed jobs; nothing changed',
       ],
       [['mail', '999', 'retry'], '✖ no job 999 in bull:mail'],
-      [['held', '1', 'remove'], '✖ cannot remove job 1 of bull:held: it is active and a worker holds its lock ('],
-      [['held', '1', 'move-to-failed', '--reason', 'x'], '✖ cannot move-to-failed job 1 of bull:held: it is active and a worker holds its lock'],
+      [
+        ['held', '1', 'remove'],
+        '✖ cannot remove job 1 of bull:held: it is active and a worker holds its lock (',
+      ],
+      [
+        ['held', '1', 'move-to-failed', '--reason', 'x'],
+        '✖ cannot move-to-failed job 1 of bull:held: it is active and a worker holds its lock',
+      ],
       [['stuck', '1', 'discard'], '✖ discard needs --reason <text>'],
       [['mail', '1', 'retry', '--reason', 'x'], '✖ --reason goes with discard and move-to-failed, not retry'],
       [['mail', '1', 'explode'], '✖ unknown action: explode'],
@@ -179,12 +204,40 @@ describe('queues job <queue> <id> <action>', () => {
   });
 
   it('move-to-failed fails one attempt (BullMQ retries it); discard fails it for good', async () => {
-    const moved = await runJson(['queues', 'job', 'stuck', '1', 'move-to-failed', '--reason', 'worker gone', '--yes', '--url', url()]);
+    const moved = await runJson([
+      'queues',
+      'job',
+      'stuck',
+      '1',
+      'move-to-failed',
+      '--reason',
+      'worker gone',
+      '--yes',
+      '--url',
+      url(),
+    ]);
     expect(moved.run.exitCode).toBe(0);
-    expect(moved.run.stderr).toContain('fail one attempt of job 1 (a, active, no lock) of bull:stuck with reason "worker gone": 0 of 3 attempts made, so BullMQ retries it');
+    expect(moved.run.stderr).toContain(
+      'fail one attempt of job 1 (a, active, no lock) of bull:stuck with reason "worker gone": 0 of 3 attempts made, so BullMQ retries it',
+    );
     expect(moved.json).toMatchObject({ stateBefore: 'active', stateAfter: 'waiting', reason: 'worker gone' });
-    const discarded = await runJson(['queues', 'job', 'stuck', '2', 'discard', '--reason', 'bad payload', '--yes', '--url', url()]);
-    expect(discarded.json).toMatchObject({ stateBefore: 'active', stateAfter: 'failed', reason: 'bad payload' });
+    const discarded = await runJson([
+      'queues',
+      'job',
+      'stuck',
+      '2',
+      'discard',
+      '--reason',
+      'bad payload',
+      '--yes',
+      '--url',
+      url(),
+    ]);
+    expect(discarded.json).toMatchObject({
+      stateBefore: 'active',
+      stateAfter: 'failed',
+      reason: 'bad payload',
+    });
     const q = new Queue('stuck', { connection: connection(), skipMetasUpdate: true, skipVersionCheck: true });
     const job = await Job.fromId(q, '2');
     expect(job?.failedReason).toBe('bad payload');
@@ -197,16 +250,56 @@ describe('queues jobs <queue> <filters> <action>', () => {
   it('the preview lists exactly the ids it will touch; --dry-run --json lists them all', async () => {
     const before = await digest();
     const { json, run } = await runJson([
-      'queues', 'jobs', 'mail', '--state', 'failed', '--failed-reason', 'ECONNRESET', 'retry', '--dry-run', '--url', url(),
+      'queues',
+      'jobs',
+      'mail',
+      '--state',
+      'failed',
+      '--failed-reason',
+      'ECONNRESET',
+      'retry',
+      '--dry-run',
+      '--url',
+      url(),
     ]);
     expect(run.exitCode).toBe(0);
-    expect(json).toMatchObject({ action: 'retry', dryRun: true, matched: 3, changed: null, budgetHit: false });
+    expect(json).toMatchObject({
+      action: 'retry',
+      dryRun: true,
+      matched: 3,
+      changed: null,
+      budgetHit: false,
+    });
     expect([...json.ids].sort()).toEqual(['1', '3', '5']);
-    expect(run.stderr).toContain('retry 3 jobs of bull:mail (failed; failed reason contains "ECONNRESET"): ids 1, 3, 5 (');
-    const bounded = await runJson(['queues', 'jobs', 'mail', '--state', 'failed', '--scan-limit', '2', 'remove', '--dry-run', '--url', url()]);
+    expect(run.stderr).toContain(
+      'retry 3 jobs of bull:mail (failed; failed reason contains "ECONNRESET"): ids 1, 3, 5 (',
+    );
+    const bounded = await runJson([
+      'queues',
+      'jobs',
+      'mail',
+      '--state',
+      'failed',
+      '--scan-limit',
+      '2',
+      'remove',
+      '--dry-run',
+      '--url',
+      url(),
+    ]);
     expect(bounded.json).toMatchObject({ examined: 2, budgetHit: true, matched: 2 });
     expect(bounded.run.stderr).toContain('the search stopped at --scan-limit 2: more jobs may match');
-    const wrong = await runCli(['queues', 'jobs', 'mail', '--state', 'waiting', 'promote', '--yes', '--url', url()]);
+    const wrong = await runCli([
+      'queues',
+      'jobs',
+      'mail',
+      '--state',
+      'waiting',
+      'promote',
+      '--yes',
+      '--url',
+      url(),
+    ]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain('✖ promote does not apply to waiting jobs');
     expect(await digest()).toBe(before);
@@ -242,7 +335,10 @@ describe('queues jobs <queue> <filters> <action>', () => {
   });
 
   it('Ctrl-C between jobs: exit 130 with "retried N of M"', async () => {
-    await failJobs('many', Array.from({ length: 6 }, () => 'boom'));
+    await failJobs(
+      'many',
+      Array.from({ length: 6 }, () => 'boom'),
+    );
     let stop: () => void = () => undefined;
     const err = await withConn((c) =>
       performJobsAction(
@@ -264,13 +360,39 @@ describe('queues jobs <queue> <filters> <action>', () => {
 
   it('a whole run through the CLI: exact counts', async () => {
     const { json, run } = await runJson([
-      'queues', 'jobs', 'mail', '--state', 'failed', '--failed-reason', 'bad address', 'remove', '--yes', '--url', url(),
+      'queues',
+      'jobs',
+      'mail',
+      '--state',
+      'failed',
+      '--failed-reason',
+      'bad address',
+      'remove',
+      '--yes',
+      '--url',
+      url(),
     ]);
     expect(run.exitCode).toBe(0);
     // Job 2 was retried above: 4 and 6 are left with that reason.
     expect(json).toMatchObject({ matched: 2, changed: 2, skipped: [] });
     expect(await admin.exists('bull:mail:4', 'bull:mail:6')).toBe(0);
-    expect((await runCli(['queues', 'jobs', 'mail', '--state', 'failed', '--failed-reason', 'nothing-like-it', 'retry', '--yes', '--url', url()])).stdout).toMatch(/^✔ nothing to do: no job of bull:mail matches/);
+    expect(
+      (
+        await runCli([
+          'queues',
+          'jobs',
+          'mail',
+          '--state',
+          'failed',
+          '--failed-reason',
+          'nothing-like-it',
+          'retry',
+          '--yes',
+          '--url',
+          url(),
+        ])
+      ).stdout,
+    ).toMatch(/^✔ nothing to do: no job of bull:mail matches/);
   });
 });
 
@@ -284,7 +406,9 @@ describe('an old bull queue: refused, never written', () => {
     ]) {
       const run = await runCli(['queues', ...args, '--yes', '--url', url()]);
       expect(run.exitCode, args.join(' ')).toBe(2);
-      expect(run.stderr).toContain(`✖ cannot ${args[3] ?? args[2]} bull:legacy: it has no BullMQ meta version, so it is a queue of the old "bull" package`);
+      expect(run.stderr).toContain(
+        `✖ cannot ${args[3] ?? args[2]} bull:legacy: it has no BullMQ meta version, so it is a queue of the old "bull" package`,
+      );
     }
     expect(await digest()).toBe(before);
   });
@@ -321,10 +445,15 @@ describe('where writing is impossible', () => {
 
   it('a user who may EVAL but not write: NOPERM named, no stack, no password', async () => {
     const u = `redis://reader:reader-Pw-1@127.0.0.1:${acl.port}`;
-    for (const args of [['job', 'ro', '1', 'promote'], ['jobs', 'ro', 'promote']]) {
+    for (const args of [
+      ['job', 'ro', '1', 'promote'],
+      ['jobs', 'ro', 'promote'],
+    ]) {
       const run = await runCli(['queues', ...args, '--yes', '--url', u]);
       expect(run.exitCode, args.join(' ')).toBe(2);
-      expect(run.stderr).toMatch(/✖ cannot promote (job 1 of )?(jobs of )?bull:ro: this user may not write the queue's keys \(NOPERM\); nothing changed/);
+      expect(run.stderr).toMatch(
+        /✖ cannot promote (job 1 of )?(jobs of )?bull:ro: this user may not write the queue's keys \(NOPERM\); nothing changed/,
+      );
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(run.stderr).not.toContain('reader-Pw-1');
     }

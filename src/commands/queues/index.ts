@@ -21,7 +21,9 @@ function registerAction(
   extra: (cmd: Command) => Command,
 ): void {
   const cmd = extra(
-    commonOptions(queues.command(name === 'retry' ? 'retry [queue]' : `${name} <queue>`).description(description)),
+    commonOptions(
+      queues.command(name === 'retry' ? 'retry [queue]' : `${name} <queue>`).description(description),
+    ),
   )
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');

@@ -34,7 +34,10 @@ export function parseJobAction(word: string | undefined, flags: JobActionFlags):
   const action = word as JobActionName;
   const needsReason = action === 'discard' || action === 'move-to-failed';
   if (needsReason && !flags.reason?.trim())
-    throw usageError(`${action} needs --reason <text>`, 'the reason is stored as the failed reason, e.g. --reason "bad payload"');
+    throw usageError(
+      `${action} needs --reason <text>`,
+      'the reason is stored as the failed reason, e.g. --reason "bad payload"',
+    );
   if (!needsReason && flags.reason !== undefined)
     throw usageError(`--reason goes with discard and move-to-failed, not ${action}`);
   return action;

@@ -33,42 +33,44 @@ Examples:
   $ redis-ops queues job email 42 retry --dry-run
   $ redis-ops queues job email 42 move-to-failed --reason "stuck: worker gone" --yes`,
     );
-  job.action(async (queueName: string, id: string, word: string | undefined, _flags: JobFlags, self: Command) => {
-    const flags = mergedFlags<JobFlags>(self);
-    const action = parseJobAction(word, flags);
-    if (action) {
-      const result = await withConnection(
-        flags,
-        ctx,
-        async (conn, target) => {
-          const { performJobAction } = await import('./job-action.js');
-          const guards = await jobGuards(flags, ctx, queueName, action, target.timeoutMs);
-          return performJobAction(conn, { ...guards, id, target: target.display });
-        },
-        { command: 'queues job', parsed: { queue: queueName, id, action, reason: flags.reason ?? null } },
-      );
-      const { renderJobAction, toJobActionJson } = await import('./render-job-action.js');
-      if (flags.json) writeJson(toJobActionJson(result));
-      else writeStdout(renderJobAction(result));
-      process.exitCode = 0;
-      return;
-    }
-    const result = await withConnection(flags, ctx, async (conn, target) => {
-      const { findQueues, pickQueue } = await import('../../queues/load.js');
-      const { readJobDetail } = await import('../../queues/jobs.js');
-      const { queues: found } = await findQueues(conn, flags.prefix ?? []);
-      const queue = pickQueue(found, queueName, flags.prefix ?? []);
-      const detail = await readJobDetail(conn.client, queue.base, id);
-      if (!detail)
-        throw new CliError(
-          `no job ${id} in ${queue.base}`,
-          'it may have been removed (removeOnComplete/removeOnFail) or never existed: list ids with queues show <queue> --jobs <state>',
+  job.action(
+    async (queueName: string, id: string, word: string | undefined, _flags: JobFlags, self: Command) => {
+      const flags = mergedFlags<JobFlags>(self);
+      const action = parseJobAction(word, flags);
+      if (action) {
+        const result = await withConnection(
+          flags,
+          ctx,
+          async (conn, target) => {
+            const { performJobAction } = await import('./job-action.js');
+            const guards = await jobGuards(flags, ctx, queueName, action, target.timeoutMs);
+            return performJobAction(conn, { ...guards, id, target: target.display });
+          },
+          { command: 'queues job', parsed: { queue: queueName, id, action, reason: flags.reason ?? null } },
         );
-      return { target: target.display, queue, job: detail };
-    });
-    const { renderJob, toJobJson } = await import('./render-job.js');
-    if (flags.json) writeJson(toJobJson(result));
-    else writeStdout(renderJob(result, Boolean(flags.raw)));
-    process.exitCode = 0;
-  });
+        const { renderJobAction, toJobActionJson } = await import('./render-job-action.js');
+        if (flags.json) writeJson(toJobActionJson(result));
+        else writeStdout(renderJobAction(result));
+        process.exitCode = 0;
+        return;
+      }
+      const result = await withConnection(flags, ctx, async (conn, target) => {
+        const { findQueues, pickQueue } = await import('../../queues/load.js');
+        const { readJobDetail } = await import('../../queues/jobs.js');
+        const { queues: found } = await findQueues(conn, flags.prefix ?? []);
+        const queue = pickQueue(found, queueName, flags.prefix ?? []);
+        const detail = await readJobDetail(conn.client, queue.base, id);
+        if (!detail)
+          throw new CliError(
+            `no job ${id} in ${queue.base}`,
+            'it may have been removed (removeOnComplete/removeOnFail) or never existed: list ids with queues show <queue> --jobs <state>',
+          );
+        return { target: target.display, queue, job: detail };
+      });
+      const { renderJob, toJobJson } = await import('./render-job.js');
+      if (flags.json) writeJson(toJobJson(result));
+      else writeStdout(renderJob(result, Boolean(flags.raw)));
+      process.exitCode = 0;
+    },
+  );
 }

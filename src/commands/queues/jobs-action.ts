@@ -68,7 +68,8 @@ export function jobsPlanText(
   maxChars = 2000,
 ): string {
   const verb = req.action === 'move-to-failed' ? 'move to failed' : req.action;
-  const why = req.action === 'discard' || req.action === 'move-to-failed' ? ` with reason "${req.reason}"` : '';
+  const why =
+    req.action === 'discard' || req.action === 'move-to-failed' ? ` with reason "${req.reason}"` : '';
   let ids = compactIds(planned.map((p) => p.id));
   if (ids.length > maxChars)
     ids = `${ids.slice(0, ids.lastIndexOf(',', maxChars))}, ... (every id: add --dry-run --json)`;
@@ -84,10 +85,7 @@ export function jobsPlanText(
     : `${head}: ids ${ids} (${scope}${stop})`;
 }
 
-export async function performJobsAction(
-  conn: Connection,
-  req: JobsActionRequest,
-): Promise<JobsActionResult> {
+export async function performJobsAction(conn: Connection, req: JobsActionRequest): Promise<JobsActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
   const queue = pickQueue(queues, req.name, req.prefixes);
   await assertCanAct(conn, queue, req.action, req.timeoutMs);

@@ -54,7 +54,8 @@ function describeFilter(f: { states: JobState[] }, flags: JobsFlags): string {
   if (flags.until !== undefined) parts.push(`created until ${flags.until}`);
   if (flags.grep !== undefined) parts.push(`data contains ${JSON.stringify(flags.grep)}`);
   if (flags.dataPath !== undefined) parts.push(`data ${flags.dataPath}`);
-  if (flags.failedReason !== undefined) parts.push(`failed reason contains ${JSON.stringify(flags.failedReason)}`);
+  if (flags.failedReason !== undefined)
+    parts.push(`failed reason contains ${JSON.stringify(flags.failedReason)}`);
   return parts.join('; ');
 }
 
@@ -80,7 +81,10 @@ export function registerJobsCommand(queues: Command, ctx: RunContext): void {
     .option('--grep <text>', "the job's data contains this text")
     .option('--data-path <path=value>', "the job's data at this path equals the value, e.g. user.id=42")
     .option('--failed-reason <text>', 'the failed reason contains this text')
-    .option('--limit <n>', 'list at most n jobs (default 50; with an action: every match within --scan-limit)')
+    .option(
+      '--limit <n>',
+      'list at most n jobs (default 50; with an action: every match within --scan-limit)',
+    )
     .option('--sort <by>', `order the listed jobs: ${sorts.join(', ')} (default: each state's own order)`)
     .option('--scan-limit <n>', 'examine at most n jobs', '100000')
     .option('--ndjson', 'one JSON job per line (for jq and export)')

@@ -57,7 +57,8 @@ export function renderJobsAction(r: JobsActionResult): string {
     `${c.green(symbols.pass)} ${pastTense[r.action]} ${r.changed.length.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} job${n === 1 ? '' : 's'} in ${r.queue.base}${r.skipped.length ? `; ${r.skipped.length} skipped (changed since the preview)` : ''}`,
   ];
   for (const s of r.skipped.slice(0, 20)) lines.push(`  ${symbols.warn} skipped job ${s.id}: ${s.why}`);
-  if (r.skipped.length > 20) lines.push(`  ... and ${r.skipped.length - 20} more skipped (--json lists them)`);
+  if (r.skipped.length > 20)
+    lines.push(`  ... and ${r.skipped.length - 20} more skipped (--json lists them)`);
   if (r.budgetHit) lines.push('the search stopped at --scan-limit: run again for jobs beyond it');
   return lines.join('\n');
 }

@@ -38,9 +38,17 @@ export function renderRetryAll(r: RetryAllResult): string {
   return lines.join('\n');
 }
 
-export async function runRetryAll(queueName: string | undefined, flags: ActionFlags, ctx: RunContext, state: RetryState): Promise<void> {
+export async function runRetryAll(
+  queueName: string | undefined,
+  flags: ActionFlags,
+  ctx: RunContext,
+  state: RetryState,
+): Promise<void> {
   if (queueName !== undefined && flags.allQueues)
-    throw usageError('give a queue or --all-queues, not both', `redis-ops queues retry --all-queues --state ${state}`);
+    throw usageError(
+      'give a queue or --all-queues, not both',
+      `redis-ops queues retry --all-queues --state ${state}`,
+    );
   if (!flags.allQueues)
     throw usageError('missing queue name', 'give a queue (queues retry email) or --all-queues');
   const result = await withConnection(

@@ -40,7 +40,11 @@ export function retryAllPlanText(state: RetryState, rows: RetryAllRow[]): string
       ['QUEUE', state.toUpperCase(), ''],
       ...rows
         .filter((r) => r.skipped || (r.matched ?? 0) > 0)
-        .map((r) => [r.queue.base, r.skipped ? '-' : String(r.matched), r.skipped ? `skipped: ${r.skipped}` : '']),
+        .map((r) => [
+          r.queue.base,
+          r.skipped ? '-' : String(r.matched),
+          r.skipped ? `skipped: ${r.skipped}` : '',
+        ]),
     ],
     ['left', 'right', 'left'],
   ).map((l) => `  ${l.trimEnd()}`);
@@ -67,7 +71,8 @@ export async function performRetryAll(conn: Connection, req: RetryAllRequest): P
     const refusal = refuseAction('retry', queue);
     if (refusal) {
       // "cannot retry <base>: <why>; ..." → "<why>" (the base is the row's own).
-      const why = refusal.message.slice(`cannot retry ${queue.base}: `.length).split(';')[0] ?? refusal.message;
+      const why =
+        refusal.message.slice(`cannot retry ${queue.base}: `.length).split(';')[0] ?? refusal.message;
       rows.push({ queue, matched: null, changed: null, skipped: why });
       continue;
     }
@@ -77,7 +82,12 @@ export async function performRetryAll(conn: Connection, req: RetryAllRequest): P
   const plan = retryAllPlanText(req.state, rows);
   const total = rows.reduce((a, r) => a + (r.matched ?? 0), 0);
   const base = { target: req.target, state: req.state, plan };
-  if (total === 0) return { ...base, dryRun: req.dryRun, rows: rows.map((r) => ({ ...r, changed: r.skipped || req.dryRun ? null : 0 })) };
+  if (total === 0)
+    return {
+      ...base,
+      dryRun: req.dryRun,
+      rows: rows.map((r) => ({ ...r, changed: r.skipped || req.dryRun ? null : 0 })),
+    };
   req.announce(plan);
   if (req.dryRun) return { ...base, dryRun: true, rows };
   if (!req.yes) {
@@ -114,7 +124,11 @@ export async function performRetryAll(conn: Connection, req: RetryAllRequest): P
       } catch (err) {
         const before = summary(rows);
         const e = err instanceof CliError ? err : new CliError(String(err));
-        throw new CliError(before ? `${e.message} (before it: retried ${before})` : e.message, e.hint, e.exitCode);
+        throw new CliError(
+          before ? `${e.message} (before it: retried ${before})` : e.message,
+          e.hint,
+          e.exitCode,
+        );
       }
       row.changed = outcome.changed;
       if (outcome.interrupted) break;

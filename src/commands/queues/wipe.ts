@@ -38,7 +38,9 @@ const pick = (c: JobCounts, states: Array<keyof JobCounts>): Partial<JobCounts> 
 export function wipePlanText(req: WipeRequest, queue: DiscoveredQueue, toGo: Partial<JobCounts>): string {
   if (req.action === 'obliterate')
     return `obliterate ${queue.base}: delete ${jobs(sum(toGo))} (${byState(toGo)}) and its schedulers, events, metrics and meta; the queue is gone`;
-  const kept = req.delayed ? 'active, completed, failed and waiting-children' : 'active, delayed, completed, failed and waiting-children';
+  const kept = req.delayed
+    ? 'active, completed, failed and waiting-children'
+    : 'active, delayed, completed, failed and waiting-children';
   return `drain ${queue.base}: delete ${jobs(sum(toGo))} (${byState(toGo)}); ${kept} jobs stay, and so does each job scheduler's next run`;
 }
 
@@ -122,7 +124,9 @@ export async function performWipe(conn: Connection, req: WipeRequest): Promise<W
   }
   const after = await countsOf(conn, queue, req.timeoutMs);
   const states = goneStates(req.action, req.delayed);
-  const went = Object.fromEntries(states.map((s) => [s, Math.max(start[s] - after[s], 0)])) as Partial<JobCounts>;
+  const went = Object.fromEntries(
+    states.map((s) => [s, Math.max(start[s] - after[s], 0)]),
+  ) as Partial<JobCounts>;
   if (!finished)
     throw new CliError(
       `interrupted: obliterate of ${queue.base} deleted ${jobs(sum(went))} of ${jobs(sum(start))} (${byState(went)}); the queue is paused`,
