@@ -358,6 +358,33 @@ describe('queues jobs <queue> <filters> <action>', () => {
     await q.close();
   });
 
+  it('a server that freezes mid-run: exit 2 with the count done', async () => {
+    await failJobs(
+      'frozen',
+      Array.from({ length: 5 }, () => 'boom'),
+    );
+    const err = await withConn((c) =>
+      performJobsAction(
+        c,
+        request({
+          name: 'frozen',
+          timeoutMs: 800,
+          progress: (done) => done === 2 && server.proc.kill('SIGSTOP'),
+        }),
+      ).catch((e: unknown) => e),
+    );
+    server.proc.kill('SIGCONT');
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(2);
+    expect((err as CliError).message).toMatch(
+      /^retry jobs of bull:frozen stopped: reading job \d timed out after 800 ms; retried 2 of 5 jobs, run again to finish$/,
+    );
+    await waitFor(async () => (await admin.ping()) === 'PONG');
+    const q = new Queue('frozen', { connection: connection(), skipMetasUpdate: true });
+    expect(await q.getJobCounts('failed', 'wait')).toEqual({ failed: 3, wait: 2 });
+    await q.close();
+  });
+
   it('a whole run through the CLI: exact counts', async () => {
     const { json, run } = await runJson([
       'queues',

@@ -121,6 +121,8 @@ export async function performJobsAction(conn: Connection, req: JobsActionRequest
   const q = await openQueue(conn, queue);
   const soFar = (): string =>
     `${pastTense[req.action]} ${changed.length.toLocaleString('en-US')} of ${jobs(planned.length)}${skipped.length ? ` (${skipped.length} skipped)` : ''}`;
+  // The job whose BullMQ call was sent when the server froze: it may still run when it wakes.
+  let inFlight: string | null = null;
   try {
     for (const { id, state } of planned) {
       if (stop)
@@ -140,19 +142,30 @@ export async function performJobsAction(conn: Connection, req: JobsActionRequest
               : null;
         if (why || !now) skipped.push({ id, why: why ?? 'gone' });
         else {
+          inFlight = id;
           await applyJobAction(req.action, now, req.reason, req.timeoutMs);
+          inFlight = null;
           changed.push(id);
         }
       } catch (err) {
         // BullMQ's own "not in the failed state" / "locked": the job moved on between our read and its script.
-        if (isJobMovedOn(err)) skipped.push({ id, why: (err as Error).message.split('\n')[0] ?? 'moved on' });
-        else
+        if (isJobMovedOn(err)) {
+          inFlight = null;
+          skipped.push({ id, why: (err as Error).message.split('\n')[0] ?? 'moved on' });
+        } else {
+          const maybe =
+            inFlight && /timed out|closed|ECONNRESET/i.test(String(err))
+              ? ` (job ${inFlight} was in flight and may be ${pastTense[req.action]} too)`
+              : '';
           throw writeError(
             err,
             `${req.action} jobs of ${queue.base}`,
             queue,
-            changed.length + skipped.length > 0 ? `; ${soFar()}, run again to finish` : '; nothing changed',
+            changed.length + skipped.length > 0 || maybe
+              ? `; ${soFar()}${maybe}, run again to finish`
+              : '; nothing changed',
           );
+        }
       }
       req.progress?.(changed.length + skipped.length, planned.length);
     }
