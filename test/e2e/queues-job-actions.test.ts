@@ -9,6 +9,7 @@ import { resolveTarget } from '../../src/redis/target.js';
 import { runCli, runJson } from '../helpers/cli.js';
 import { waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { openPane, output, type Pane } from '../helpers/tmux.js';
 
 /**
  * Issue 18's job-level actions with real BullMQ producers and workers: one job
@@ -20,6 +21,7 @@ let server: RedisServer;
 let admin: Redis;
 let release: () => void = () => undefined;
 let holder: Worker | undefined;
+const panes: Pane[] = [];
 const connection = () => ({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: null });
 const digest = async (): Promise<string> => String(await admin.call('DEBUG', 'DIGEST'));
 const url = () => server.url;
@@ -135,6 +137,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const p of panes) p.kill();
   release();
   await holder?.close();
   await server?.stop();
@@ -173,6 +176,29 @@ describe('queues job <queue> <id> <action>', () => {
     expect(remove.stdout).toBe('✔ removed job 8 of bull:mail: waiting → gone');
     expect(await admin.exists('bull:mail:8')).toBe(0);
   });
+
+  it('on a terminal: the plan is the question; "n" changes nothing (130), "y" acts', async () => {
+    await failJobs('tty', ['boom']);
+    const ask = async (answer: string): Promise<{ code: number; text: string }> => {
+      const p = openPane(['queues', 'job', 'tty', '1', 'retry', '--url', url()], { width: 160 });
+      panes.push(p);
+      await waitFor(async () => p.capture().some((l) => l.includes('attempts made)?')), 20_000, 'the prompt');
+      p.keys(answer);
+      p.keys('Enter');
+      const code = await p.done();
+      return { code, text: output(p.capture()).join('\n') };
+    };
+    const before = await digest();
+    const no = await ask('n');
+    expect(no.code).toBe(130);
+    expect(no.text).toContain('retry job 1 (send, failed) of bull:tty: back to wait (1 of 1 attempts made)?');
+    expect(no.text).toContain('cancelled: nothing changed');
+    expect(await digest()).toBe(before);
+    const yes = await ask('y');
+    expect(yes.code).toBe(0);
+    expect(yes.text).toContain('✔ retried job 1 of bull:tty: failed → waiting');
+    expect(await stateOf('tty', '1')).toBe('waiting');
+  }, 40_000);
 
   it('wrong state, unknown id, a locked active job, a missing --reason: one line, exit 2, nothing written', async () => {
     const before = await digest();

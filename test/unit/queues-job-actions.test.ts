@@ -36,3 +36,69 @@ describe('retryAllPlanText: one row per queue that has jobs or is skipped', () =
     ]);
   });
 });
+
+describe('renderers of the job actions and drain (pure)', () => {
+  const queue = q('bull:email');
+
+  it('a filtered run: exact counts, skipped jobs named', async () => {
+    const { renderJobsAction, toJobsActionJson } =
+      await import('../../src/commands/queues/render-job-action.js');
+    const r = {
+      target: 'redis://127.0.0.1:6379',
+      queue,
+      action: 'retry' as const,
+      dryRun: false,
+      states: ['failed' as const],
+      examined: 6,
+      budgetHit: false,
+      limitHit: false,
+      planned: [
+        { id: '5', state: 'failed' as const },
+        { id: '3', state: 'failed' as const },
+        { id: '1', state: 'failed' as const },
+      ],
+      changed: ['5', '1'],
+      skipped: [{ id: '3', why: 'now waiting' }],
+      reason: null,
+      plan: 'retry 3 jobs',
+    };
+    expect(renderJobsAction(r).split('\n')).toEqual([
+      '✔ retried 2 of 3 jobs in bull:email; 1 skipped (changed since the preview)',
+      '  ⚠ skipped job 3: now waiting',
+    ]);
+    expect(toJobsActionJson(r)).toMatchObject({ matched: 3, ids: ['5', '3', '1'], changed: 2 });
+    expect(toJobsActionJson({ ...r, dryRun: true }).changed).toBeNull();
+  });
+
+  it('drain: what went, and a note when it differs from the plan', async () => {
+    const { renderWipe } = await import('../../src/commands/queues/render-wipe.js');
+    const counts = {
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      prioritized: 0,
+      'waiting-children': 0,
+      completed: 0,
+      failed: 0,
+    };
+    const r = {
+      target: 't',
+      queue,
+      action: 'drain' as const,
+      delayed: false,
+      force: true,
+      dryRun: false,
+      workers: 0,
+      held: { active: 0, locked: 0, sampled: false },
+      before: counts,
+      toGo: { waiting: 3, prioritized: 2 },
+      went: { waiting: 4, prioritized: 2 },
+      after: counts,
+      plan: 'drain',
+    };
+    expect(renderWipe(r).split('\n')).toEqual([
+      '✔ drained bull:email: 6 jobs deleted (4 waiting, 2 prioritized)',
+      '  the plan counted 5: jobs were added or taken by workers in between',
+    ]);
+  });
+});
