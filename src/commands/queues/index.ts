@@ -81,7 +81,7 @@ export function registerQueues(program: Command, ctx: RunContext): void {
     program
       .command('queues')
       .description(
-        'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
+        'find every BullMQ queue and show its health; inspect one (show, job, jobs) and act on it (retry, promote, clean, pause, resume, drain, obliterate) or on its jobs',
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
@@ -101,7 +101,9 @@ Examples:
   $ redis-ops queues --max-failed 0 --max-waiting-age 300     # CI gate: exit 1 when exceeded
   $ redis-ops queues show email --jobs failed --limit 20
   $ redis-ops queues retry email --state failed --yes
-  $ redis-ops queues clean email --state completed --grace 1h --dry-run`,
+  $ redis-ops queues clean email --state completed --grace 1h --dry-run
+  $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET retry --dry-run
+  $ redis-ops queues retry --all-queues --state failed`,
     );
   queues.action(async (flags: QueuesFlags) => {
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
