@@ -65,5 +65,28 @@ export async function jobGuards(
     confirm: (message) => askConfirm(message, false),
     announce: (line) => printProgress(`${line}\n`),
     onInterrupt,
+    progress: ctx.stderrIsTTY && !flags.json ? await liveProgress(action) : undefined,
+  };
+}
+
+/** A live bar on a terminal while a filtered action runs, redrawn at most every 100 ms. */
+async function liveProgress(action: JobActionName): Promise<(done: number, of: number) => void> {
+  const { barLine, clearLive, drawLive, terminalWidth } = await import('../../ui/live.js');
+  const started = Date.now();
+  let drawn = started; // the first draw after 100 ms: a rate from one job says nothing
+  return (done, of) => {
+    if (done >= of) return clearLive();
+    if (Date.now() - drawn < 100) return;
+    drawn = Date.now();
+    drawLive(
+      barLine({
+        label: action,
+        done,
+        total: of,
+        elapsedMs: drawn - started,
+        unit: 'jobs',
+        width: terminalWidth(),
+      }),
+    );
   };
 }

@@ -129,8 +129,13 @@ Examples:
         ctx,
         async (conn, target) => {
           const { performJobsAction } = await import('./jobs-action.js');
+          const { clearLive } = await import('../../ui/live.js');
           const guards = await jobGuards(flags, ctx, queueName, action, target.timeoutMs);
-          return performJobsAction(conn, { ...guards, target: target.display, filter, filterText });
+          try {
+            return await performJobsAction(conn, { ...guards, target: target.display, filter, filterText });
+          } finally {
+            clearLive(); // the progress bar, when a run stopped half way
+          }
         },
         { command: 'queues jobs', parsed: { queue: queueName, action, filter } },
       );
