@@ -3,6 +3,7 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import { assertCanAct, writeError } from '../../queues/guard.js';
 import {
   applyJobAction,
+  isJobMovedOn,
   openQueue,
   readJobNow,
   refusalFor,
@@ -107,6 +108,12 @@ export async function performJobAction(conn: Connection, req: JobActionRequest):
     try {
       await applyJobAction(req.action, again, req.reason, req.timeoutMs);
     } catch (err) {
+      // BullMQ's script checks the state again: a job that moved in the last milliseconds is refused there.
+      if (isJobMovedOn(err))
+        throw new CliError(
+          `job ${req.id} of ${queue.base} changed while acting (${(err as Error).message.split('\n')[0]}); nothing changed`,
+          'run the command again to see the new plan',
+        );
       throw writeError(err, `${req.action} job ${req.id} of ${queue.base}`, queue, '; nothing changed');
     }
     const after = await readJobNow(q, conn, queue, req.id, req.timeoutMs);
