@@ -3,7 +3,9 @@ import type { Connection } from '../redis/connect.js';
 import { probeScripting } from './access.js';
 import { refuseAction } from './actions.js';
 import type { DiscoveredQueue } from './discover.js';
+import { queueKey } from './keys.js';
 import { readRole } from './role.js';
+import { withTimeout } from '../redis/timeout.js';
 
 /**
  * What every action checks before it shows a plan: a queue BullMQ may act on (not an old
@@ -12,13 +14,32 @@ import { readRole } from './role.js';
  */
 export async function assertCanAct(
   conn: Connection,
-  queue: DiscoveredQueue,
+  found: DiscoveredQueue,
   action: string,
   timeoutMs: number,
-): Promise<void> {
+): Promise<DiscoveredQueue> {
+  const queue = await classifyQueue(conn, found, timeoutMs);
   const refusal = refuseAction(action, queue);
   if (refusal) throw refusal;
   await assertWritable(conn, `${action} ${queue.base}`, timeoutMs);
+  return queue;
+}
+
+/**
+ * Only BullMQ's Queue writes `meta.version`: a queue that only FlowProducers and workers ever
+ * touched has none, like an old `bull` queue. BullMQ adds an event to `<base>:events` (a stream)
+ * for every job it adds; Bull 3/4 never writes a stream (its events are pub/sub). So a queue
+ * without a version but with that stream is BullMQ's, and may be acted on ("bullmq": version
+ * unknown).
+ */
+export async function classifyQueue(
+  conn: Connection,
+  queue: DiscoveredQueue,
+  timeoutMs: number,
+): Promise<DiscoveredQueue> {
+  if (queue.version !== null || queue.problem) return queue;
+  const type = await withTimeout(conn.client.type(queueKey(queue.base, 'events')), timeoutMs, 'TYPE events');
+  return type === 'stream' ? { ...queue, version: 'bullmq' } : queue;
 }
 
 /** The server half of assertCanAct (once per run for actions across queues). */

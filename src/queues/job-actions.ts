@@ -149,6 +149,23 @@ export function isJobMovedOn(err: unknown): boolean {
   );
 }
 
+/** BullMQ refuses to remove the next run of a job scheduler (removeJob-2.lua returns -8). */
+export const isSchedulerJob = (err: unknown): boolean =>
+  /belongs to a job scheduler/i.test(err instanceof Error ? err.message : String(err));
+
+/** Children a remove takes with it (BullMQ removes them depth first): pending, processed, failed. */
+export async function countChildren(conn: Connection, queue: DiscoveredQueue, id: string): Promise<number> {
+  const key = `${queue.base}:${id}`;
+  const c = conn.client;
+  const n = await Promise.all([
+    c.scard(`${key}:dependencies`),
+    c.hlen(`${key}:processed`),
+    c.hlen(`${key}:failed`),
+    c.zcard(`${key}:unsuccessful`),
+  ]);
+  return n.reduce((a, b) => a + b, 0);
+}
+
 export function unknownJob(id: string, queue: DiscoveredQueue): CliError {
   return new CliError(
     `no job ${id} in ${queue.base}`,

@@ -1,5 +1,5 @@
 import Bull from 'bull';
-import { Job, Queue, Worker } from 'bullmq';
+import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performJobsAction, type JobsActionRequest } from '../../src/commands/queues/jobs-action.js';
@@ -226,6 +226,56 @@ describe('queues job <queue> <id> <action>', () => {
       expect(run.stderr).toContain(message);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
+    expect(await digest()).toBe(before);
+  });
+
+  it('remove takes a flow parent with its children (the plan counts them); a job scheduler run is refused', async () => {
+    // Only a FlowProducer writes these queues: no meta.version (only Queue writes it), yet BullMQ's.
+    const flows = new FlowProducer({ connection: connection() });
+    const tree = await flows.add({
+      name: 'report',
+      queueName: 'reports',
+      children: [
+        { name: 'part', queueName: 'parts', data: { i: 1 } },
+        { name: 'part', queueName: 'parts', data: { i: 2 } },
+      ],
+    });
+    await flows.close();
+    const parent = tree.job.id ?? '';
+    expect(await admin.hexists('bull:reports:meta', 'version')).toBe(0);
+    const run = await runCli(['queues', 'job', 'reports', parent, 'remove', '--yes', '--url', url()]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `remove job ${parent} (report, waiting-children) of bull:reports with its logs and its 2 child jobs (and theirs)`,
+    );
+    for (const child of tree.children ?? []) expect(await stateOf('parts', child.job.id ?? '')).toBe('gone');
+
+    const sched = new Queue('sched', { connection: connection() });
+    await sched.upsertJobScheduler('yearly', { pattern: '0 0 1 1 *' }, { name: 'tick' });
+    const [next] = await sched.getJobs(['delayed', 'wait']);
+    expect(next?.id).toMatch(/^repeat:/);
+    await sched.close();
+    const before = await digest();
+    const refused = await runCli([
+      'queues',
+      'job',
+      'sched',
+      next?.id ?? '',
+      'remove',
+      '--yes',
+      '--url',
+      url(),
+    ]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(
+      `✖ cannot remove job ${next?.id} of bull:sched: it is the next run of a job scheduler`,
+    );
+    const set = await runJson(['queues', 'jobs', 'sched', 'remove', '--yes', '--url', url()]);
+    expect(set.json).toMatchObject({
+      matched: 1,
+      changed: 0,
+      skipped: [{ id: next?.id, why: expect.stringContaining('job scheduler') }],
+    });
     expect(await digest()).toBe(before);
   });
 

@@ -50,8 +50,12 @@ function doneText(req: ActionRequest, q: DiscoveredQueue, changed: number): stri
  */
 export async function performAction(conn: Connection, req: ActionRequest): Promise<ActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
-  const queue = pickQueue(queues, req.name, req.prefixes);
-  await assertCanAct(conn, queue, req.action, req.timeoutMs);
+  const queue = await assertCanAct(
+    conn,
+    pickQueue(queues, req.name, req.prefixes),
+    req.action,
+    req.timeoutMs,
+  );
   const before = await snapshot(conn, queue, req.timeoutMs);
   const now = Date.now();
   let clean: CleanPlan | undefined;

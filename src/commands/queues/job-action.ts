@@ -3,7 +3,9 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import { assertCanAct, writeError } from '../../queues/guard.js';
 import {
   applyJobAction,
+  countChildren,
   isJobMovedOn,
+  isSchedulerJob,
   openQueue,
   readJobNow,
   refusalFor,
@@ -32,7 +34,7 @@ export function describeJob(now: JobNow): string {
   return `job ${now.id} (${now.job.name}, ${now.state}${lock})`;
 }
 
-export function jobPlanText(req: JobActionGuards, queue: DiscoveredQueue, now: JobNow): string {
+export function jobPlanText(req: JobActionGuards, queue: DiscoveredQueue, now: JobNow, children = 0): string {
   const { job } = now;
   const attempts = `${job.attemptsMade} of ${Math.max(job.opts.attempts ?? 1, 1)} attempts made`;
   const what = `${describeJob(now)} of ${queue.base}`;
@@ -42,7 +44,7 @@ export function jobPlanText(req: JobActionGuards, queue: DiscoveredQueue, now: J
     case 'promote':
       return `promote ${what}: delayed until ${when(job.timestamp + job.delay)}, moved to wait now`;
     case 'remove':
-      return `remove ${what} with its logs${job.parentKey ? ' (its parent stops waiting for it)' : ''} and any children it has`;
+      return `remove ${what} with its logs${children ? ` and its ${children} child job${children === 1 ? '' : 's'} (and theirs)` : ''}${job.parentKey ? '; its parent stops waiting for it' : ''}`;
     case 'move-to-failed':
       return retriesLeft(job)
         ? `fail one attempt of ${what} with reason "${req.reason}": ${attempts}, so BullMQ retries it (wait or delayed, per its backoff)`
@@ -65,8 +67,12 @@ export async function confirmPlan(req: JobActionGuards, plan: string): Promise<v
 
 export async function performJobAction(conn: Connection, req: JobActionRequest): Promise<JobActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
-  const queue = pickQueue(queues, req.name, req.prefixes);
-  await assertCanAct(conn, queue, req.action, req.timeoutMs);
+  const queue = await assertCanAct(
+    conn,
+    pickQueue(queues, req.name, req.prefixes),
+    req.action,
+    req.timeoutMs,
+  );
   const q = await openQueue(conn, queue);
   try {
     const now = await readJobNow(q, conn, queue, req.id, req.timeoutMs);
@@ -79,7 +85,8 @@ export async function performJobAction(conn: Connection, req: JobActionRequest):
           ? 'a worker is processing it: wait for it to finish, or stop that worker (its lock then expires and the job shows as active without a lock)'
           : `see it with: redis-ops queues job ${queue.name} ${req.id}`,
       );
-    const plan = jobPlanText(req, queue, now);
+    const children = req.action === 'remove' ? await countChildren(conn, queue, req.id) : 0;
+    const plan = jobPlanText(req, queue, now, children);
     const reason = req.action === 'discard' || req.action === 'move-to-failed' ? req.reason : null;
     const base = {
       target: req.target,
@@ -108,6 +115,11 @@ export async function performJobAction(conn: Connection, req: JobActionRequest):
     try {
       await applyJobAction(req.action, again, req.reason, req.timeoutMs);
     } catch (err) {
+      if (isSchedulerJob(err))
+        throw new CliError(
+          `cannot remove job ${req.id} of ${queue.base}: it is the next run of a job scheduler, which BullMQ does not remove on its own; nothing changed`,
+          'remove the job scheduler instead (BullMQ: queue.removeJobScheduler(<id>))',
+        );
       // BullMQ's script checks the state again: a job that moved in the last milliseconds is refused there.
       if (isJobMovedOn(err))
         throw new CliError(

@@ -4,6 +4,7 @@ import { assertCanAct, writeError } from '../../queues/guard.js';
 import {
   applyJobAction,
   isJobMovedOn,
+  isSchedulerJob,
   openQueue,
   pastTense,
   readJobNow,
@@ -87,8 +88,12 @@ export function jobsPlanText(
 
 export async function performJobsAction(conn: Connection, req: JobsActionRequest): Promise<JobsActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
-  const queue = pickQueue(queues, req.name, req.prefixes);
-  await assertCanAct(conn, queue, req.action, req.timeoutMs);
+  const queue = await assertCanAct(
+    conn,
+    pickQueue(queues, req.name, req.prefixes),
+    req.action,
+    req.timeoutMs,
+  );
   const search = await searchJobs(conn.client, queue.base, req.filter);
   const planned = search.jobs.map((j) => ({ id: j.id, state: j.state }));
   // Every examined job matched up to the budget: the budget, not --limit, is what stopped it.
@@ -149,9 +154,14 @@ export async function performJobsAction(conn: Connection, req: JobsActionRequest
         }
       } catch (err) {
         // BullMQ's own "not in the failed state" / "locked": the job moved on between our read and its script.
-        if (isJobMovedOn(err)) {
+        if (isJobMovedOn(err) || isSchedulerJob(err)) {
           inFlight = null;
-          skipped.push({ id, why: (err as Error).message.split('\n')[0] ?? 'moved on' });
+          skipped.push({
+            id,
+            why: isSchedulerJob(err)
+              ? 'the next run of a job scheduler (remove the scheduler instead)'
+              : ((err as Error).message.split('\n')[0] ?? 'moved on'),
+          });
         } else {
           const maybe =
             inFlight && /timed out|closed|ECONNRESET/i.test(String(err))

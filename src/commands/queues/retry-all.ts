@@ -1,6 +1,6 @@
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { refuseAction, runAction } from '../../queues/actions.js';
-import { assertWritable } from '../../queues/guard.js';
+import { assertWritable, classifyQueue } from '../../queues/guard.js';
 import type { RetryState } from '../../queues/keys.js';
 import { findQueues } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
@@ -67,7 +67,8 @@ export async function performRetryAll(conn: Connection, req: RetryAllRequest): P
   await assertWritable(conn, `retry across queues`, req.timeoutMs);
   const now = Date.now();
   const rows: RetryAllRow[] = [];
-  for (const queue of queues) {
+  for (const found of queues) {
+    const queue = await classifyQueue(conn, found, req.timeoutMs);
     const refusal = refuseAction('retry', queue);
     if (refusal) {
       // "cannot retry <base>: <why>; ..." → "<why>" (the base is the row's own).

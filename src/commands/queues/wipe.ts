@@ -58,8 +58,12 @@ async function confirmTyped(req: WipeRequest, queue: DiscoveredQueue): Promise<v
 
 export async function performWipe(conn: Connection, req: WipeRequest): Promise<WipeResult> {
   const { queues, clients } = await findQueues(conn, req.prefixes);
-  const queue = pickQueue(queues, req.name, req.prefixes);
-  await assertCanAct(conn, queue, req.action, req.timeoutMs);
+  const queue = await assertCanAct(
+    conn,
+    pickQueue(queues, req.name, req.prefixes),
+    req.action,
+    req.timeoutMs,
+  );
   const before = await countsOf(conn, queue, req.timeoutMs);
   const held = await readHeld(conn, queue, req.timeoutMs);
   const workers = workersOf(clients, queue.prefix, queue.name)?.length ?? null;
