@@ -8,6 +8,7 @@ import { CliError } from '../../src/errors.js';
 import { openConnection } from '../../src/redis/connect.js';
 import { resolveTarget } from '../../src/redis/target.js';
 import { runCli, runJson } from '../helpers/cli.js';
+import { dataDigest } from '../helpers/data-digest.js';
 import { countsOf, waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { openPane, output, type Pane } from '../helpers/tmux.js';
@@ -24,7 +25,7 @@ let holder: Worker | undefined;
 const panes: Pane[] = [];
 const connection = () => ({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: null });
 const ref = (name: string) => ({ name, prefix: 'bull' });
-const digest = async (): Promise<string> => String(await admin.call('DEBUG', 'DIGEST'));
+const digest = (): Promise<string> => dataDigest(admin);
 
 async function keysOf(base: string): Promise<string[]> {
   const out: string[] = [];

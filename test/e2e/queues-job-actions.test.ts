@@ -7,6 +7,7 @@ import { CliError } from '../../src/errors.js';
 import { openConnection, type Connection } from '../../src/redis/connect.js';
 import { resolveTarget } from '../../src/redis/target.js';
 import { runCli, runJson } from '../helpers/cli.js';
+import { dataDigest } from '../helpers/data-digest.js';
 import { waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { openPane, output, type Pane } from '../helpers/tmux.js';
@@ -23,7 +24,7 @@ let release: () => void = () => undefined;
 let holder: Worker | undefined;
 const panes: Pane[] = [];
 const connection = () => ({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: null });
-const digest = async (): Promise<string> => String(await admin.call('DEBUG', 'DIGEST'));
+const digest = (): Promise<string> => dataDigest(admin);
 const url = () => server.url;
 
 /** Jobs that fail with the reasons given (one attempt each, unless `attempts`); returns their ids. */
