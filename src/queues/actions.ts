@@ -86,7 +86,7 @@ export function planText(
  * pause is a `meta-paused` key BullMQ ignores, and BullMQ's scripts would add `meta`, `marker`
  * and `events` keys to them), and names with ':' that BullMQ 6 refuses to open.
  */
-export function refuseAction(action: ActionName, queue: DiscoveredQueue): CliError | null {
+export function refuseAction(action: string, queue: DiscoveredQueue): CliError | null {
   if (queue.problem)
     return new CliError(
       `cannot ${action} ${queue.base}: ${queue.problem}`,

@@ -30,9 +30,11 @@ describe('the JSON examples in README.md', () => {
     expect([...shapes].sort()).toEqual(
       [
         'DoctorJson',
+        'DrainJson',
         'FlushJson',
         'HitsJson',
         'InitJson',
+        'JobsActionJson',
         'KeysJson',
         'QueuesJson',
         'ShowJson',

@@ -19,6 +19,10 @@ export const jsonShapes = [
   'JobJson',
   'JobsJson',
   'ActionJson',
+  'JobActionJson',
+  'JobsActionJson',
+  'DrainJson',
+  'RetryAllJson',
   'InitJson',
   'FlushJson',
 ] as const;

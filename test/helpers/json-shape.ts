@@ -39,6 +39,8 @@ export function assertJsonFragment(name: JsonShape, fields: Record<string, unkno
     throw new Error(`README fragment does not match ${name}: ${JSON.stringify(validate.errors)}`);
 }
 
+const jobActionWords = ['retry', 'remove', 'promote', 'discard', 'move-to-failed'];
+
 /** Which shape a command line prints with --json. */
 export function shapeFor(args: string[]): JsonShape {
   const command = args.find((a) => !a.startsWith('-'));
@@ -54,8 +56,12 @@ export function shapeFor(args: string[]): JsonShape {
       return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
     case 'queues':
       if (args.includes('show')) return 'ShowJson';
-      if (args.includes('job')) return 'JobJson';
-      if (args.includes('jobs')) return 'JobsJson';
+      if (args.includes('drain') || args.includes('obliterate')) return 'DrainJson';
+      if (args.includes('job'))
+        return jobActionWords.some((a) => args.includes(a)) ? 'JobActionJson' : 'JobJson';
+      if (args.includes('jobs'))
+        return jobActionWords.some((a) => args.includes(a)) ? 'JobsActionJson' : 'JobsJson';
+      if (args.includes('--all-queues')) return 'RetryAllJson';
       return ['retry', 'promote', 'clean', 'pause', 'resume'].some((a) => args.includes(a))
         ? 'ActionJson'
         : 'QueuesJson';

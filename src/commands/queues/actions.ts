@@ -1,13 +1,12 @@
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
-import { probeScripting } from '../../queues/access.js';
-import { describeDone, planText, refuseAction, runAction, type RunPlan } from '../../queues/actions.js';
+import { describeDone, planText, runAction, type RunPlan } from '../../queues/actions.js';
+import { assertCanAct } from '../../queues/guard.js';
 import { planClean, type CleanPlan } from '../../queues/clean-plan.js';
 import type { CleanState } from '../../queues/keys.js';
 import { readQueueStates, type JobCounts } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
-import { readRole } from '../../queues/role.js';
 import type { ActionRequest, ActionResult, Snapshot } from './types.js';
 
 async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number): Promise<Snapshot> {
@@ -51,21 +50,12 @@ function doneText(req: ActionRequest, q: DiscoveredQueue, changed: number): stri
  */
 export async function performAction(conn: Connection, req: ActionRequest): Promise<ActionResult> {
   const { queues } = await findQueues(conn, req.prefixes);
-  const queue = pickQueue(queues, req.name, req.prefixes);
-  const refusal = refuseAction(req.action, queue);
-  if (refusal) throw refusal;
-  if (!conn.isCluster && (await readRole(conn.client, req.timeoutMs)) === 'replica')
-    throw new CliError(
-      `cannot ${req.action} ${queue.base}: the server is a read-only replica (writes answer READONLY); nothing changed`,
-      'connect to the primary (the writable endpoint)',
-    );
-  const scripting = await probeScripting(conn.client, req.timeoutMs);
-  if (!scripting.allowed) {
-    throw new CliError(
-      `cannot ${req.action} ${queue.base}: EVAL is denied for this user (${scripting.error})`,
-      'BullMQ acts through Lua scripts: use a user with +@scripting (ACL SETUSER <user> +@scripting)',
-    );
-  }
+  const queue = await assertCanAct(
+    conn,
+    pickQueue(queues, req.name, req.prefixes),
+    req.action,
+    req.timeoutMs,
+  );
   const before = await snapshot(conn, queue, req.timeoutMs);
   const now = Date.now();
   let clean: CleanPlan | undefined;

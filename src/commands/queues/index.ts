@@ -10,6 +10,7 @@ import { tableWidth } from '../../ui/table.js';
 import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import { registerJobsCommand } from './jobs.js';
+import { registerWipeCommands } from './drain.js';
 import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
 
 function registerAction(
@@ -19,11 +20,21 @@ function registerAction(
   description: string,
   extra: (cmd: Command) => Command,
 ): void {
-  const cmd = extra(commonOptions(queues.command(`${name} <queue>`).description(description)))
+  const cmd = extra(
+    commonOptions(
+      queues.command(name === 'retry' ? 'retry [queue]' : `${name} <queue>`).description(description),
+    ),
+  )
     .option('-y, --yes', 'do it without asking (needed when there is no terminal)')
     .option('--dry-run', 'show what would be touched; change nothing');
-  cmd.action(async (queueName: string, _flags: ActionFlags, self: Command) => {
+  cmd.action(async (queueName: string | undefined, _flags: ActionFlags, self: Command) => {
     const flags = mergedFlags<ActionFlags>(self);
+    if (name === 'retry' && (flags.allQueues || queueName === undefined)) {
+      const { runRetryAll } = await import('./retry-all-command.js');
+      const state = parseChoice(flags.state ?? 'failed', '--state', retryStates) ?? 'failed';
+      return runRetryAll(queueName, flags, ctx, state);
+    }
+    if (queueName === undefined) throw usageError(`missing queue name`, `redis-ops queues ${name} <queue>`);
     const state =
       name === 'retry'
         ? parseChoice(flags.state ?? 'failed', '--state', retryStates)
@@ -70,7 +81,7 @@ export function registerQueues(program: Command, ctx: RunContext): void {
     program
       .command('queues')
       .description(
-        'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
+        'find every BullMQ queue and show its health; inspect one (show, job, jobs) and act on it (retry, promote, clean, pause, resume, drain, obliterate) or on its jobs',
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
@@ -90,7 +101,9 @@ Examples:
   $ redis-ops queues --max-failed 0 --max-waiting-age 300     # CI gate: exit 1 when exceeded
   $ redis-ops queues show email --jobs failed --limit 20
   $ redis-ops queues retry email --state failed --yes
-  $ redis-ops queues clean email --state completed --grace 1h --dry-run`,
+  $ redis-ops queues clean email --state completed --grace 1h --dry-run
+  $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET retry --dry-run
+  $ redis-ops queues retry --all-queues --state failed`,
     );
   queues.action(async (flags: QueuesFlags) => {
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
@@ -168,7 +181,9 @@ Examples:
   });
 
   registerAction(queues, ctx, 'retry', 'move failed (or completed) jobs back to wait', (c) =>
-    c.option('--state <state>', 'failed or completed', 'failed'),
+    c
+      .option('--state <state>', 'failed or completed', 'failed')
+      .option('--all-queues', 'every queue found (one plan with a row per queue)'),
   );
   registerAction(queues, ctx, 'promote', 'run every delayed job now', (c) => c);
   registerAction(queues, ctx, 'clean', 'delete jobs in a state older than a grace period', (c) =>
@@ -180,4 +195,5 @@ Examples:
   registerJobsCommand(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
+  registerWipeCommands(queues, ctx);
 }

@@ -1,10 +1,12 @@
 import type { ScriptingAccess } from '../../queues/access.js';
 import type { ActionName, ActionOptions } from '../../queues/actions.js';
+import type { JobActionName } from '../../queues/job-actions.js';
+import type { Held, WipeAction } from '../../queues/wipe.js';
 import type { JobCounts, QueueState } from '../../queues/counts.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
 import type { JobDetail as Job } from '../../queues/jobs.js';
-import type { JobState } from '../../queues/keys.js';
+import type { JobState, RetryState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
 import type { SplitSource } from '../../queues/split.js';
@@ -28,6 +30,8 @@ export interface ShowFlags extends QueuesFlags {
 
 export interface ActionFlags extends QueuesFlags {
   yes?: boolean;
+  /** retry: every queue found. */
+  allQueues?: boolean;
   dryRun?: boolean;
   state?: string;
   grace?: string;
@@ -279,4 +283,186 @@ export interface JobsJson {
   examined: number;
   budgetHit: boolean;
   jobs: Array<Record<string, unknown>>;
+}
+
+/** A job action's request (`queues job <queue> <id> <action>` and `queues jobs <queue> ... <action>`). */
+export interface JobActionGuards {
+  name: string;
+  prefixes: string[];
+  action: JobActionName;
+  /** move-to-failed and discard: the failed reason to record. */
+  reason: string;
+  yes: boolean;
+  dryRun: boolean;
+  /** A person can answer a prompt (stdin and stderr are terminals, no --json). */
+  interactive: boolean;
+  noPrompt?: string;
+  timeoutMs: number;
+  confirm: (message: string) => Promise<boolean>;
+  announce: (line: string) => void;
+  onInterrupt?: (stop: () => void) => () => void;
+  /** Called after each job of a filtered action (tests use it to interrupt or freeze the server). */
+  progress?: (done: number, of: number) => void;
+}
+
+export interface JobActionResult {
+  target: string;
+  queue: DiscoveredQueue;
+  id: string;
+  action: JobActionName;
+  dryRun: boolean;
+  stateBefore: JobState | 'unknown';
+  /** null in a dry run. */
+  stateAfter: JobState | 'unknown' | 'gone' | null;
+  reason: string | null;
+  plan: string;
+  done: string;
+}
+
+/** `queues job <queue> <id> <action> --json`. */
+export interface JobActionJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  id: string;
+  action: JobActionName;
+  dryRun: boolean;
+  stateBefore: JobActionResult['stateBefore'];
+  stateAfter: JobActionResult['stateAfter'];
+  reason: string | null;
+  plan: string;
+}
+
+export interface SkippedJob {
+  id: string;
+  /** gone (removed since the preview), a state it moved to, locked, or BullMQ's refusal. */
+  why: string;
+}
+
+export interface JobsActionResult {
+  target: string;
+  queue: DiscoveredQueue;
+  action: JobActionName;
+  dryRun: boolean;
+  states: JobState[];
+  examined: number;
+  /** --scan-limit stopped the search: more jobs may match than the plan lists. */
+  budgetHit: boolean;
+  /** --limit stopped the search. */
+  limitHit: boolean;
+  /** The ids the preview listed, with the state each was in: the only jobs the run touches. */
+  planned: Array<{ id: string; state: JobState }>;
+  changed: string[];
+  skipped: SkippedJob[];
+  reason: string | null;
+  plan: string;
+}
+
+/** `queues jobs <queue> ... <action> --json`. */
+export interface JobsActionJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  action: JobActionName;
+  dryRun: boolean;
+  states: JobState[];
+  examined: number;
+  budgetHit: boolean;
+  limitHit: boolean;
+  matched: number;
+  ids: string[];
+  /** Jobs acted on; null in a dry run. */
+  changed: number | null;
+  skipped: SkippedJob[];
+  reason: string | null;
+}
+
+export interface WipeRequest {
+  action: WipeAction;
+  name: string;
+  prefixes: string[];
+  target: string;
+  /** drain: delayed jobs go too. */
+  delayed: boolean;
+  yes: boolean;
+  force: boolean;
+  dryRun: boolean;
+  interactive: boolean;
+  noPrompt?: string;
+  timeoutMs: number;
+  /** Asks for the typed queue name; the command passes askInput (tests a stub). */
+  ask: (message: string) => Promise<string>;
+  announce: (line: string) => void;
+  onInterrupt?: (stop: () => void) => () => void;
+  progress?: (batches: number) => void;
+}
+
+export interface WipeResult {
+  target: string;
+  queue: DiscoveredQueue;
+  action: WipeAction;
+  delayed: boolean;
+  force: boolean;
+  dryRun: boolean;
+  /** Connections named like this queue's workers; null when CLIENT LIST is denied. */
+  workers: number | null;
+  held: Held;
+  before: JobCounts;
+  /** Per state, what the plan said goes. */
+  toGo: Partial<JobCounts>;
+  /** Per state, what went (counts just before the run minus counts after); null in a dry run. */
+  went: Partial<JobCounts> | null;
+  after: JobCounts | null;
+  plan: string;
+}
+
+/** `queues drain|obliterate <queue> --json`. */
+export interface DrainJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  action: WipeAction;
+  dryRun: boolean;
+  delayed: boolean;
+  force: boolean;
+  workers: number | null;
+  active: Held;
+  before: JobCounts;
+  toGo: Partial<JobCounts>;
+  planned: number;
+  went: Partial<JobCounts> | null;
+  gone: number | null;
+  after: JobCounts | null;
+}
+
+export interface RetryAllRow {
+  queue: DiscoveredQueue;
+  /** Jobs finished in the state before the plan; null for a skipped queue. */
+  matched: number | null;
+  /** Jobs moved back to wait; null in a dry run or for a skipped queue. */
+  changed: number | null;
+  /** Why the queue is left alone (an old bull queue, keys spread over cluster slots, ...). */
+  skipped: string | null;
+}
+
+export interface RetryAllResult {
+  target: string;
+  state: RetryState;
+  dryRun: boolean;
+  rows: RetryAllRow[];
+  plan: string;
+}
+
+/** `queues retry --all-queues --json`. */
+export interface RetryAllJson {
+  target: string;
+  state: RetryState;
+  dryRun: boolean;
+  matched: number;
+  changed: number | null;
+  queues: Array<{
+    prefix: string;
+    name: string;
+    key: string;
+    matched: number | null;
+    changed: number | null;
+    skipped: string | null;
+  }>;
 }
