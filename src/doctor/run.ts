@@ -2,12 +2,13 @@ import type { Redis } from 'ioredis';
 import { describeUse, runFitness, skipFitness, type UseDecision } from './fitness.js';
 import type { Facts, Use } from './facts.js';
 import { gatherFacts } from './gather.js';
-import { gateIds, needsQueueCounts, runGate, type GateThresholds } from './gate.js';
+import { gateIds, needsQueueCounts, runGate, type GateThresholds, type QueueCoverage } from './gate.js';
+import { gateQueues } from './gate-queues.js';
 import { runLadder, skippedLadder, type LadderOutcome } from './ladder.js';
 import { runSentinelLadder, type SentinelLadder, type SentinelSummary } from './sentinel.js';
 import { describeSentinelPort } from './sentinel-port.js';
 import { readProject, runProjectChecks } from './project.js';
-import { countQueues, type QueueCounts } from './queue-counts.js';
+import { countQueues } from './queue-counts.js';
 import { hasUpstashRest, checkUpstashRest } from './upstash.js';
 import { skip, summarize, type CheckResult, type Summary } from './types.js';
 import { errorText } from '../redis/hints.js';
@@ -28,6 +29,8 @@ export interface DoctorRunOptions {
   useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
+  /** The queues the gate covers (--queues, `queues:` in redis-ops.yaml); default: those found. */
+  queues?: string[];
   waitSeconds?: number;
   env?: Env;
   /** Directory for the project checks; checks run when it holds a compose file or .env, or when forced. */
@@ -109,16 +112,26 @@ async function serverChecks(
     const why = `not run: reading the server's facts failed: ${redact(errorText(err))}`;
     return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
   }
-  let counts: QueueCounts[] | null = null;
-  let countsWhy: string | null = facts.queuesUnavailable;
-  if (needsQueueCounts(gate) && facts.queues) {
+  const coverage: QueueCoverage = { counts: null, why: facts.queuesUnavailable, uncovered: null };
+  if (needsQueueCounts(gate)) {
     try {
-      counts = await countQueues(conn, facts.queues, target.timeoutMs);
+      const chosen = await gateQueues(
+        conn.primaries(),
+        conn.isCluster,
+        facts.queues,
+        facts.probe,
+        opts.queues,
+        target.timeoutMs,
+      );
+      if (chosen) {
+        coverage.uncovered = chosen.uncovered;
+        coverage.counts = await countQueues(conn, chosen.queues, target.timeoutMs);
+      }
     } catch (err) {
-      countsWhy = redact(errorText(err));
+      coverage.why = redact(errorText(err));
     }
   }
-  return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
+  return { checks: [...runFitness(facts), ...runGate(gate, facts, coverage)], facts };
 }
 
 /** --wait for a Sentinel target: retry the sentinel ladder until it names a primary that answers. */

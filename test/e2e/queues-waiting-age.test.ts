@@ -60,7 +60,7 @@ describe('the oldest waiting job', () => {
     expect(a['bull:retried']).toBeLessThan(2000);
   });
 
-  it('the gates agree: queues --max-waiting-age and doctor gate.maxWaitingAgeSeconds', async () => {
+  it('the gates agree: queues --max-waiting-age and doctor gate.maxWaitingAge', async () => {
     const { json, run } = await runJson(['queues', '--max-waiting-age', '2', '--url', server.url]);
     expect(run.exitCode).toBe(1);
     expect(json.violations.map((v: { queue: string }) => v.queue).sort()).toEqual([
@@ -69,7 +69,7 @@ describe('the oldest waiting job', () => {
       'bull:prio',
     ]);
     const doctor = await runJson(['doctor', '--max-waiting-age', '2', '--url', server.url]);
-    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAgeSeconds');
+    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAge');
     expect(gate.status).toBe('fail');
     expect(gate.message).toMatch(/bull:(prio|lifo|overdue)/);
   });

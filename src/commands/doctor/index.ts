@@ -73,6 +73,10 @@ or --config <file>).`,
       '--max-waiting-age <duration>',
       'gate: the oldest waiting job at most this old: 5m, 1h (bare: seconds)',
     )
+    .option(
+      '--queues <names>',
+      'the queues the queue gates cover, comma-separated: email,reports or prefix:name (default: the queues found; an incomplete view fails the gate)',
+    )
     .action(async (opts: DoctorFlags) => {
       const { parseDoctorFlags } = await import('./options.js');
       const settings = parseDoctorFlags(opts);
@@ -108,6 +112,7 @@ or --config <file>).`,
         useSource: settings.use ? 'flag' : config?.use ? 'config' : undefined,
         failOn: settings.failOn ?? config?.failOn,
         gate: { ...config?.gate, ...settings.gate },
+        queues: settings.queues ?? config?.queues,
         waitSeconds: settings.waitSeconds,
         env,
         projectDir: projectDir(ctx.cwd, opts.project),

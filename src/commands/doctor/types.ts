@@ -23,6 +23,7 @@ export interface DoctorFlags extends CommonFlags {
   maxMemoryPct?: string;
   maxFailedJobs?: string;
   maxWaitingAge?: string;
+  queues?: string;
   wide?: boolean;
 }
 
@@ -35,6 +36,7 @@ export interface DoctorSettings {
   waitSeconds: number;
   format: Format;
   gate: GateThresholds;
+  queues?: string[];
 }
 
 /** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
