@@ -20,7 +20,7 @@ import type {
 import { pingWithoutAuth } from './probes.js';
 import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
-import { sampleKeyTtls } from './keys-ttl.js';
+import { keyspaceTtl, sampleKeyTtls } from './keys-ttl.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -309,7 +309,9 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
       connection.isCluster
         ? withTimeout(first.call('CLUSTER', 'NODES'), ms, 'CLUSTER NODES').then(String, () => null)
         : Promise.resolve(null),
-      use === 'queue' ? Promise.resolve(null) : sampleKeyTtls(primaries, ms),
+      use === 'queue'
+        ? Promise.resolve(null)
+        : sampleKeyTtls(primaries, ms, keyspaceTtl(nodes, connection.isCluster ? 0 : (target.db ?? 0))),
     ]);
   return {
     info: input.info,
