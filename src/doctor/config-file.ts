@@ -15,6 +15,7 @@ import { gateKeys, type GateThresholds } from './gate.js';
  *   failOn: warn
  *   gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 100, maxWaitingAge: 5m }
  *   queues: [email, reports]      # the queues the queue gates cover (default: those found)
+ *   maxFork: 200ms                # latency.fork warns above it (default 500ms)
  *   targets:
  *     prod: { url: "${PROD_REDIS_URL}" }
  *
@@ -35,6 +36,8 @@ export interface OpsConfig {
   gate: GateThresholds;
   /** The queues the queue gates cover: `email` (prefix bull) or `prefix:name`. */
   queues?: string[];
+  /** latency.fork's threshold (maxFork: 200ms). */
+  maxForkMs?: number;
   targets: Record<string, OpsTarget>;
 }
 
@@ -129,6 +132,16 @@ export function parseConfig(text: string, path: string): OpsConfig {
           throw bad(g.value, 'gate.minHitRatio is a ratio from 0 to 1', 'e.g. minHitRatio: 0.8');
         out.gate[gk as keyof GateThresholds] = n;
       }
+    } else if (key === 'maxFork') {
+      try {
+        out.maxForkMs = parseDuration(String(scalar ?? ''), 'maxFork', { bare: 'ms', min: 0 });
+      } catch {
+        throw bad(
+          value ?? pair.key,
+          `maxFork must be a duration, not ${String(scalar)}`,
+          'e.g. maxFork: 200ms (bare: ms)',
+        );
+      }
     } else if (key === 'queues') {
       const items = isSeq(value) ? value.items : [];
       const names = items.map((i) => (isScalar(i) ? String(i.value ?? '') : ''));
@@ -158,7 +171,7 @@ export function parseConfig(text: string, path: string): OpsConfig {
         out.targets[tname] = { url: url.value, line: lineOf(url) };
       }
     } else {
-      throw bad(pair.key, `unknown key "${key}"`, 'known keys: use, failOn, gate, queues, targets');
+      throw bad(pair.key, `unknown key "${key}"`, 'known keys: use, failOn, gate, queues, maxFork, targets');
     }
   }
   return out;

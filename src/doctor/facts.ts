@@ -104,6 +104,8 @@ export interface Facts {
   };
   /** errorstats sampled before and after the PING window of the ladder (seed node). */
   errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
+  /** latency.fork warns above this many ms (--max-fork, maxFork in redis-ops.yaml; default 500). */
+  forkWarnMs?: number;
   /** CLUSTER NODES of the seed; null when not a cluster or not readable. */
   clusterNodes: string | null;
   /** Dangerous commands the user may run (ACL DRYRUN); null when it could not be checked. */

@@ -216,6 +216,7 @@ export interface GatherInput {
   /** Discover queues even when --use is given (hash tags on a cluster, queue gates). */
   needQueues: boolean;
   errorWindow?: Facts['errorWindow'];
+  forkWarnMs?: number;
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -331,6 +332,7 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     tls: Boolean(target.tls),
     latency,
     errorWindow: input.errorWindow ?? null,
+    forkWarnMs: input.forkWarnMs,
     clusterNodes,
     dangerous,
     probe,

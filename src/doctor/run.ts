@@ -32,6 +32,8 @@ export interface DoctorRunOptions {
   /** The queues the gate covers (--queues, `queues:` in redis-ops.yaml); default: those found. */
   queues?: string[];
   waitSeconds?: number;
+  /** latency.fork's threshold in ms (default 500). */
+  forkWarnMs?: number;
   env?: Env;
   /** Directory for the project checks; checks run when it holds a compose file or .env, or when forced. */
   projectDir?: string;
@@ -105,6 +107,7 @@ async function serverChecks(
       use: opts.use,
       useSource: opts.useSource,
       errorWindow: ladder.errorWindow,
+      forkWarnMs: opts.forkWarnMs,
       needQueues,
     });
   } catch (err) {

@@ -74,6 +74,10 @@ or --config <file>).`,
       'gate: the oldest waiting job at most this old: 5m, 1h (bare: seconds)',
     )
     .option(
+      '--max-fork <duration>',
+      'latency.fork warns when the last fork took longer: 200ms, 1s (bare: ms; default 500ms)',
+    )
+    .option(
       '--queues <names>',
       'the queues the queue gates cover, comma-separated: email,reports or prefix:name (default: the queues found; an incomplete view fails the gate)',
     )
@@ -113,6 +117,7 @@ or --config <file>).`,
         failOn: settings.failOn ?? config?.failOn,
         gate: { ...config?.gate, ...settings.gate },
         queues: settings.queues ?? config?.queues,
+        forkWarnMs: settings.forkWarnMs ?? config?.maxForkMs,
         waitSeconds: settings.waitSeconds,
         env,
         projectDir: projectDir(ctx.cwd, opts.project),

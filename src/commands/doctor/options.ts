@@ -45,5 +45,9 @@ export function parseDoctorFlags(flags: DoctorFlags): DoctorSettings {
     format: flags.json ? 'json' : (format ?? 'text'),
     gate,
     queues,
+    forkWarnMs:
+      flags.maxFork === undefined
+        ? undefined
+        : parseDuration(flags.maxFork, '--max-fork', { bare: 'ms', min: 0 }),
   };
 }

@@ -24,6 +24,7 @@ export interface DoctorFlags extends CommonFlags {
   maxFailedJobs?: string;
   maxWaitingAge?: string;
   queues?: string;
+  maxFork?: string;
   wide?: boolean;
 }
 
@@ -37,6 +38,7 @@ export interface DoctorSettings {
   format: Format;
   gate: GateThresholds;
   queues?: string[];
+  forkWarnMs?: number;
 }
 
 /** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
