@@ -16,6 +16,7 @@ import { redact } from '../redis/secrets.js';
 import type { ServerFacts } from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
 import type { Env, Target } from '../redis/target.js';
+import { clearLive, drawLive } from '../ui/live.js';
 import { printProgress } from '../ui/output.js';
 
 /**
@@ -57,12 +58,24 @@ export interface DoctorResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * One --wait attempt. On a terminal it is one live line, redrawn in place and cut to the width
+ * (src/ui/live.ts: a wrapped line would leave rows behind; Ctrl-C finishes it with
+ * "interrupted"), with the attempt first so a cut keeps it; in a CI log, a line per attempt.
+ */
+function waiting(what: string, why: string, attempt: number, leftMs: number): void {
+  const left = `attempt ${attempt}, ${Math.ceil(leftMs / 1000)} s left`;
+  if (process.stderr.isTTY) drawLive(`waiting for ${what} (${left}): ${why}`);
+  else printProgress(`waiting for ${what}: ${why} (${left})\n`);
+}
+
 /** Retry the ladder until it reaches the server or the wait is over (CI: Redis still starting). */
 export async function ladderWithWait(target: Target, waitSeconds: number): Promise<LadderOutcome> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     const ladder = await runLadder(target);
     const left = deadline - Date.now();
+    if (ladder.reached || left <= 0 || ladder.lasting) clearLive();
     if (ladder.reached || left <= 0) {
       if (waitSeconds > 0 && ladder.reached && attempt > 1)
         printProgress(`reached ${target.display} after ${attempt} attempts\n`);
@@ -77,9 +90,7 @@ export async function ladderWithWait(target: Target, waitSeconds: number): Promi
       );
       return ladder;
     }
-    printProgress(
-      `waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
-    );
+    waiting(target.display, failed ? `${failed.id} ${failed.message}` : 'not reached', attempt, left);
     await sleep(Math.min(1000, left));
   }
 }
@@ -143,10 +154,16 @@ async function sentinelWithWait(target: Target, waitSeconds: number): Promise<Se
   for (let attempt = 1; ; attempt++) {
     const ladder = await runSentinelLadder(target);
     const left = deadline - Date.now();
-    if (ladder.primary || left <= 0) return ladder;
+    if (ladder.primary || left <= 0) {
+      clearLive();
+      return ladder;
+    }
     const failed = ladder.checks.find((c) => c.status === 'fail');
-    printProgress(
-      `waiting for the sentinels of ${target.sentinel?.master ?? ''}: ${failed ? `${failed.id} ${failed.message}` : ladder.why} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
+    waiting(
+      `the sentinels of ${target.sentinel?.master ?? ''}`,
+      failed ? `${failed.id} ${failed.message}` : ladder.why,
+      attempt,
+      left,
     );
     await sleep(Math.min(1000, left));
   }
