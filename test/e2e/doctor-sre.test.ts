@@ -65,6 +65,14 @@ describe('fitness verdicts', () => {
     expect(Number(/(\d+) evictions/.exec(usage.message)?.[1])).toBeGreaterThan(0);
   });
 
+  it('without --use, a cache that evicted keys is of unknown use (queue keys may have been evicted)', async () => {
+    const { json } = await runJson(['doctor', '--url', lru.url]);
+    expect(json.use.value).toBe('unknown');
+    expect(json.use.reason).toMatch(
+      /^use unknown: no queues found, but [\d,]+ keys were evicted \(maxmemory-policy allkeys-lru\), and queue keys may have been among them; pass --use to be sure$/,
+    );
+  });
+
   it('a least-privilege ~bull:* user that runs a real Worker passes bullmq.scripting', async () => {
     const connection = {
       host: '127.0.0.1',
