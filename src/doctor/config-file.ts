@@ -116,12 +116,13 @@ export function parseConfig(text: string, path: string): OpsConfig {
           throw bad(g.key, `unknown gate threshold "${gk}"`, `gate keys: ${gateKeys.join(', ')}`);
         let n = isScalar(g.value) ? g.value.value : undefined;
         if (gk === 'maxWaitingAge' && typeof n === 'string') {
+          const given = n;
           try {
-            n = parseDuration(n, 'gate.maxWaitingAge', { bare: 's', min: 0 }) / 1000;
+            n = parseDuration(given, 'gate.maxWaitingAge', { bare: 's', min: 0 }) / 1000;
           } catch {
             throw bad(
               g.value,
-              `gate.maxWaitingAge must be a duration, not ${n}`,
+              `gate.maxWaitingAge must be a duration, not ${given}`,
               'e.g. maxWaitingAge: 5m (bare: seconds)',
             );
           }
@@ -134,17 +135,20 @@ export function parseConfig(text: string, path: string): OpsConfig {
       }
     } else if (key === 'maxFork') {
       try {
-        out.maxForkMs = parseDuration(String(scalar ?? ''), 'maxFork', { bare: 'ms', min: 0 });
+        const given = typeof scalar === 'string' || typeof scalar === 'number' ? String(scalar) : '';
+        out.maxForkMs = parseDuration(given, 'maxFork', { bare: 'ms', min: 0 });
       } catch {
         throw bad(
           value ?? pair.key,
-          `maxFork must be a duration, not ${String(scalar)}`,
+          `maxFork must be a duration, not ${JSON.stringify(scalar ?? null)}`,
           'e.g. maxFork: 200ms (bare: ms)',
         );
       }
     } else if (key === 'queues') {
       const items = isSeq(value) ? value.items : [];
-      const names = items.map((i) => (isScalar(i) ? String(i.value ?? '') : ''));
+      const names = items.map((i) =>
+        isScalar(i) && (typeof i.value === 'string' || typeof i.value === 'number') ? String(i.value) : '',
+      );
       if (!isSeq(value) || names.length === 0 || names.some((n) => n.trim() === ''))
         throw bad(
           value ?? pair.key,
