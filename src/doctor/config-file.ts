@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { usageError } from '../errors.js';
 import { findUp } from '../find-up.js';
+import { parseDuration } from '../options.js';
 import type { Env } from '../redis/target.js';
 import { uses, type Use } from './facts.js';
 import { gateKeys, type GateThresholds } from './gate.js';
@@ -12,7 +13,9 @@ import { gateKeys, type GateThresholds } from './gate.js';
  *
  *   use: queue
  *   failOn: warn
- *   gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 100, maxWaitingAgeSeconds: 300 }
+ *   gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 100, maxWaitingAge: 5m }
+ *   queues: [email, reports]      # the queues the queue gates cover (default: those found)
+ *   maxFork: 200ms                # latency.fork warns above it (default 500ms)
  *   targets:
  *     prod: { url: "${PROD_REDIS_URL}" }
  *
@@ -31,6 +34,10 @@ export interface OpsConfig {
   use?: Use;
   failOn?: 'warn' | 'fail';
   gate: GateThresholds;
+  /** The queues the queue gates cover: `email` (prefix bull) or `prefix:name`. */
+  queues?: string[];
+  /** latency.fork's threshold (maxFork: 200ms). */
+  maxForkMs?: number;
   targets: Record<string, OpsTarget>;
 }
 
@@ -102,16 +109,53 @@ export function parseConfig(text: string, path: string): OpsConfig {
           `gate keys: ${gateKeys.join(', ')}`,
         );
       for (const g of value.items) {
-        const gk = isScalar(g.key) ? String(g.key.value) : '';
+        let gk = isScalar(g.key) ? String(g.key.value) : '';
+        // The old name (before the check id became gate.maxWaitingAge) still reads.
+        if (gk === 'maxWaitingAgeSeconds') gk = 'maxWaitingAge';
         if (!(gateKeys as readonly string[]).includes(gk))
           throw bad(g.key, `unknown gate threshold "${gk}"`, `gate keys: ${gateKeys.join(', ')}`);
-        const n = isScalar(g.value) ? g.value.value : undefined;
+        let n = isScalar(g.value) ? g.value.value : undefined;
+        if (gk === 'maxWaitingAge' && typeof n === 'string') {
+          const given = n;
+          try {
+            n = parseDuration(given, 'gate.maxWaitingAge', { bare: 's', min: 0 }) / 1000;
+          } catch {
+            throw bad(
+              g.value,
+              `gate.maxWaitingAge must be a duration, not ${given}`,
+              'e.g. maxWaitingAge: 5m (bare: seconds)',
+            );
+          }
+        }
         if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
           throw bad(g.value ?? g.key, `gate.${gk} must be a number ≥ 0`, 'e.g. maxMemoryPct: 90');
         if (gk === 'minHitRatio' && n > 1)
           throw bad(g.value, 'gate.minHitRatio is a ratio from 0 to 1', 'e.g. minHitRatio: 0.8');
         out.gate[gk as keyof GateThresholds] = n;
       }
+    } else if (key === 'maxFork') {
+      try {
+        const given = typeof scalar === 'string' || typeof scalar === 'number' ? String(scalar) : '';
+        out.maxForkMs = parseDuration(given, 'maxFork', { bare: 'ms', min: 0 });
+      } catch {
+        throw bad(
+          value ?? pair.key,
+          `maxFork must be a duration, not ${JSON.stringify(scalar ?? null)}`,
+          'e.g. maxFork: 200ms (bare: ms)',
+        );
+      }
+    } else if (key === 'queues') {
+      const items = isSeq(value) ? value.items : [];
+      const names = items.map((i) =>
+        isScalar(i) && (typeof i.value === 'string' || typeof i.value === 'number') ? String(i.value) : '',
+      );
+      if (!isSeq(value) || names.length === 0 || names.some((n) => n.trim() === ''))
+        throw bad(
+          value ?? pair.key,
+          'queues must be a list of queue names',
+          'queues: [email, reports] (or prefix:name for a prefix other than bull)',
+        );
+      out.queues = names.map((n) => n.trim());
     } else if (key === 'targets') {
       if (!isMap(value))
         throw bad(
@@ -131,7 +175,7 @@ export function parseConfig(text: string, path: string): OpsConfig {
         out.targets[tname] = { url: url.value, line: lineOf(url) };
       }
     } else {
-      throw bad(pair.key, `unknown key "${key}"`, 'known keys: use, failOn, gate, targets');
+      throw bad(pair.key, `unknown key "${key}"`, 'known keys: use, failOn, gate, queues, maxFork, targets');
     }
   }
   return out;

@@ -57,9 +57,21 @@ export interface TtlNamespace {
   noTtl: number;
 }
 
+/** INFO keyspace of the client's database, summed over the primaries. */
+export interface KeyspaceTtl {
+  keys: number;
+  expires: number;
+  /** avg_ttl in ms (Redis's estimate over the keys with a TTL; 0 when none). */
+  avgTtlMs: number;
+}
+
 export interface KeyTtlFacts {
+  /** From INFO (no lookup); null when INFO has no keyspace line for the database. */
+  keyspace: KeyspaceTtl | null;
   sampled: number;
   namespaces: TtlNamespace[];
+  /** Keyspace hits and misses doctor's own PTTLs added (they count as lookups on Redis 7.0). */
+  lookups: number;
   unavailable: string | null;
 }
 
@@ -92,6 +104,8 @@ export interface Facts {
   };
   /** errorstats sampled before and after the PING window of the ladder (seed node). */
   errorWindow: { before: InfoRecord; after: InfoRecord; ms: number } | null;
+  /** latency.fork warns above this many ms (--max-fork, maxFork in redis-ops.yaml; default 500). */
+  forkWarnMs?: number;
   /** CLUSTER NODES of the seed; null when not a cluster or not readable. */
   clusterNodes: string | null;
   /** Dangerous commands the user may run (ACL DRYRUN); null when it could not be checked. */

@@ -10,13 +10,31 @@ export interface GateThresholds {
   minHitRatio?: number;
   maxMemoryPct?: number;
   maxFailedJobs?: number;
-  maxWaitingAgeSeconds?: number;
+  /** Seconds (the flag and redis-ops.yaml also take a duration such as 5m). */
+  maxWaitingAge?: number;
 }
 
-export const gateKeys = ['minHitRatio', 'maxMemoryPct', 'maxFailedJobs', 'maxWaitingAgeSeconds'] as const;
+export const gateKeys = ['minHitRatio', 'maxMemoryPct', 'maxFailedJobs', 'maxWaitingAge'] as const;
 
 export const needsQueueCounts = (g: GateThresholds): boolean =>
-  g.maxFailedJobs !== undefined || g.maxWaitingAgeSeconds !== undefined;
+  g.maxFailedJobs !== undefined || g.maxWaitingAge !== undefined;
+
+/**
+ * What the queue gates saw. A gate passes only on a complete view: every queue the user named
+ * (--queues / `queues:` in redis-ops.yaml), or a probe that covered the whole keyspace. Otherwise
+ * a queue beyond the probe's budget may hold the failed or old job, so the gate fails naming the
+ * gap (fail closed).
+ */
+export interface QueueCoverage {
+  counts: QueueCounts[] | null;
+  /** Why there are no counts at all. */
+  why: string | null;
+  /** What the view misses; null when it is complete. */
+  uncovered: string | null;
+}
+
+const coverHint =
+  'name every queue the gate must cover: --queues email,reports (or queues: [email, reports] in redis-ops.yaml); doctor then reads exactly those, at the same small cost on any keyspace size';
 
 export function gateIds(g: GateThresholds): string[] {
   return gateKeys.filter((k) => g[k] !== undefined).map((k) => `gate.${k}`);
@@ -82,12 +100,30 @@ function unreadable(id: string, counts: QueueCounts[], what: string): CheckResul
   );
 }
 
-export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
+/** The counts, or the failing result when the view cannot back a pass. */
+function usable(id: string, cov: QueueCoverage, what: string): QueueCounts[] | CheckResult {
+  const { counts } = cov;
+  if (!counts) {
+    const why = cov.why ?? 'unknown';
+    return fail(
+      id,
+      `queue counts unavailable: ${why}`,
+      why.startsWith('queues: none found') ? coverHint : 'see why above, fix it, then rerun',
+    );
+  }
+  return unreadable(id, counts, what) ?? counts;
+}
+
+/** A result that would pass on an incomplete view fails, saying what it saw and what it did not. */
+function closed(id: string, cov: QueueCoverage, result: CheckResult): CheckResult {
+  if (result.status !== 'pass' || cov.uncovered === null) return result;
+  return fail(id, `${result.message}; but the view is incomplete: ${cov.uncovered}`, coverHint);
+}
+
+export function checkFailedJobs(max: number, cov: QueueCoverage): CheckResult {
   const id = 'gate.maxFailedJobs';
-  if (!counts)
-    return fail(id, `queue counts unavailable: ${why ?? 'unknown'}`, 'see why above, fix it, then rerun');
-  const bad = unreadable(id, counts, 'failed jobs');
-  if (bad) return bad;
+  const counts = usable(id, cov, 'failed jobs');
+  if (!Array.isArray(counts)) return counts;
   const total = counts.reduce((s, c) => s + c.failed, 0);
   const text = `${total} failed jobs in ${counts.length} queue(s), maximum ${max}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
   if (total > max)
@@ -96,34 +132,26 @@ export function checkFailedJobs(max: number, counts: QueueCounts[] | null, why: 
       text,
       'look at the failure reasons (redis-ops queues), fix the cause, then retry or clean the failed jobs',
     );
-  return pass(id, text);
+  return closed(id, cov, pass(id, text));
 }
 
-export function checkWaitingAge(max: number, counts: QueueCounts[] | null, why: string | null): CheckResult {
-  const id = 'gate.maxWaitingAgeSeconds';
-  if (!counts)
-    return fail(id, `queue counts unavailable: ${why ?? 'unknown'}`, 'see why above, fix it, then rerun');
-  const bad = unreadable(id, counts, 'waiting jobs');
-  if (bad) return bad;
+export function checkWaitingAge(max: number, cov: QueueCoverage): CheckResult {
+  const id = 'gate.maxWaitingAge';
+  const counts = usable(id, cov, 'waiting jobs');
+  if (!Array.isArray(counts)) return counts;
   const ages = counts.map((c) => c.oldestWaitingAgeSeconds ?? 0);
   const oldest = ages.length ? Math.max(...ages) : 0;
   const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds)}` : ''}`;
   if (oldest > max)
     return fail(id, text, 'jobs wait too long: are workers running and keeping up? (redis-ops queues)');
-  return pass(id, text);
+  return closed(id, cov, pass(id, text));
 }
 
-export function runGate(
-  g: GateThresholds,
-  facts: Facts,
-  counts: QueueCounts[] | null,
-  countsWhy: string | null,
-): CheckResult[] {
+export function runGate(g: GateThresholds, facts: Facts, cov: QueueCoverage): CheckResult[] {
   const out: CheckResult[] = [];
   if (g.minHitRatio !== undefined) out.push(checkHitRatio(g.minHitRatio, facts));
   if (g.maxMemoryPct !== undefined) out.push(checkMemoryPct(g.maxMemoryPct, facts));
-  if (g.maxFailedJobs !== undefined) out.push(checkFailedJobs(g.maxFailedJobs, counts, countsWhy));
-  if (g.maxWaitingAgeSeconds !== undefined)
-    out.push(checkWaitingAge(g.maxWaitingAgeSeconds, counts, countsWhy));
+  if (g.maxFailedJobs !== undefined) out.push(checkFailedJobs(g.maxFailedJobs, cov));
+  if (g.maxWaitingAge !== undefined) out.push(checkWaitingAge(g.maxWaitingAge, cov));
   return out;
 }

@@ -20,7 +20,7 @@ import type {
 import { pingWithoutAuth } from './probes.js';
 import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
-import { sampleKeyTtls } from './keys-ttl.js';
+import { keyspaceTtl, sampleKeyTtls } from './keys-ttl.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -216,6 +216,7 @@ export interface GatherInput {
   /** Discover queues even when --use is given (hash tags on a cluster, queue gates). */
   needQueues: boolean;
   errorWindow?: Facts['errorWindow'];
+  forkWarnMs?: number;
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -309,7 +310,9 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
       connection.isCluster
         ? withTimeout(first.call('CLUSTER', 'NODES'), ms, 'CLUSTER NODES').then(String, () => null)
         : Promise.resolve(null),
-      use === 'queue' ? Promise.resolve(null) : sampleKeyTtls(primaries, ms),
+      use === 'queue'
+        ? Promise.resolve(null)
+        : sampleKeyTtls(primaries, ms, keyspaceTtl(nodes, connection.isCluster ? 0 : (target.db ?? 0))),
     ]);
   return {
     info: input.info,
@@ -329,6 +332,7 @@ export async function gatherFacts(input: GatherInput): Promise<Facts> {
     tls: Boolean(target.tls),
     latency,
     errorWindow: input.errorWindow ?? null,
+    forkWarnMs: input.forkWarnMs,
     clusterNodes,
     dangerous,
     probe,

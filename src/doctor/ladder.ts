@@ -3,13 +3,7 @@ import type { Redis } from 'ioredis';
 import { CliError } from '../errors.js';
 import { connectCluster, connectStandalone, type Connection } from '../redis/connect.js';
 import { errorText, explainError } from '../redis/hints.js';
-import {
-  detectServer,
-  parseInfo,
-  parseInfoFields,
-  type InfoRecord,
-  type ServerFacts,
-} from '../redis/info.js';
+import { detectServer, parseInfo, type InfoRecord, type ServerFacts } from '../redis/info.js';
 import { detectProvider, providerFromHost, providerNeedsTls, type Provider } from '../redis/provider.js';
 import { redact } from '../redis/secrets.js';
 import type { Target } from '../redis/target.js';
@@ -397,8 +391,13 @@ async function checkTopology(
 ): Promise<CheckResult> {
   const isCluster = info.cluster_enabled === '1';
   if (info.redis_mode === 'sentinel') {
+    // Never healthy: run.ts replaces this with describeSentinelPort's verdict (masters, URL).
     out.lasting = 'a Sentinel port';
-    return sentinelVerdict(target, info);
+    return fail(
+      'server.topology',
+      'this is a Redis Sentinel, not a data node',
+      'use a redis+sentinel:// URL',
+    );
   }
   if (!isCluster) {
     if (target.forceCluster)
@@ -456,23 +455,6 @@ async function checkTopology(
       'clients must use cluster mode (ioredis: new Redis.Cluster); a standalone client gets MOVED errors',
     );
   }
-}
-
-/**
- * A Sentinel port answers PING and INFO but knows no data command (SET/GET are unknown there):
- * never call it healthy. Say what it monitors and how to reach the primary (INFO sentinel).
- */
-function sentinelVerdict(target: Target, info: InfoRecord): CheckResult {
-  const masters = Object.entries(info)
-    .filter(([k]) => /^master\d+$/.test(k))
-    .map(([, v]) => parseInfoFields(v));
-  const listed = masters.map((m) => `${m.name ?? '?'} at ${m.address ?? '?'} (${m.status ?? '?'})`);
-  const name = masters[0]?.name ?? '<name>';
-  return fail(
-    'server.topology',
-    `this is a Redis Sentinel, not a data node: it knows no SET/GET, so no app can use it as Redis${listed.length ? `; it monitors ${listed.join(', ')}` : ''}`,
-    `connect to the primary it names (SENTINEL GET-MASTER-ADDR-BY-NAME ${name}${masters[0]?.address ? ` → ${masters[0].address}` : ''}), or use a Sentinel-aware client: ioredis new Redis({ sentinels: [{ host: '${target.host}', port: ${target.port} }], name: '${name}' })`,
-  );
 }
 
 /** Nodes CLUSTER NODES flags as pfail (`fail?`) or fail, as the seed sees them: "; 127.0.0.1:7001 is down (fail)". */

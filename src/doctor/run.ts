@@ -2,12 +2,13 @@ import type { Redis } from 'ioredis';
 import { describeUse, runFitness, skipFitness, type UseDecision } from './fitness.js';
 import type { Facts, Use } from './facts.js';
 import { gatherFacts } from './gather.js';
-import { gateIds, needsQueueCounts, runGate, type GateThresholds } from './gate.js';
+import { gateIds, needsQueueCounts, runGate, type GateThresholds, type QueueCoverage } from './gate.js';
+import { gateQueues } from './gate-queues.js';
 import { runLadder, skippedLadder, type LadderOutcome } from './ladder.js';
 import { runSentinelLadder, type SentinelLadder, type SentinelSummary } from './sentinel.js';
 import { describeSentinelPort } from './sentinel-port.js';
 import { readProject, runProjectChecks } from './project.js';
-import { countQueues, type QueueCounts } from './queue-counts.js';
+import { countQueues } from './queue-counts.js';
 import { hasUpstashRest, checkUpstashRest } from './upstash.js';
 import { skip, summarize, type CheckResult, type Summary } from './types.js';
 import { errorText } from '../redis/hints.js';
@@ -15,6 +16,7 @@ import { redact } from '../redis/secrets.js';
 import type { ServerFacts } from '../redis/info.js';
 import type { Provider } from '../redis/provider.js';
 import type { Env, Target } from '../redis/target.js';
+import { clearLive, drawLive } from '../ui/live.js';
 import { printProgress } from '../ui/output.js';
 
 /**
@@ -28,7 +30,11 @@ export interface DoctorRunOptions {
   useSource?: 'flag' | 'config';
   failOn?: 'warn' | 'fail';
   gate?: GateThresholds;
+  /** The queues the gate covers (--queues, `queues:` in redis-ops.yaml); default: those found. */
+  queues?: string[];
   waitSeconds?: number;
+  /** latency.fork's threshold in ms (default 500). */
+  forkWarnMs?: number;
   env?: Env;
   /** Directory for the project checks; checks run when it holds a compose file or .env, or when forced. */
   projectDir?: string;
@@ -52,12 +58,24 @@ export interface DoctorResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * One --wait attempt. On a terminal it is one live line, redrawn in place and cut to the width
+ * (src/ui/live.ts: a wrapped line would leave rows behind; Ctrl-C finishes it with
+ * "interrupted"), with the attempt first so a cut keeps it; in a CI log, a line per attempt.
+ */
+function waiting(what: string, why: string, attempt: number, leftMs: number): void {
+  const left = `attempt ${attempt}, ${Math.ceil(leftMs / 1000)} s left`;
+  if (process.stderr.isTTY) drawLive(`waiting for ${what} (${left}): ${why}`);
+  else printProgress(`waiting for ${what}: ${why} (${left})\n`);
+}
+
 /** Retry the ladder until it reaches the server or the wait is over (CI: Redis still starting). */
 export async function ladderWithWait(target: Target, waitSeconds: number): Promise<LadderOutcome> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     const ladder = await runLadder(target);
     const left = deadline - Date.now();
+    if (ladder.reached || left <= 0 || ladder.lasting) clearLive();
     if (ladder.reached || left <= 0) {
       if (waitSeconds > 0 && ladder.reached && attempt > 1)
         printProgress(`reached ${target.display} after ${attempt} attempts\n`);
@@ -72,9 +90,7 @@ export async function ladderWithWait(target: Target, waitSeconds: number): Promi
       );
       return ladder;
     }
-    printProgress(
-      `waiting for ${target.display}: ${failed ? `${failed.id} ${failed.message}` : 'not reached'} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
-    );
+    waiting(target.display, failed ? `${failed.id} ${failed.message}` : 'not reached', attempt, left);
     await sleep(Math.min(1000, left));
   }
 }
@@ -102,6 +118,7 @@ async function serverChecks(
       use: opts.use,
       useSource: opts.useSource,
       errorWindow: ladder.errorWindow,
+      forkWarnMs: opts.forkWarnMs,
       needQueues,
     });
   } catch (err) {
@@ -109,16 +126,26 @@ async function serverChecks(
     const why = `not run: reading the server's facts failed: ${redact(errorText(err))}`;
     return { checks: [...skipFitness(why), ...gateIds(gate).map((id) => skip(id, why))], facts: null };
   }
-  let counts: QueueCounts[] | null = null;
-  let countsWhy: string | null = facts.queuesUnavailable;
-  if (needsQueueCounts(gate) && facts.queues) {
+  const coverage: QueueCoverage = { counts: null, why: facts.queuesUnavailable, uncovered: null };
+  if (needsQueueCounts(gate)) {
     try {
-      counts = await countQueues(conn, facts.queues, target.timeoutMs);
+      const chosen = await gateQueues(
+        conn.primaries(),
+        conn.isCluster,
+        facts.queues,
+        facts.probe,
+        opts.queues,
+        target.timeoutMs,
+      );
+      if (chosen) {
+        coverage.uncovered = chosen.uncovered;
+        coverage.counts = await countQueues(conn, chosen.queues, target.timeoutMs);
+      }
     } catch (err) {
-      countsWhy = redact(errorText(err));
+      coverage.why = redact(errorText(err));
     }
   }
-  return { checks: [...runFitness(facts), ...runGate(gate, facts, counts, countsWhy)], facts };
+  return { checks: [...runFitness(facts), ...runGate(gate, facts, coverage)], facts };
 }
 
 /** --wait for a Sentinel target: retry the sentinel ladder until it names a primary that answers. */
@@ -127,10 +154,16 @@ async function sentinelWithWait(target: Target, waitSeconds: number): Promise<Se
   for (let attempt = 1; ; attempt++) {
     const ladder = await runSentinelLadder(target);
     const left = deadline - Date.now();
-    if (ladder.primary || left <= 0) return ladder;
+    if (ladder.primary || left <= 0) {
+      clearLive();
+      return ladder;
+    }
     const failed = ladder.checks.find((c) => c.status === 'fail');
-    printProgress(
-      `waiting for the sentinels of ${target.sentinel?.master ?? ''}: ${failed ? `${failed.id} ${failed.message}` : ladder.why} (attempt ${attempt}, ${Math.ceil(left / 1000)} s left)\n`,
+    waiting(
+      `the sentinels of ${target.sentinel?.master ?? ''}`,
+      failed ? `${failed.id} ${failed.message}` : ladder.why,
+      attempt,
+      left,
     );
     await sleep(Math.min(1000, left));
   }

@@ -41,6 +41,9 @@ export function checkLatencyEvents(facts: Facts): CheckResult {
   );
 }
 
+/** The default latency.fork threshold; --max-fork / maxFork set another. */
+export const defaultForkWarnMs = 500;
+
 /** Fork time: every BGSAVE/AOF rewrite blocks all clients for latest_fork_usec. */
 export function checkFork(facts: Facts): CheckResult {
   const id = 'latency.fork';
@@ -53,10 +56,11 @@ export function checkFork(facts: Facts): CheckResult {
   if (worst.usec === 0) return pass(id, 'no fork since the start (no RDB save or AOF rewrite yet)');
   const where = facts.nodes.length > 1 ? ` on ${nodeName(facts, worst.node)}` : '';
   const text = `the last fork took ${fmtMs(worst.usec / 1000)} ms${where}: every client waits that long at each save`;
-  if (worst.usec > 500_000)
+  const limitMs = facts.forkWarnMs ?? defaultForkWarnMs;
+  if (worst.usec > limitMs * 1000)
     return warn(
       id,
-      text,
+      `${text} (more than ${limitMs} ms${facts.forkWarnMs === undefined ? '' : ', the limit set'})`,
       'a big dataset forks slowly: disable transparent huge pages, save less often, or keep the dataset smaller per instance',
     );
   return pass(id, text);
@@ -190,7 +194,8 @@ export function checkClusterNodes(facts: Facts): CheckResult {
     .filter((p) => p.length >= 8);
   const addr = (p: string[]): string => (p[1] ?? '?').split('@')[0] ?? '?';
   const failing = rows.filter((p) => /(^|,)fail\??(,|$)/.test(p[2] ?? ''));
-  const primaries = rows.filter((p) => /master/.test(p[2] ?? '') && !/fail/.test(p[2] ?? ''));
+  // A primary that serves slots (fields after the 8th); an empty one (just joined) serves nothing.
+  const primaries = rows.filter((p) => /master/.test(p[2] ?? '') && !/fail/.test(p[2] ?? '') && p.length > 8);
   const replicated = new Set(rows.filter((p) => /slave/.test(p[2] ?? '')).map((p) => p[3]));
   const lonely = primaries.filter((p) => !replicated.has(p[0]));
   if (failing.length)

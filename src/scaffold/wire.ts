@@ -276,8 +276,15 @@ export function wireApps(
       set.push([v, url]);
     }
     // REDIS_HOST: localhost inside a container is the container itself.
-    if (env.REDIS_HOST !== undefined && localHost.test(env.REDIS_HOST))
-      set.push(['REDIS_HOST', targets[0] ?? 'redis']);
+    if (env.REDIS_HOST !== undefined && localHost.test(env.REDIS_HOST)) {
+      const to = targets[0] ?? 'redis';
+      set.push(['REDIS_HOST', to]);
+      got.REDIS_HOST = to;
+      // --wire (or the terminal's "wire these apps?") is the consent; the summary says what changed.
+      result.notes.push(
+        `service ${name}: REDIS_HOST ${env.REDIS_HOST} → ${to} (inside compose, localhost is the container itself)`,
+      );
+    }
     if (!setEnv(ed, svcNode, set, `${name} reaches ${targets.join(' and ')} by service name`))
       result.notes.push(
         `service ${name}: set ${set.map(([k, v]) => `${k}=${v}`).join(' ')} in its environment by hand`,

@@ -36,9 +36,17 @@ export function shortenMiddle(text: string, max: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
+/**
+ * Room for a live line: one column short of the width (some terminals wrap when the last column
+ * is written) and two more for the `^C` a terminal echoes on Ctrl-C: a full-width line plus
+ * that echo wraps, and the redraw after it would clear only the second row (seen in tmux).
+ */
+export function liveWidth(stream: NodeJS.WriteStream = process.stderr): number {
+  return Math.max(1, terminalWidth(stream) - 3);
+}
+
 export function drawLive(text: string, stream: NodeJS.WriteStream = process.stderr): void {
-  // One column short of the width: some terminals wrap when the last column is written.
-  const line = fit(text, terminalWidth(stream) - 1);
+  const line = fit(text, liveWidth(stream));
   current = { text, stream };
   printProgress(`\r\x1b[K${line}`);
 }
@@ -54,7 +62,9 @@ export function interruptLive(): boolean {
   if (!current) return false;
   const { text, stream } = current;
   current = undefined;
-  stream.write(`\r\x1b[K${fit(`${text} · interrupted`, terminalWidth(stream) - 1)}\n`);
+  // The text gives way, not the word: a long line keeps " · interrupted" at its end.
+  const tail = ' · interrupted';
+  stream.write(`\r\x1b[K${fit(text, Math.max(1, liveWidth(stream) - tail.length))}${tail}\n`);
   return true;
 }
 
@@ -75,7 +85,7 @@ export function barLine(opts: {
   const eta = rate > 0 && opts.done < opts.total ? formatDuration((opts.total - opts.done) / rate) : '0s';
   const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
   const figures = `${pct} · ${formatCount(opts.done)}/${formatCount(opts.total)} · ${formatCount(Math.round(rate))} ${opts.unit}/s · ETA ${eta}`;
-  const room = opts.width - 1 - opts.label.length - figures.length - 4;
+  const room = opts.width - 3 - opts.label.length - figures.length - 4; // liveWidth's margin
   const size = Math.min(30, room);
   if (size < 5) return `${opts.label} ${figures}`;
   const full = Math.round(ratio * size);

@@ -65,7 +65,7 @@ describe('doctor on a 3-primary cluster', () => {
     ]);
     // bull:sms (no hash tag, from the test above) cannot be read as one queue: the gates fail
     // closed, naming it, instead of counting it as 0 failed jobs.
-    for (const id of ['gate.maxFailedJobs', 'gate.maxWaitingAgeSeconds'])
+    for (const id of ['gate.maxFailedJobs', 'gate.maxWaitingAge'])
       expect(byId(json.checks, id)).toMatchObject({
         status: 'fail',
         message: expect.stringMatching(

@@ -84,13 +84,13 @@ describe('doctor gate thresholds', () => {
       'gate.minHitRatio',
       'gate.maxMemoryPct',
       'gate.maxFailedJobs',
-      'gate.maxWaitingAgeSeconds',
+      'gate.maxWaitingAge',
     ]);
     expect(byId(json.checks, 'gate.maxFailedJobs')).toMatchObject({
       status: 'fail',
       message: '2 failed jobs in 2 queue(s), maximum 1: bull:billing 2',
     });
-    const age = byId(json.checks, 'gate.maxWaitingAgeSeconds');
+    const age = byId(json.checks, 'gate.maxWaitingAge');
     expect(age.status).toBe('fail');
     expect(age.message).toMatch(/^oldest waiting job is 36\d\d s old, maximum 60 s: bull:reports 36\d\d$/);
     expect(byId(json.checks, 'gate.minHitRatio')).toMatchObject({
@@ -120,7 +120,7 @@ describe('doctor gate thresholds', () => {
     // Issue 15: where `use` came from is said (it was reported as the flag --use).
     expect(a.json.use).toEqual({ value: 'queue', source: 'config', reason: 'use: queue in redis-ops.yaml' });
     expect(byId(a.json.checks, 'gate.maxFailedJobs').status).toBe('fail');
-    expect(byId(a.json.checks, 'gate.maxWaitingAgeSeconds').status).toBe('pass');
+    expect(byId(a.json.checks, 'gate.maxWaitingAge').status).toBe('pass');
     expect(byId(a.json.checks, 'gate.minHitRatio').status).toBe('pass');
     expect(a.run.exitCode).toBe(1);
     const b = await runJson(['doctor', '--target', 'ci', '--max-failed-jobs', '5'], { cwd: dir });

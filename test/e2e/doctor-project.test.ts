@@ -84,6 +84,21 @@ describe('doctor: project checks', () => {
     expect(byId(json.checks, 'project.env').status).toBe('skip');
   });
 
+  it('a password in a compose health check or command is masked in text, JSON and JUnit', async () => {
+    const secret = 'hunter2Secret-0451';
+    const dir = project({
+      'compose.yaml': `services:\n  redis:\n    image: redis:7.4-alpine\n    command: redis-server --requirepass ${secret}\n    ports: ["127.0.0.1:6379:6379"]\n    healthcheck:\n      test: ["CMD", "redis-cli", "-a", "${secret}", "ping"]\n`,
+    });
+    const { json, run } = await runJson(['doctor', '--url', redis.url], { cwd: dir });
+    expect(byId(json.checks, 'project.compose').message).toMatch(/redis-cli -a \*\*\* ping/);
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    for (const format of [[], ['--format', 'junit']]) {
+      const out = await runCli(['doctor', '--url', redis.url, ...format], { cwd: dir });
+      expect(out.stdout).toMatch(/redis-cli -a \*\*\* ping/);
+      expect(out.stdout + out.stderr).not.toContain(secret);
+    }
+  });
+
   it('a well-wired project passes, with .env ignored by git', async () => {
     const dir = project({
       'compose.yaml': goodCompose,

@@ -1,10 +1,12 @@
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { byId } from '../helpers/doctor.js';
+import { clockShift } from '../helpers/clock-shift.js';
+import { byId, project } from '../helpers/doctor.js';
 import { waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
@@ -61,6 +63,14 @@ describe('fitness verdicts', () => {
       /^\d+\.\d% of maxmemory used .* under allkeys-lru, which evicts as it fills: \d+ evictions/,
     );
     expect(Number(/(\d+) evictions/.exec(usage.message)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('without --use, a cache that evicted keys is of unknown use (queue keys may have been evicted)', async () => {
+    const { json } = await runJson(['doctor', '--url', lru.url]);
+    expect(json.use.value).toBe('unknown');
+    expect(json.use.reason).toMatch(
+      /^use unknown: no queues found, but [\d,]+ keys were evicted \(maxmemory-policy allkeys-lru\), and queue keys may have been among them; pass --use to be sure$/,
+    );
   });
 
   it('a least-privilege ~bull:* user that runs a real Worker passes bullmq.scripting', async () => {
@@ -288,4 +298,161 @@ describe('cluster: a node down is named', () => {
       new RegExp(`127\\.0\\.0\\.1:${victim.port} is (suspected down \\(pfail\\)|down \\(fail\\))`),
     );
   }, 40_000);
+});
+
+describe('SRE checks in both directions, on servers set up that way', () => {
+  it('persist.age: a server whose last good save is 2.5 h old with 20,001 unsaved changes warns; after BGSAVE it passes', async () => {
+    // The server starts with its wall clock 2.5 h behind (its start is its last save), then the
+    // clock returns to the true time: to Redis, 2.5 h have passed without a save.
+    const clock = clockShift(-9000);
+    const old = await startRedis({ env: clock.env });
+    try {
+      clock.set(0);
+      const c = old.client();
+      for (let i = 0; i <= 20_000; i += 1000) {
+        const p = c.pipeline();
+        for (let j = i; j < Math.min(i + 1000, 20_001); j++) p.set(`job:${j}`, 'v');
+        await p.exec();
+      }
+      const { json } = await runJson(['doctor', '--url', old.url, '--use', 'queue']);
+      expect(byId(json.checks, 'persist.age')).toMatchObject({
+        status: 'warn',
+        message: '20001 changes since the last good save 2.5 h ago: a restart now loses them',
+        hint: expect.stringMatching(/^nothing saves this instance \(save ""\)/),
+      });
+      await c.bgsave();
+      await waitFor(async () => /rdb_bgsave_in_progress:0/.test(await c.info('persistence')));
+      const saved = await runJson(['doctor', '--url', old.url, '--use', 'queue']);
+      expect(byId(saved.json.checks, 'persist.age')).toMatchObject({
+        status: 'pass',
+        message: expect.stringMatching(/^0 changes since the last good save 0 min ago$/),
+      });
+    } finally {
+      await old.stop();
+    }
+  });
+
+  it('mem.fragmentation: 300k keys with three in four deleted leave jemalloc pages pinned (warns); a fresh server passes', async () => {
+    const frag = await startRedis({ config: ['enable-debug-command yes'] });
+    try {
+      const c = frag.client();
+      await c.call('DEBUG', 'POPULATE', '300000', 'k', '200');
+      // Delete three keys in four, spread over every page: RSS stays, used memory drops.
+      await c.eval(
+        "for i=0,299999,2 do redis.call('DEL','k:'..i) end for i=1,299999,4 do redis.call('DEL','k:'..i) end return 1",
+        0,
+      );
+      const ratio = Number(/mem_fragmentation_ratio:([\d.]+)/.exec(await c.info('memory'))?.[1]);
+      expect(ratio).toBeGreaterThan(1.5);
+      const { json } = await runJson(['doctor', '--url', frag.url, '--use', 'cache']);
+      expect(byId(json.checks, 'mem.fragmentation')).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(/^fragmentation ratio [\d.]+ \([\d.]+ MiB wasted\)$/),
+      });
+    } finally {
+      await frag.stop();
+    }
+    const fresh = await runJson(['doctor', '--url', lru.url, '--use', 'cache']);
+    expect(byId(fresh.json.checks, 'mem.fragmentation').status).not.toBe('warn');
+  });
+
+  it('latency.fork: the real last fork against --max-fork (default 500 ms)', async () => {
+    const c = plain.client();
+    await c.bgsave();
+    await waitFor(async () => /rdb_bgsave_in_progress:0/.test(await c.info('persistence')));
+    const usec = Number(/latest_fork_usec:(\d+)/.exec(await c.info('stats'))?.[1]);
+    expect(usec).toBeGreaterThan(0);
+    const byDefault = await runJson(['doctor', '--url', plain.url, '--use', 'cache']);
+    expect(byId(byDefault.json.checks, 'latency.fork').status).toBe('pass');
+    const strict = await runJson(['doctor', '--url', plain.url, '--use', 'cache', '--max-fork', '0']);
+    expect(byId(strict.json.checks, 'latency.fork')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(
+        /^the last fork took [\d.]+ ms: every client waits that long at each save \(more than 0 ms, the limit set\)$/,
+      ),
+    });
+    const dir = project({ 'redis-ops.yaml': 'maxFork: 0ms\n' });
+    const fromFile = await runJson([
+      'doctor',
+      '--url',
+      plain.url,
+      '--use',
+      'cache',
+      '--config',
+      join(dir, 'redis-ops.yaml'),
+    ]);
+    expect(byId(fromFile.json.checks, 'latency.fork').status).toBe('warn');
+  });
+
+  it('conn.ping: a server kept busy by another client (DEBUG SLEEP) during the window warns', async () => {
+    const busy = new Redis({ port: plain.port });
+    busy.on('error', () => undefined);
+    let on = true;
+    const loop = (async () => {
+      while (on) await busy.call('DEBUG', 'SLEEP', '0.1').catch(() => undefined);
+    })();
+    try {
+      const { json } = await runJson(['doctor', '--url', plain.url, '--use', 'cache']);
+      const ping = byId(json.checks, 'conn.ping');
+      expect(ping).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(/^PONG: p50 .*: slow round trips$/),
+      });
+      expect(Number(/p90 ([\d.]+) ms/.exec(ping.message)?.[1])).toBeGreaterThan(50);
+    } finally {
+      on = false;
+      await loop;
+      busy.disconnect();
+    }
+    const quiet = await runJson(['doctor', '--url', plain.url, '--use', 'cache']);
+    expect(byId(quiet.json.checks, 'conn.ping').status).toBe('pass');
+  });
+
+  it('cluster.nodes: warns naming the primary without a replica, passes once every primary has one', async () => {
+    const c = await startCluster();
+    const spares = await Promise.all([0, 1, 2].map(() => startRedis({ cluster: true })));
+    try {
+      const idOf = async (n: RedisServer): Promise<string> =>
+        String(await n.client().call('CLUSTER', 'MYID'));
+      const ids = await Promise.all(c.nodes.map(idOf));
+      const replicate = async (spare: RedisServer, primary: string): Promise<void> => {
+        const s = spare.client();
+        await s.call('CLUSTER', 'MEET', '127.0.0.1', String((c.nodes[0] as RedisServer).port));
+        await waitFor(async () => String(await s.call('CLUSTER', 'NODES')).includes(primary), 15_000, 'meet');
+        await s.call('CLUSTER', 'REPLICATE', primary);
+      };
+      // Doctor reads CLUSTER NODES from one primary: wait until every primary's view agrees.
+      const replicas = async (): Promise<number> => {
+        const views = await Promise.all(
+          c.nodes.map(
+            async (n) =>
+              String(await n.client().call('CLUSTER', 'NODES'))
+                .split('\n')
+                .map((l) => l.split(' '))
+                .filter((p) => /(^|,)slave(,|$)/.test(p[2] ?? '') && ids.includes(p[3] ?? '')).length,
+          ),
+        );
+        return Math.min(...views);
+      };
+      await replicate(spares[0] as RedisServer, ids[0] as string);
+      await replicate(spares[1] as RedisServer, ids[1] as string);
+      await waitFor(async () => (await replicas()) >= 2, 15_000, 'two replicas');
+      const lonely = (c.nodes[2] as RedisServer).port;
+      const some = await runJson(['doctor', '--url', c.url, '--use', 'cache']);
+      expect(byId(some.json.checks, 'cluster.nodes')).toMatchObject({
+        status: 'warn',
+        message: `1 of 3 primaries have no replica (127.0.0.1:${lonely}): if one fails, its slots and keys are lost`,
+      });
+      await replicate(spares[2] as RedisServer, ids[2] as string);
+      await waitFor(async () => (await replicas()) >= 3, 15_000, 'three replicas');
+      const all = await runJson(['doctor', '--url', c.url, '--use', 'cache']);
+      expect(byId(all.json.checks, 'cluster.nodes')).toMatchObject({
+        status: 'pass',
+        message: '3 primaries, each with a replica; no node in pfail or fail',
+      });
+    } finally {
+      await Promise.all(spares.map((s) => s.stop()));
+      await c.stop();
+    }
+  }, 90_000);
 });

@@ -72,7 +72,7 @@ describe('the oldest waiting job', () => {
     expect(a['bull:retried']).toBeLessThanOrEqual(sinceReadyAgain());
   });
 
-  it('the gates agree: queues --max-waiting-age and doctor gate.maxWaitingAgeSeconds', async () => {
+  it('the gates agree: queues --max-waiting-age and doctor gate.maxWaitingAge', async () => {
     const { json, run } = await runJson(['queues', '--max-waiting-age', gateSeconds(), '--url', server.url]);
     expect(run.exitCode).toBe(1);
     expect(json.violations.map((v: { queue: string }) => v.queue).sort()).toEqual([
@@ -82,7 +82,7 @@ describe('the oldest waiting job', () => {
       'bull:prio',
     ]);
     const doctor = await runJson(['doctor', '--max-waiting-age', gateSeconds(), '--url', server.url]);
-    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAgeSeconds');
+    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAge');
     expect(gate.status).toBe('fail');
     expect(gate.message).toMatch(/bull:(prio|lifo|overdue)/);
   });
@@ -111,7 +111,7 @@ describe('the oldest waiting job', () => {
       rows.map(({ oldestWaitingAgeMs: _a, ...rest }) => rest);
     expect(strip(json.queues)).toEqual(strip(withLua.queues));
     const doctor = await runJson(['doctor', '--max-waiting-age', gateSeconds(), '--url', url]);
-    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAgeSeconds');
+    const gate = doctor.json.checks.find((c: { id: string }) => c.id === 'gate.maxWaitingAge');
     expect(gate.status).toBe('fail');
   });
 });

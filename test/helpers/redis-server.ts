@@ -25,6 +25,8 @@ export interface RedisServerOptions {
   port?: number;
   /** Extra command-line arguments after the config file, e.g. ['--sentinel']. */
   args?: string[];
+  /** Extra environment for the server process (e.g. LD_PRELOAD of test/helpers/clock-shift.c). */
+  env?: Record<string, string>;
 }
 
 export interface RedisServer {
@@ -106,7 +108,10 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
   const confPath = join(dir, 'redis.conf');
   writeFileSync(confPath, `${lines.join('\n')}\n`);
 
-  const proc = spawn('redis-server', [confPath, ...(opts.args ?? [])], { stdio: 'ignore' });
+  const proc = spawn('redis-server', [confPath, ...(opts.args ?? [])], {
+    stdio: 'ignore',
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
+  });
   const pidFile = proc.pid ? registerPid(proc.pid) : undefined;
   await waitForPort(port, 10_000);
 

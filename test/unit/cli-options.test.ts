@@ -184,7 +184,7 @@ describe('argv → options, every command', () => {
       useSource: 'flag',
       failOn: 'warn',
       waitSeconds: 120,
-      gate: { maxWaitingAgeSeconds: 300, minHitRatio: 0.8 },
+      gate: { maxWaitingAge: 300, minHitRatio: 0.8 },
       format: 'text',
     });
     expect(r.parsed.target.timeoutMs).toBe(2000);

@@ -36,9 +36,20 @@ describe('redis-ops.yaml', () => {
       minHitRatio: 0.8,
       maxMemoryPct: 90,
       maxFailedJobs: 10,
-      maxWaitingAgeSeconds: 300,
+      maxWaitingAge: 300, // the old key name still reads
     });
     expect(c.targets.prod).toEqual({ url: '${PROD_REDIS_URL}', line: 10 });
+  });
+  it('maxWaitingAge takes a duration; queues: names the queues the gates cover', () => {
+    const c = parse(['gate:', '  maxWaitingAge: 5m', 'queues: [email, "app:reports"]', ''].join('\n'));
+    expect(c.gate).toEqual({ maxWaitingAge: 300 });
+    expect(c.queues).toEqual(['email', 'app:reports']);
+    expect(errorOf(() => parse('queues: email\n')).message).toMatch(
+      /line 1: queues must be a list of queue names/,
+    );
+    expect(errorOf(() => parse('gate:\n  maxWaitingAge: soon\n')).message).toMatch(
+      /line 2: gate.maxWaitingAge must be a duration/,
+    );
   });
   it('an empty file is an empty config', () => {
     expect(parse('')).toEqual({ path: '/p/redis-ops.yaml', gate: {}, targets: {} });

@@ -4,7 +4,22 @@ import { checkKeysTtl } from '../../src/doctor/keys-ttl.js';
 import { makeFacts, queue } from '../helpers/doctor-facts.js';
 
 const sample = (namespaces: TtlNamespace[]) => ({
-  keyTtl: { sampled: namespaces.reduce((s, n) => s + n.keys, 0), namespaces, unavailable: null },
+  keyTtl: {
+    keyspace: null,
+    sampled: namespaces.reduce((s, n) => s + n.keys, 0),
+    namespaces,
+    lookups: 0,
+    unavailable: null,
+  },
+});
+const fromInfo = (keys: number, expires: number) => ({
+  keyTtl: {
+    keyspace: { keys, expires, avgTtlMs: 60_000 },
+    sampled: 0,
+    namespaces: [],
+    lookups: 0,
+    unavailable: null,
+  },
 });
 
 describe('keys.ttl', () => {
@@ -53,8 +68,37 @@ describe('keys.ttl', () => {
     expect(checkKeysTtl(makeFacts({ use: 'queue', ...sample([]) })).status).toBe('skip');
     expect(checkKeysTtl(makeFacts({})).status).toBe('skip');
     const failed = checkKeysTtl(
-      makeFacts({ keyTtl: { sampled: 0, namespaces: [], unavailable: 'could not sample keys: NOPERM' } }),
+      makeFacts({
+        keyTtl: {
+          keyspace: null,
+          sampled: 0,
+          namespaces: [],
+          lookups: 0,
+          unavailable: 'could not sample keys: NOPERM',
+        },
+      }),
     );
     expect(failed).toMatchObject({ status: 'skip', message: 'could not sample keys: NOPERM' });
+  });
+
+  it('INFO keyspace answers without reading a key when none or every key has a TTL', () => {
+    expect(checkKeysTtl(makeFacts(fromInfo(5000, 5000)))).toMatchObject({
+      status: 'pass',
+      message: 'every key has a TTL: 5,000 keys, average TTL 60 s (INFO keyspace; no key read)',
+    });
+    expect(checkKeysTtl(makeFacts(fromInfo(5000, 0)))).toMatchObject({
+      status: 'warn',
+      message: 'no key has a TTL: 0 of 5,000 keys expire (INFO keyspace; no key read)',
+    });
+    expect(checkKeysTtl(makeFacts({ use: 'both', ...fromInfo(5000, 0) })).status).toBe('pass');
+    expect(checkKeysTtl(makeFacts(fromInfo(4, 0))).status).toBe('pass');
+  });
+
+  it("a sample reports doctor's own lookups", () => {
+    const facts = makeFacts(sample([{ prefix: 'cache:', keys: 400, noTtl: 0 }]));
+    if (facts.keyTtl) facts.keyTtl.lookups = 400;
+    expect(checkKeysTtl(facts).message).toBe(
+      "400 keys sampled in 1 namespaces: TTLs consistent (doctor's 400 PTTLs count as keyspace lookups; its verdicts read INFO before them)",
+    );
   });
 });

@@ -12,14 +12,16 @@ describe('doctor flags → settings', () => {
     ],
     [
       { minHitRatio: '0.8', maxMemoryPct: '90', maxFailedJobs: '0', maxWaitingAge: '300' },
-      { gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 0, maxWaitingAgeSeconds: 300 } },
+      { gate: { minHitRatio: 0.8, maxMemoryPct: 90, maxFailedJobs: 0, maxWaitingAge: 300 } },
     ],
+    [{ queues: ' email, app:reports ' }, { queues: ['email', 'app:reports'] }],
   ];
   it.each(table)('%o', (flags, expected) => {
     expect(parseDoctorFlags(flags)).toMatchObject(expected);
   });
   const bad: Array<[object, RegExp]> = [
     [{ use: 'db' }, /invalid --use: db/],
+    [{ queues: ' , ' }, /--queues needs at least one queue name/],
     [{ failOn: 'skip' }, /invalid --fail-on/],
     [{ json: true, format: 'junit' }, /--json conflicts with --format junit/],
     [{ target: 'prod', url: 'redis://x' }, /--target conflicts with --url/],

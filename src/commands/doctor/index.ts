@@ -73,6 +73,14 @@ or --config <file>).`,
       '--max-waiting-age <duration>',
       'gate: the oldest waiting job at most this old: 5m, 1h (bare: seconds)',
     )
+    .option(
+      '--max-fork <duration>',
+      'latency.fork warns when the last fork took longer: 200ms, 1s (bare: ms; default 500ms)',
+    )
+    .option(
+      '--queues <names>',
+      'the queues the queue gates cover, comma-separated: email,reports or prefix:name (default: the queues found; an incomplete view fails the gate)',
+    )
     .action(async (opts: DoctorFlags) => {
       const { parseDoctorFlags } = await import('./options.js');
       const settings = parseDoctorFlags(opts);
@@ -108,6 +116,8 @@ or --config <file>).`,
         useSource: settings.use ? 'flag' : config?.use ? 'config' : undefined,
         failOn: settings.failOn ?? config?.failOn,
         gate: { ...config?.gate, ...settings.gate },
+        queues: settings.queues ?? config?.queues,
+        forkWarnMs: settings.forkWarnMs ?? config?.maxForkMs,
         waitSeconds: settings.waitSeconds,
         env,
         projectDir: projectDir(ctx.cwd, opts.project),

@@ -24,8 +24,17 @@ export function parseDoctorFlags(flags: DoctorFlags): DoctorSettings {
   set('maxFailedJobs', parseInteger(flags.maxFailedJobs, '--max-failed-jobs'));
   if (flags.maxWaitingAge !== undefined)
     set(
-      'maxWaitingAgeSeconds',
+      'maxWaitingAge',
       parseDuration(flags.maxWaitingAge, '--max-waiting-age', { bare: 's', min: 0 }) / 1000,
+    );
+  const queues = flags.queues
+    ?.split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
+  if (flags.queues !== undefined && !queues?.length)
+    throw usageError(
+      '--queues needs at least one queue name',
+      'e.g. --queues email,reports (or prefix:name)',
     );
   const waitMs =
     flags.wait === undefined ? 0 : parseDuration(flags.wait, '--wait', { bare: 's', min: 0, max: 3_600_000 });
@@ -35,5 +44,10 @@ export function parseDoctorFlags(flags: DoctorFlags): DoctorSettings {
     waitSeconds: waitMs / 1000,
     format: flags.json ? 'json' : (format ?? 'text'),
     gate,
+    queues,
+    forkWarnMs:
+      flags.maxFork === undefined
+        ? undefined
+        : parseDuration(flags.maxFork, '--max-fork', { bare: 'ms', min: 0 }),
   };
 }

@@ -23,6 +23,8 @@ export interface DoctorFlags extends CommonFlags {
   maxMemoryPct?: string;
   maxFailedJobs?: string;
   maxWaitingAge?: string;
+  queues?: string;
+  maxFork?: string;
   wide?: boolean;
 }
 
@@ -35,6 +37,8 @@ export interface DoctorSettings {
   waitSeconds: number;
   format: Format;
   gate: GateThresholds;
+  queues?: string[];
+  forkWarnMs?: number;
 }
 
 /** `doctor --json` (README "doctor --json"): the run's result as it is printed. */
