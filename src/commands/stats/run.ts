@@ -14,7 +14,7 @@ import { followSentinel } from './failover.js';
 import { renderFailover, renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
 import { renderStats, toStatsJson } from './render.js';
 import { collectStats, readNodes } from './snapshot.js';
-import type { KeysResult, NodeFailure, StatsMode, StatsResult } from './types.js';
+import type { KeysResult, NodeFailure, SectionsJson, StatsMode, StatsResult } from './types.js';
 import { watchStats } from './watch.js';
 
 /** The implementation behind `stats`, loaded lazily by index.ts so --help stays fast. */
@@ -64,9 +64,19 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     }
     if (mode.kind === 'snapshot') {
       const result = await snapshotStats(conn, target);
-      if (opts.json) writeJson(toStatsJson(result));
-      else writeStdout(renderStats(result));
-      return reportFailures(result.failed);
+      if (!mode.sections) {
+        if (opts.json) writeJson(toStatsJson(result));
+        else writeStdout(renderStats(result));
+        return reportFailures(result.failed);
+      }
+      const { readSections } = await import('./sections.js');
+      const { renderSections } = await import('./render-sections.js');
+      const top = mode.top ?? 10;
+      const read = await readSections(conn.primaries(), mode.sections, top, target.timeoutMs);
+      const failed = [...result.failed, ...read.failed.filter((f) => !result.failed.some((x) => x.address === f.address))];
+      if (opts.json) writeJson({ ...toStatsJson({ ...result, failed }), sections: read.sections } satisfies SectionsJson);
+      else writeStdout(`${renderStats({ ...result, failed })}\n${renderSections(read.sections, top, opts.width)}`);
+      return reportFailures(failed);
     }
     if (mode.kind === 'watch') {
       const ac = new AbortController();
