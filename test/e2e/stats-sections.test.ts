@@ -109,7 +109,15 @@ describe('stats --section on a standalone server', () => {
   });
 
   it('text: every section asked for, in the order given', async () => {
-    const run = await runCli(['stats', '--section', 'clients,commands', '--section', 'errors', '--url', server.url]);
+    const run = await runCli([
+      'stats',
+      '--section',
+      'clients,commands',
+      '--section',
+      'errors',
+      '--url',
+      server.url,
+    ]);
     expect(run.exitCode).toBe(0);
     const at = (re: RegExp): number => run.stdout.search(re);
     expect(at(/^clients$/m)).toBeGreaterThan(at(/^server /m));

@@ -32,7 +32,9 @@ export function parseSections(values: string[]): StatsSection[] {
       const near = sectionNames.find((s) => s.startsWith(name.slice(0, 3)));
       throw usageError(
         `unknown --section "${raw.trim()}"`,
-        near ? `did you mean --section ${near}? (one of ${sectionNames.join(', ')})` : `one of ${sectionNames.join(', ')}`,
+        near
+          ? `did you mean --section ${near}? (one of ${sectionNames.join(', ')})`
+          : `one of ${sectionNames.join(', ')}`,
       );
     }
     if (!out.includes(known)) out.push(known);

@@ -37,7 +37,8 @@ function renderCommands(all: CommandStatJson[], top: number, nodes: number, widt
     r.rejectedCalls === null ? '-' : formatCount(r.rejectedCalls),
   ]);
   const out = [title, gridTable(head, body, ['left', ...head.slice(1).map(() => 'right' as const)], width)];
-  if (ps.length === 0) out.push(c.dim('no latency percentiles: INFO latencystats needs Redis 7.0+ with latency-tracking yes'));
+  if (ps.length === 0)
+    out.push(c.dim('no latency percentiles: INFO latencystats needs Redis 7.0+ with latency-tracking yes'));
   else if (nodes > 1) out.push(c.dim('percentiles: the worst primary for each'));
   return out;
 }
@@ -61,7 +62,9 @@ function renderErrors(e: ErrorsSectionJson, top: number, width?: number): string
       'commands that answered errors',
       gridTable(
         ['command', 'failed', 'rejected'],
-        e.byCommand.slice(0, top).map((b) => [b.command, formatCount(b.failedCalls), formatCount(b.rejectedCalls)]),
+        e.byCommand
+          .slice(0, top)
+          .map((b) => [b.command, formatCount(b.failedCalls), formatCount(b.rejectedCalls)]),
         ['left', 'right', 'right'],
         width,
       ),
@@ -81,7 +84,17 @@ function renderClients(s: ClientsSectionJson, cluster: boolean, width?: number):
   const out = [c.bold('clients'), line];
   if (!s.listed) out.push(c.yellow(`no client list: ${s.unlisted ?? 'not read'}`));
   if (s.biggest.length > 0) {
-    const head = [...(cluster ? ['node'] : []), 'client', 'name', 'cmd', 'age', 'idle', 'output', 'replies', 'total'];
+    const head = [
+      ...(cluster ? ['node'] : []),
+      'client',
+      'name',
+      'cmd',
+      'age',
+      'idle',
+      'output',
+      'replies',
+      'total',
+    ];
     out.push(
       'biggest output buffers',
       gridTable(
@@ -97,7 +110,17 @@ function renderClients(s: ClientsSectionJson, cluster: boolean, width?: number):
           formatCount(b.outputReplies),
           formatBytes(b.totalBytes),
         ]),
-        [...(cluster ? ['left' as const] : []), 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+        [
+          ...(cluster ? ['left' as const] : []),
+          'left',
+          'left',
+          'left',
+          'right',
+          'right',
+          'right',
+          'right',
+          'right',
+        ],
         width,
       ),
     );
@@ -110,7 +133,8 @@ export function renderSections(s: StatsSectionsJson, top: number, width?: number
   const cluster = s.nodes.length > 1;
   for (const name of s.names) {
     out.push('');
-    if (name === 'commands' && s.commands) out.push(...renderCommands(s.commands, top, s.nodes.length, width));
+    if (name === 'commands' && s.commands)
+      out.push(...renderCommands(s.commands, top, s.nodes.length, width));
     if (name === 'errors' && s.errors) out.push(...renderErrors(s.errors, top, width));
     if (name === 'clients' && s.clients) out.push(...renderClients(s.clients, cluster, width));
   }

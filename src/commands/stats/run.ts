@@ -73,9 +73,16 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
       const { renderSections } = await import('./render-sections.js');
       const top = mode.top ?? 10;
       const read = await readSections(conn.primaries(), mode.sections, top, target.timeoutMs);
-      const failed = [...result.failed, ...read.failed.filter((f) => !result.failed.some((x) => x.address === f.address))];
-      if (opts.json) writeJson({ ...toStatsJson({ ...result, failed }), sections: read.sections } satisfies SectionsJson);
-      else writeStdout(`${renderStats({ ...result, failed })}\n${renderSections(read.sections, top, opts.width)}`);
+      const failed = [
+        ...result.failed,
+        ...read.failed.filter((f) => !result.failed.some((x) => x.address === f.address)),
+      ];
+      if (opts.json)
+        writeJson({ ...toStatsJson({ ...result, failed }), sections: read.sections } satisfies SectionsJson);
+      else
+        writeStdout(
+          `${renderStats({ ...result, failed })}\n${renderSections(read.sections, top, opts.width)}`,
+        );
       return reportFailures(failed);
     }
     if (mode.kind === 'watch') {

@@ -57,7 +57,11 @@ export function errorsSection(errorstats: InfoRecord, stats: InfoRecord, raw: st
     .map(([type, count]) => ({ type, count }))
     .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
   const byCommand = parseCommandStats(stats)
-    .map((c) => ({ command: c.command, failedCalls: c.failedCalls ?? 0, rejectedCalls: c.rejectedCalls ?? 0 }))
+    .map((c) => ({
+      command: c.command,
+      failedCalls: c.failedCalls ?? 0,
+      rejectedCalls: c.rejectedCalls ?? 0,
+    }))
     .filter((c) => c.failedCalls + c.rejectedCalls > 0)
     .sort((a, b) => b.failedCalls + b.rejectedCalls - (a.failedCalls + a.rejectedCalls));
   // A server without errors still prints the `# Errorstats` header; one without the section does not.
@@ -101,7 +105,8 @@ export function clientsSection(
     recentMaxOutputBuffer: n('client_recent_max_output_buffer'),
     recentMaxInputBuffer: n('client_recent_max_input_buffer'),
   };
-  if ('unlisted' in list) return { ...base, listed: false, unlisted: list.unlisted, subscribers: null, biggest: [] };
+  if ('unlisted' in list)
+    return { ...base, listed: false, unlisted: list.unlisted, subscribers: null, biggest: [] };
   const clients = parseClientList(list.text).filter((r) => r.id !== list.ownId);
   const subscribers = clients.filter((r) => num(r, 'sub') + num(r, 'psub') + num(r, 'ssub') > 0).length;
   const biggest = clients
@@ -111,7 +116,12 @@ export function clientsSection(
   return { ...base, listed: true, unlisted: null, subscribers, biggest };
 }
 
-async function readClients(node: Redis, info: InfoRecord, top: number, ms: number): Promise<ClientsSectionJson> {
+async function readClients(
+  node: Redis,
+  info: InfoRecord,
+  top: number,
+  ms: number,
+): Promise<ClientsSectionJson> {
   const address = nodeAddress(node);
   const connected = infoNumber(info, 'connected_clients') ?? 0;
   if (connected > maxListedClients)
@@ -147,7 +157,8 @@ async function readNodeSections(
     wants('clients') ? info('clients') : undefined,
   ]);
   const out: SectionsNodeJson = { address: nodeAddress(node) };
-  if (stats !== undefined && wants('commands')) out.commands = commandRows(parseInfo(stats), parseInfo(latency ?? ''));
+  if (stats !== undefined && wants('commands'))
+    out.commands = commandRows(parseInfo(stats), parseInfo(latency ?? ''));
   if (errors !== undefined) out.errors = errorsSection(parseInfo(errors), parseInfo(stats ?? ''), errors);
   if (clients !== undefined) out.clients = await readClients(node, parseInfo(clients), top, ms);
   return out;
@@ -156,7 +167,8 @@ async function readNodeSections(
 /** Sum a cluster's primaries: counts add up, percentiles take the worst node's. Pure. */
 export function mergeCommands(lists: CommandStatJson[][]): CommandStatJson[] {
   const out = new Map<string, CommandStatJson>();
-  const add = (a: number | null, b: number | null): number | null => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
+  const add = (a: number | null, b: number | null): number | null =>
+    a === null && b === null ? null : (a ?? 0) + (b ?? 0);
   for (const list of lists)
     for (const c of list) {
       const cur = out.get(c.command);
@@ -171,10 +183,13 @@ export function mergeCommands(lists: CommandStatJson[][]): CommandStatJson[] {
       cur.failedCalls = add(cur.failedCalls, c.failedCalls);
       if (c.latencyUsec) {
         cur.latencyUsec ??= {};
-        for (const [p, v] of Object.entries(c.latencyUsec)) cur.latencyUsec[p] = Math.max(cur.latencyUsec[p] ?? 0, v);
+        for (const [p, v] of Object.entries(c.latencyUsec))
+          cur.latencyUsec[p] = Math.max(cur.latencyUsec[p] ?? 0, v);
       }
     }
-  return [...out.values()].sort((a, b) => b.usec - a.usec || b.calls - a.calls || a.command.localeCompare(b.command));
+  return [...out.values()].sort(
+    (a, b) => b.usec - a.usec || b.calls - a.calls || a.command.localeCompare(b.command),
+  );
 }
 
 export function mergeErrors(list: ErrorsSectionJson[]): ErrorsSectionJson {
@@ -191,7 +206,9 @@ export function mergeErrors(list: ErrorsSectionJson[]): ErrorsSectionJson {
   }
   return {
     reported: list.length > 0 && list.every((e) => e.reported),
-    byType: [...types].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    byType: [...types]
+      .map(([type, count]) => ({ type, count }))
+      .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
     byCommand: [...commands]
       .map(([command, c]) => ({ command, ...c }))
       .sort((a, b) => b.failedCalls + b.rejectedCalls - (a.failedCalls + a.rejectedCalls)),
@@ -238,6 +255,10 @@ export async function readSections(
     nodes.map(f).filter((x): x is T => x !== undefined);
   if (names.includes('commands')) sections.commands = mergeCommands(pick((n) => n.commands));
   if (names.includes('errors')) sections.errors = mergeErrors(pick((n) => n.errors));
-  if (names.includes('clients')) sections.clients = mergeClients(pick((n) => n.clients), top);
+  if (names.includes('clients'))
+    sections.clients = mergeClients(
+      pick((n) => n.clients),
+      top,
+    );
   return { sections, failed };
 }

@@ -2,7 +2,7 @@ import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
-import type { BigKey, Namespace } from './namespaces.js';
+import type { BigKey, HotKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
 import type { NodeStats, Totals } from './node-stats.js';
 import type { WindowRow } from './window.js';
@@ -78,6 +78,8 @@ export interface KeysOptions {
   top: number;
   /** Scan at most this many keys in all, then scale the figures to DBSIZE. */
   sample?: number;
+  /** OBJECT FREQ per key: the hottest keys (LFU policies only; checked before scanning). */
+  hot?: boolean;
   timeoutMs: number;
   /** Called after every sized batch with the running total of keys scanned. */
   onProgress?: (scanned: number) => void;
@@ -97,6 +99,10 @@ export interface KeysResult {
   /** keyspace_hits / keyspace_misses this run added on the server (TYPE and PTTL are lookups). */
   ownLookups: { hits: number; misses: number };
   biggest: BigKey[];
+  /** Collections with the most elements. */
+  mostElements: BigKey[];
+  /** With --hot: keys by OBJECT FREQ, hottest first; null without --hot. */
+  hot: HotKey[] | null;
   failed: NodeFailure[];
 }
 
@@ -147,14 +153,21 @@ export interface KeysJson {
     bytes: number | null;
     noTtlKeys: number;
     types: Record<string, number>;
+    /** Elements in its collections (HLEN/LLEN/SCARD/ZCARD/XLEN summed; strings add none). */
+    elements: number;
   }>;
   totalNamespaces: number;
   /** The prefix tally was full: the smallest prefixes were folded into `other`. */
   approximate: boolean;
   other: OtherPrefixes | null;
-  /** The keyspace hits/misses this run added itself (TYPE, PTTL count as lookups). */
+  /** The keyspace hits/misses this run added itself (TYPE, PTTL, the *LEN commands, OBJECT FREQ). */
   ownLookups: { hits: number; misses: number };
-  biggest: Array<{ key: string; type: string; bytes: number }>;
+  /** Biggest keys by memory; `elements` null for strings. */
+  biggest: Array<{ key: string; type: string; bytes: number; elements: number | null }>;
+  /** Collections with the most elements (what redis-cli --bigkeys looks for). */
+  mostElements: Array<{ key: string; type: string; bytes: number; elements: number | null }>;
+  /** With --hot: the keys with the highest OBJECT FREQ (LFU counter, 0-255); null without --hot. */
+  hot: Array<{ key: string; type: string; freq: number }> | null;
   failedNodes: NodeFailure[];
 }
 
