@@ -82,6 +82,7 @@ Examples:
       // Test hook (e2e): a consumer that stops reading, to prove the buffer bound holds.
       pauseMonitor: ctx.env.REDIS_OPS_TEST_PAUSE_MONITOR === '1',
       width: ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
+      sparklines: ctx.stdoutIsTTY && !opts.json,
     });
   });
 }
