@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson } from '../helpers/cli.js';
+import { runCli, runJson } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 /**
@@ -64,5 +64,16 @@ describe('keyspace lookups', () => {
     // TYPE + PTTL per key, HLEN per hash.
     expect(json.ownLookups).toEqual({ hits: 2100, misses: 0 });
     expect({ hits: after.hits - before.hits, misses: after.misses - before.misses }).toEqual(json.ownLookups);
+  });
+
+  it.each([
+    [['stats']],
+    [['stats', '--section', 'commands,errors,clients']],
+    [['stats', '--watch', '0.2', '--count', '2']],
+  ])('%j adds no keyspace lookups (INFO and CLIENT LIST only)', async (args) => {
+    const before = await counters();
+    const run = await runCli([...args, '--url', server.url]);
+    expect(run.exitCode).toBe(0);
+    expect(await counters()).toEqual(before);
   });
 });
