@@ -126,6 +126,16 @@ describe('stats --section on a standalone server', () => {
     expect(run.stdout).toMatch(/│ command +│ +calls │ +time │ per call │ +p50 │ +p99 │ +p99\.9 │/);
   });
 
+  it('our own runs add no error replies to the figures they report (no CLIENT SETINFO before 7.2)', async () => {
+    const c = server.client();
+    const before = await c.info('errorstats');
+    for (const args of [['--section', 'errors,clients,commands'], ['--keys'], []]) {
+      const run = await runCli(['stats', ...args, '--url', server.url]);
+      expect(run.exitCode).toBe(0);
+    }
+    expect(await c.info('errorstats')).toBe(before);
+  });
+
   it('bad --section: one line with a hint, exit 2, nothing on stdout', async () => {
     for (const args of [
       ['--section', 'comands'],

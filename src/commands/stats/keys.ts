@@ -3,7 +3,7 @@ import { CliError, ExitCode } from '../../errors.js';
 import { patternBytes } from '../../redis/byte-args.js';
 import { compileGlob } from '../../redis/glob.js';
 import { errorText, explainError } from '../../redis/hints.js';
-import { parseInfo } from '../../redis/info.js';
+import { compareVersions, detectServer, parseInfo } from '../../redis/info.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
 import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
@@ -39,6 +39,14 @@ export async function checkLfu(primaries: Redis[], timeoutMs: number): Promise<v
         ExitCode.usage,
       );
   }
+}
+
+/** CLIENT NO-TOUCH: Redis 7.2+, and Valkey (forked from 7.2.4). */
+async function hasNoTouch(node: Redis, timeoutMs: number): Promise<boolean> {
+  const facts = detectServer(parseInfo(await withTimeout(node.info('server'), timeoutMs, 'INFO server')));
+  return (
+    facts.engine === 'valkey' || (facts.engine === 'redis' && compareVersions(facts.version, '7.2.0') >= 0)
+  );
 }
 
 export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Promise<KeysResult> {
@@ -138,8 +146,9 @@ async function scanOne(
   try {
     // The element counts (HLEN, LLEN, ...) would refresh each collection's LRU/LFU clock, and so
     // change what eviction picks next (TYPE, PTTL, OBJECT and MEMORY USAGE do not touch). 7.2+
-    // can switch touching off for our connection; 7.0 answers an error and the counts touch.
-    await sizePipe.send([['CLIENT', 'NO-TOUCH', 'ON']]);
+    // can switch touching off for our connection. Only asked where it exists: an older server
+    // would count the unknown subcommand in the errorstats that `--section errors` reports.
+    if (await hasNoTouch(node, opts.timeoutMs)) await sizePipe.send([['CLIENT', 'NO-TOUCH', 'ON']]);
     const pattern = opts.match === undefined ? undefined : patternBytes(opts.match);
     // The one byte-level matcher, read as the server reads it (glob.ts): the sample filtered
     // here agrees with what MATCH returns without --sample.

@@ -8,6 +8,7 @@ import type { ClientsSectionJson, CommandStatJson, ErrorsSectionJson, StatsSecti
 /** Microseconds as people read them: 850 µs, 12.3 ms, 4.2 s. */
 export function formatMicros(usec: number | null | undefined): string {
   if (usec === null || usec === undefined || !Number.isFinite(usec)) return '-';
+  if (usec < 0.05) return '<0.1 µs';
   if (usec < 1000) return `${usec < 10 && !Number.isInteger(usec) ? usec.toFixed(1) : Math.round(usec)} µs`;
   if (usec < 1_000_000) return `${(usec / 1000).toFixed(usec < 100_000 ? 1 : 0)} ms`;
   return `${(usec / 1_000_000).toFixed(1)} s`;
