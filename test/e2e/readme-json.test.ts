@@ -36,6 +36,7 @@ describe('the JSON examples in README.md', () => {
         'KeysJson',
         'QueuesJson',
         'ShowJson',
+        'SectionsJson',
         'StatsJson',
         'WatchJson',
       ].sort(),
