@@ -68,13 +68,15 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
   const total = r.namespaces.reduce((sum, n) => sum + weight(n), 0) + (r.other ? weight(r.other) : 0);
   const bar = (n: { bytes: number | null; keys: number }): string =>
     shareBar(total === 0 ? 0 : weight(n) / total);
+  // The elements column only where there are collections and room (a 7-column table needs ~70).
+  const withElements = (width === undefined || width >= 72) && r.namespaces.some((n) => n.elements > 0);
   const rows = r.namespaces.map((n) => [
     n.prefix.length === 0 ? c.dim('(no prefix)') : `${short(displayKey(n.prefix))}*`,
     `${est}${formatCount(n.keys)}`,
     n.bytes === null ? 'unknown' : `${est}${formatBytes(n.bytes)}`,
     bar(n),
     formatPercent(n.keys === 0 ? null : n.noTtlKeys / n.keys, '-'),
-    n.elements > 0 ? `${est}${formatCount(n.elements)}` : '-',
+    ...(withElements ? [n.elements > 0 ? `${est}${formatCount(n.elements)}` : '-'] : []),
     Object.entries(n.types)
       .map(([t, k]) => `${t} ${est}${formatCount(k)}`)
       .join(', '),
@@ -86,15 +88,15 @@ export function renderKeys(r: KeysResult, target: string, width?: number): strin
       r.memoryKnown ? `~${formatBytes(r.other.bytes)}` : 'unknown',
       bar(r.other),
       formatPercent(r.other.keys === 0 ? null : r.other.noTtlKeys / r.other.keys, '-'),
-      '',
+      ...(withElements ? [''] : []),
       '',
     ]);
   out.push(
     '',
     gridTable(
-      ['namespace', 'keys', 'memory', 'share', 'no TTL', 'elements', 'types'],
+      ['namespace', 'keys', 'memory', 'share', 'no TTL', ...(withElements ? ['elements'] : []), 'types'],
       rows,
-      ['left', 'right', 'right', 'left', 'right', 'right', 'left'],
+      ['left', 'right', 'right', 'left', 'right', ...(withElements ? (['right'] as const) : []), 'left'],
       width,
     ),
   );
