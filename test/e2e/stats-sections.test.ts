@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { openPane, output, type Pane } from '../helpers/tmux.js';
 
 /**
  * `stats --section commands|errors|clients` against real traffic: wrong-type commands make real
@@ -12,6 +13,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 let server: RedisServer;
 let cluster: TestCluster;
 let subscriber: Socket | undefined;
+const panes: Pane[] = [];
 
 beforeAll(async () => {
   [server, cluster] = await Promise.all([
@@ -22,6 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const p of panes) p.kill();
   subscriber?.destroy();
   await Promise.all([server?.stop(), cluster?.stop()]);
 });
@@ -151,6 +154,21 @@ describe('stats --section on a standalone server', () => {
     const typo = await runCli(['stats', '--url', server.url, '--section', 'comands']);
     expect(typo.stderr).toMatch(/did you mean --section commands/);
   });
+});
+
+describe.each([60, 80, 120])('in a %i-column terminal', (width) => {
+  it('every table fits: columns least read are left out and named', async () => {
+    const p = openPane(['stats', '--section', 'commands,errors,clients', '--url', server.url], { width });
+    panes.push(p);
+    expect(await p.done()).toBe(0);
+    const lines = output(p.capture());
+    const wide = lines.filter((l) => [...l].length > width);
+    expect(wide, `lines wider than ${width}:\n${wide.join('\n')}`).toEqual([]);
+    const text = lines.join('\n');
+    expect(text).toMatch(/│ command +│ +calls │ +time │/);
+    expect(text).toMatch(/biggest output buffers/);
+    if (width === 60) expect(text).toMatch(/left\s+out\s+to\s+fit\s+the\s+terminal:\s+--wide\s+shows\s+all/);
+  }, 30_000);
 });
 
 describe('stats --section on a cluster', () => {

@@ -14,6 +14,40 @@ export function formatMicros(usec: number | null | undefined): string {
   return `${(usec / 1_000_000).toFixed(1)} s`;
 }
 
+type Align = 'left' | 'right';
+
+/**
+ * A grid that fits `width`: whole columns are left out, least read first (`drop`: head names in
+ * that order), before cells are shortened; a dim line names what was left out (--wide shows all).
+ */
+function fittedGrid(
+  head: string[],
+  rows: string[][],
+  aligns: Align[],
+  drop: string[],
+  width?: number,
+): string[] {
+  let keep = head.map((_, i) => i);
+  const natural = (cols: number[]): number =>
+    cols.reduce(
+      (sum, i) => sum + Math.max(head[i]?.length ?? 0, ...rows.map((r) => [...(r[i] ?? '')].length)) + 3,
+      1,
+    );
+  const dropped: string[] = [];
+  for (const name of drop) {
+    if (width === undefined || natural(keep) <= width) break;
+    const i = head.indexOf(name);
+    if (i < 0 || !keep.includes(i)) continue;
+    keep = keep.filter((k) => k !== i);
+    dropped.push(name);
+  }
+  const pick = <T>(xs: T[]): T[] => keep.map((i) => xs[i] as T);
+  const out = [gridTable(pick(head), rows.map(pick), pick(aligns), width)];
+  if (dropped.length > 0)
+    out.push(color().dim(`(${dropped.join(', ')} left out to fit the terminal: --wide shows all)`));
+  return out;
+}
+
 /** Percentile names as the server gave them, in numeric order (p50, p99, p99.9). */
 function percentileNames(rows: CommandStatJson[]): string[] {
   const names = new Set<string>();
@@ -37,7 +71,10 @@ function renderCommands(all: CommandStatJson[], top: number, nodes: number, widt
     r.failedCalls === null ? '-' : formatCount(r.failedCalls),
     r.rejectedCalls === null ? '-' : formatCount(r.rejectedCalls),
   ]);
-  const out = [title, gridTable(head, body, ['left', ...head.slice(1).map(() => 'right' as const)], width)];
+  const aligns: Align[] = ['left', ...head.slice(1).map(() => 'right' as const)];
+  // Least read first: refusals, then per call (time / calls), then the high percentiles.
+  const drop = ['rejected', 'per call', ...ps.slice(2).reverse(), 'failed', ...ps.slice(1, 2)];
+  const out = [title, ...fittedGrid(head, body, aligns, drop, width)];
   if (ps.length === 0)
     out.push(c.dim('no latency percentiles: INFO latencystats needs Redis 7.0+ with latency-tracking yes'));
   else if (nodes > 1) out.push(c.dim('percentiles: the worst primary for each'));
@@ -98,7 +135,7 @@ function renderClients(s: ClientsSectionJson, cluster: boolean, width?: number):
     ];
     out.push(
       'biggest output buffers',
-      gridTable(
+      ...fittedGrid(
         head,
         s.biggest.map((b) => [
           ...(cluster ? [b.node] : []),
@@ -122,6 +159,7 @@ function renderClients(s: ClientsSectionJson, cluster: boolean, width?: number):
           'right',
           'right',
         ],
+        ['replies', 'idle', 'name', 'total', 'age'],
         width,
       ),
     );
