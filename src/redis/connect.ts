@@ -50,6 +50,9 @@ export function clientOptions(target: Target, extra: Partial<RedisOptions> = {})
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     connectionName: 'redis-ops',
+    // ioredis sends CLIENT SETINFO lib-name/lib-ver on connect: before 7.2 each is an ERR in the
+    // server's INFO errorstats (2 per connection), figures that stats --section errors reports.
+    disableClientInfo: true,
     ...extra,
   };
 }

@@ -101,3 +101,86 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** One `cmdstat_<name>:calls=…,usec=…,usec_per_call=…,rejected_calls=…,failed_calls=…` line. */
+export interface CommandStat {
+  /** As the server names it: `get`, `config|get` (subcommands since 7.0). */
+  command: string;
+  calls: number;
+  usec: number;
+  /** Refused before running (ACL, OOM, wrong arity: 6.2+); null where the server does not say. */
+  rejectedCalls: number | null;
+  /** Ran and returned an error (6.2+); null where the server does not say. */
+  failedCalls: number | null;
+}
+
+const fieldNumber = (f: Record<string, string>, k: string): number | null => {
+  const v = f[k];
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+/** INFO commandstats → one entry per command that ran since start-up (or CONFIG RESETSTAT). */
+export function parseCommandStats(info: InfoRecord): CommandStat[] {
+  const out: CommandStat[] = [];
+  for (const [k, v] of Object.entries(info)) {
+    if (!k.startsWith('cmdstat_')) continue;
+    const f = parseInfoFields(v);
+    out.push({
+      command: k.slice('cmdstat_'.length),
+      calls: fieldNumber(f, 'calls') ?? 0,
+      usec: fieldNumber(f, 'usec') ?? 0,
+      rejectedCalls: fieldNumber(f, 'rejected_calls'),
+      failedCalls: fieldNumber(f, 'failed_calls'),
+    });
+  }
+  return out;
+}
+
+/**
+ * INFO latencystats (7.0+): `latency_percentiles_usec_<name>:p50=1.003,p99=2.007,p99.9=3.007`.
+ * Which percentiles appear is the server's `latency-tracking-info-percentiles`: keep them all.
+ */
+export function parseLatencyStats(info: InfoRecord): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const [k, v] of Object.entries(info)) {
+    if (!k.startsWith('latency_percentiles_usec_')) continue;
+    const p: Record<string, number> = {};
+    for (const [name, value] of Object.entries(parseInfoFields(v))) {
+      const n = Number(value);
+      if (Number.isFinite(n)) p[name] = n;
+    }
+    out.set(k.slice('latency_percentiles_usec_'.length), p);
+  }
+  return out;
+}
+
+/** INFO errorstats (6.2+): `errorstat_WRONGTYPE:count=3` → { WRONGTYPE: 3 }. */
+export function parseErrorStats(info: InfoRecord): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(info)) {
+    if (!k.startsWith('errorstat_')) continue;
+    out[k.slice('errorstat_'.length)] = fieldNumber(parseInfoFields(v), 'count') ?? 0;
+  }
+  return out;
+}
+
+/**
+ * CLIENT LIST: one line per client of `name=value` pairs separated by spaces. Values never hold a
+ * space except `name` (CLIENT SETNAME refuses spaces) and `cmd`/`user` which cannot either, so
+ * splitting on spaces is what redis-cli users do too.
+ */
+export function parseClientList(text: string): Array<Record<string, string>> {
+  const out: Array<Record<string, string>> = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const rec: Record<string, string> = {};
+    for (const part of line.trim().split(' ')) {
+      const i = part.indexOf('=');
+      if (i > 0) rec[part.slice(0, i)] = part.slice(i + 1);
+    }
+    out.push(rec);
+  }
+  return out;
+}

@@ -38,6 +38,7 @@ describe('the JSON examples in README.md', () => {
         'KeysJson',
         'QueuesJson',
         'ShowJson',
+        'SectionsJson',
         'StatsJson',
         'WatchJson',
       ].sort(),

@@ -217,7 +217,7 @@ describe('stats --keys', () => {
     expect(run.exitCode).toBe(0);
     expect(json.memoryKnown).toBe(false);
     expect(json.namespaces).toEqual([
-      { prefix: 'm:', keys: 30, bytes: null, noTtlKeys: 30, types: { string: 30 } },
+      { prefix: 'm:', keys: 30, bytes: null, noTtlKeys: 30, types: { string: 30 }, elements: 0 },
     ]);
     expect(run.stdout).not.toContain('app-Secret-pw');
     const text = await runCli(['stats', '--url', url, '--keys']);

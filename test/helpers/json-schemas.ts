@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const jsonShapes = [
   'DoctorJson',
   'StatsJson',
+  'SectionsJson',
   'KeysJson',
   'WatchJson',
   'HitsJson',

@@ -53,6 +53,7 @@ export function shapeFor(args: string[]): JsonShape {
       return 'FlushJson';
     case 'stats':
       if (args.includes('--hits')) return 'HitsJson';
+      if (args.includes('--section')) return 'SectionsJson';
       return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
     case 'queues':
       if (args.includes('show')) return 'ShowJson';

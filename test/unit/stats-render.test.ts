@@ -72,9 +72,18 @@ describe('stats renderers', () => {
       ownLookups: { hits: 20, misses: 0 },
       failed: [],
       namespaces: [
-        { prefix: Buffer.from([0xff, 0x3a]), keys: 100, bytes: null, noTtlKeys: 50, types: { string: 100 } },
+        {
+          prefix: Buffer.from([0xff, 0x3a]),
+          keys: 100,
+          bytes: null,
+          noTtlKeys: 50,
+          types: { string: 100 },
+          elements: 0,
+        },
       ],
       biggest: [],
+      mostElements: [],
+      hot: null,
     };
     expect(toKeysJson(r)).toMatchObject({ namespaces: [{ prefix: '\\xff:', keys: 100, bytes: null }] });
     const text = renderKeys(r, 'redis://x');
@@ -93,9 +102,18 @@ describe('stats renderers', () => {
       ownLookups: { hits: 600, misses: 0 },
       failed: [],
       namespaces: [
-        { prefix: Buffer.from('a:'), keys: 200, bytes: 3000, noTtlKeys: 0, types: { string: 200 } },
+        {
+          prefix: Buffer.from('a:'),
+          keys: 200,
+          bytes: 3000,
+          noTtlKeys: 0,
+          types: { string: 200 },
+          elements: 0,
+        },
       ],
       biggest: [],
+      mostElements: [],
+      hot: null,
     };
     const text = renderKeys(r, 'redis://x');
     expect(text).toMatch(/^approximate: /m);

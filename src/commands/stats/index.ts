@@ -16,11 +16,17 @@ export function registerStats(program: Command, ctx: RunContext): void {
       'one row per interval, measured over it: 2s, 1m (bare: seconds; default 1s)',
     )
     .option('--count <n>', 'with --watch: stop after n rows')
-    .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types')
+    .option(
+      '--section <names>',
+      'add to the snapshot: commands (calls, latency percentiles), errors (by type), clients (output buffers); repeatable or a comma list',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--keys', 'SCAN every primary and group keys by prefix: count, memory, TTL, types, elements')
     .option('--delimiter <c>', 'with --keys: prefix delimiter (default ":")')
     .option('--depth <n>', 'with --keys: delimiters per prefix (default 1: cache:*, session:*)')
     .option('--match <glob>', 'with --keys: only keys matching this SCAN MATCH glob')
-    .option('--top <n>', 'with --keys: show the n biggest namespaces and keys (default 10)')
+    .option('--top <n>', 'with --keys or --section: show the n biggest (default 10)')
+    .option('--hot', 'with --keys: the most used keys by OBJECT FREQ (needs an LFU maxmemory-policy)')
     .option('--wide', 'tables at full width (default: fit the terminal)')
     .option('--sample <n>', 'with --keys: scan at most n keys, scale the figures to DBSIZE (estimates)')
     .option(
@@ -48,10 +54,12 @@ export function registerStats(program: Command, ctx: RunContext): void {
 Examples:
   $ redis-ops stats
   $ redis-ops stats --url rediss://default:$TOKEN@eu1-x.upstash.io:6379 --json
+  $ redis-ops stats --section commands,errors,clients
   $ redis-ops stats --watch 2 --count 30
   $ redis-ops stats --watch --json > rates.ndjson
   $ redis-ops stats --keys --depth 2 --top 20
   $ redis-ops stats --keys --match 'cache:*' --sample 100000
+  $ redis-ops stats --keys --hot
   $ redis-ops stats --hits 30 --min-hit-ratio 'feature-flag:=0.95'
   $ redis-ops stats --hits 60 --watch 5 --json > hits.ndjson
   $ redis-ops stats --keys --replica --url 'redis+sentinel://:$PW@s1:26379,s2:26379/mymaster'`,
@@ -74,6 +82,7 @@ Examples:
       // Test hook (e2e): a consumer that stops reading, to prove the buffer bound holds.
       pauseMonitor: ctx.env.REDIS_OPS_TEST_PAUSE_MONITOR === '1',
       width: ctx.stdoutIsTTY ? tableWidth(opts.wide) : undefined,
+      sparklines: ctx.stdoutIsTTY && !opts.json,
     });
   });
 }

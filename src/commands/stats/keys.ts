@@ -3,6 +3,7 @@ import { CliError, ExitCode } from '../../errors.js';
 import { patternBytes } from '../../redis/byte-args.js';
 import { compileGlob } from '../../redis/glob.js';
 import { errorText, explainError } from '../../redis/hints.js';
+import { compareVersions, detectServer, parseInfo } from '../../redis/info.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
 import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
@@ -21,7 +22,35 @@ interface NodeScan {
   memoryKnown: boolean;
 }
 
+/**
+ * OBJECT FREQ answers only under an LFU policy (else "An LFU maxmemory policy is not selected"):
+ * check every primary's INFO memory first, so --hot fails before any scanning, with the fix.
+ */
+export async function checkLfu(primaries: Redis[], timeoutMs: number): Promise<void> {
+  for (const node of primaries) {
+    const info = parseInfo(
+      await withTimeout(node.info('memory'), timeoutMs, `INFO memory on ${nodeAddress(node)}`),
+    );
+    const policy = info.maxmemory_policy ?? 'unknown';
+    if (!policy.endsWith('-lfu'))
+      throw new CliError(
+        `--hot needs an LFU maxmemory-policy: ${nodeAddress(node)} uses ${policy}, so OBJECT FREQ has no access counts`,
+        'set maxmemory-policy allkeys-lfu (or volatile-lfu) where eviction by use fits, or see the keys read most with redis-ops stats --hits',
+        ExitCode.usage,
+      );
+  }
+}
+
+/** CLIENT NO-TOUCH: Redis 7.2+, and Valkey (forked from 7.2.4). */
+async function hasNoTouch(node: Redis, timeoutMs: number): Promise<boolean> {
+  const facts = detectServer(parseInfo(await withTimeout(node.info('server'), timeoutMs, 'INFO server')));
+  return (
+    facts.engine === 'valkey' || (facts.engine === 'redis' && compareVersions(facts.version, '7.2.0') >= 0)
+  );
+}
+
 export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Promise<KeysResult> {
+  if (opts.hot) await checkLfu(primaries, opts.timeoutMs);
   let scanned = 0;
   const bump = (n: number): void => {
     scanned += n;
@@ -71,6 +100,16 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
     .flatMap((d) => d.tally.biggest())
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, opts.top);
+  const mostElements = done
+    .flatMap((d) => d.tally.mostElements())
+    .sort((a, b) => (b.elements ?? 0) - (a.elements ?? 0))
+    .slice(0, opts.top);
+  const hot = opts.hot
+    ? done
+        .flatMap((d) => d.tally.hot())
+        .sort((a, b) => b.freq - a.freq)
+        .slice(0, opts.top)
+    : null;
   return {
     scanned: done.reduce((s, d) => s + d.tally.visited, 0),
     estimated: done.some((d) => d.scale !== 1),
@@ -84,6 +123,8 @@ export async function scanNamespaces(primaries: Redis[], opts: KeysOptions): Pro
     },
     other,
     biggest,
+    mostElements,
+    hot,
     failed,
   };
 }
@@ -103,6 +144,11 @@ async function scanOne(
     RespPipe.openLike(node, opts.timeoutMs),
   ]);
   try {
+    // The element counts (HLEN, LLEN, ...) would refresh each collection's LRU/LFU clock, and so
+    // change what eviction picks next (TYPE, PTTL, OBJECT and MEMORY USAGE do not touch). 7.2+
+    // can switch touching off for our connection. Only asked where it exists: an older server
+    // would count the unknown subcommand in the errorstats that `--section errors` reports.
+    if (await hasNoTouch(node, opts.timeoutMs)) await sizePipe.send([['CLIENT', 'NO-TOUCH', 'ON']]);
     const pattern = opts.match === undefined ? undefined : patternBytes(opts.match);
     // The one byte-level matcher, read as the server reads it (glob.ts): the sample filtered
     // here agrees with what MATCH returns without --sample.
@@ -125,7 +171,7 @@ async function scanOne(
         tally.visited += batch.length;
       }
       const keys = batch;
-      const sized = sizeKeys(sizePipe, keys, withMemory).then((sizes) => {
+      const sized = sizeKeys(sizePipe, keys, { withMemory, hot: opts.hot, elements: true }).then((sizes) => {
         if (sizes.memoryBlocked) {
           // MEMORY USAGE refused (ACL, provider): counts still come, memory is unknown.
           withMemory = false;

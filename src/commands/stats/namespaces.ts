@@ -12,12 +12,33 @@ export interface Namespace {
   bytes: number | null;
   noTtlKeys: number;
   types: Record<string, number>;
+  /** Elements in its collections (hash fields, list items, members, stream entries). */
+  elements: number;
 }
 
 export interface BigKey {
   key: Buffer;
   type: string;
   bytes: number;
+  /** Elements of a collection; null for a string. */
+  elements: number | null;
+}
+
+/** A key by its LFU counter (`--hot`). */
+export interface HotKey {
+  key: Buffer;
+  type: string;
+  freq: number;
+}
+
+/** Keep the n largest by `score` (descending), in a small sorted array: n is --top. */
+function offerTop<T>(list: T[], n: number, item: T, score: (x: T) => number): void {
+  if (n <= 0) return;
+  const last = list[list.length - 1];
+  if (list.length >= n && last && score(item) <= score(last)) return;
+  list.push(item);
+  list.sort((a, b) => score(b) - score(a));
+  if (list.length > n) list.length = n;
 }
 
 export function prefixEnd(key: Buffer, delimiter: Buffer, depth: number): number {
@@ -39,6 +60,7 @@ interface Slot {
   unknownBytes: number;
   noTtlKeys: number;
   types: Map<string, number>;
+  elements: number;
 }
 
 /**
@@ -63,6 +85,8 @@ export class NamespaceTally {
   /** Folded-away prefixes; null while every prefix has its own count (exact). */
   other: OtherPrefixes | null = null;
   private big: BigKey[] = [];
+  private longest: BigKey[] = [];
+  private hottest: HotKey[] = [];
   /** Keys seen (including ones that vanished before they were sized). */
   visited = 0;
   /**
@@ -103,10 +127,12 @@ export class NamespaceTally {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as Buffer;
       const type = sizes.types[i] as string;
-      if (type === 'none') this.lookupMisses++;
-      else this.lookupHits++;
-      if (sizes.pttls[i] === -2) this.lookupMisses++;
-      else this.lookupHits++;
+      if (sizes.lookupHits === undefined) {
+        if (type === 'none') this.lookupMisses++;
+        else this.lookupHits++;
+        if (sizes.pttls[i] === -2) this.lookupMisses++;
+        else this.lookupHits++;
+      }
       if (type === 'none') {
         this.vanished++;
         continue;
@@ -122,29 +148,36 @@ export class NamespaceTally {
           unknownBytes: 0,
           noTtlKeys: 0,
           types: new Map(),
+          elements: 0,
         };
         if (this.slots.size >= this.maxPrefixes) this.fold();
         this.slots.set(id, slot);
       }
       slot.keys++;
       const bytes = sizes.bytes[i] ?? null;
+      const elements = sizes.elements?.[i] ?? null;
+      if (elements !== null) {
+        slot.elements += elements;
+        offerTop(
+          this.longest,
+          this.topKeys,
+          { key: Buffer.from(key), type, bytes: bytes ?? 0, elements },
+          (k) => k.elements ?? 0,
+        );
+      }
+      const freq = sizes.freqs?.[i] ?? null;
+      if (freq !== null)
+        offerTop(this.hottest, this.topKeys, { key: Buffer.from(key), type, freq }, (k) => k.freq);
       if (bytes === null) slot.unknownBytes++;
       else {
         slot.bytes += bytes;
-        this.offerBig(key, type, bytes);
+        offerTop(this.big, this.topKeys, { key: Buffer.from(key), type, bytes, elements }, (k) => k.bytes);
       }
       if (sizes.pttls[i] === -1) slot.noTtlKeys++;
       slot.types.set(type, (slot.types.get(type) ?? 0) + 1);
     }
-  }
-
-  private offerBig(key: Buffer, type: string, bytes: number): void {
-    if (this.topKeys <= 0) return;
-    const last = this.big[this.big.length - 1];
-    if (this.big.length >= this.topKeys && last && bytes <= last.bytes) return;
-    this.big.push({ key: Buffer.from(key), type, bytes });
-    this.big.sort((a, b) => b.bytes - a.bytes);
-    if (this.big.length > this.topKeys) this.big.length = this.topKeys;
+    this.lookupHits += sizes.lookupHits ?? 0;
+    this.lookupMisses += sizes.lookupMisses ?? 0;
   }
 
   /** The namespaces, with counts multiplied by scale (1 unless sampling). */
@@ -156,11 +189,21 @@ export class NamespaceTally {
       bytes: s.unknownBytes > 0 ? null : r(s.bytes),
       noTtlKeys: r(s.noTtlKeys),
       types: Object.fromEntries([...s.types].sort((a, b) => b[1] - a[1]).map(([t, n]) => [t, r(n)])),
+      elements: r(s.elements),
     }));
   }
 
   biggest(): BigKey[] {
     return this.big;
+  }
+
+  /** The collections with the most elements (redis-cli --bigkeys' view). */
+  mostElements(): BigKey[] {
+    return this.longest;
+  }
+
+  hot(): HotKey[] {
+    return this.hottest;
   }
 }
 
@@ -178,6 +221,7 @@ export function mergeNamespaces(lists: Namespace[][]): Namespace[] {
       cur.keys += ns.keys;
       cur.bytes = cur.bytes === null || ns.bytes === null ? null : cur.bytes + ns.bytes;
       cur.noTtlKeys += ns.noTtlKeys;
+      cur.elements += ns.elements;
       for (const [t, n] of Object.entries(ns.types)) cur.types[t] = (cur.types[t] ?? 0) + n;
     }
   }

@@ -2,7 +2,7 @@ import { patternBytes } from '../../redis/byte-args.js';
 import { usageError } from '../../errors.js';
 import { hitsOnly, parseHitsFlags } from './hits-options.js';
 import { parseDuration, parseInteger } from '../../options.js';
-import type { StatsFlags, StatsMode } from './types.js';
+import type { StatsFlags, StatsMode, StatsSection } from './types.js';
 
 // Raw commander flags of `stats` (strings as typed) → validated options. Pure.
 
@@ -16,10 +16,42 @@ const keysOnly: Array<[keyof StatsFlags, string]> = [
   ['match', '--match'],
   ['top', '--top'],
   ['sample', '--sample'],
+  ['hot', '--hot'],
 ];
 
+export const sectionNames: StatsSection[] = ['commands', 'errors', 'clients'];
+
+/** `--section commands --section errors,clients` → ['commands', 'errors', 'clients'] (no repeats). */
+export function parseSections(values: string[]): StatsSection[] {
+  const out: StatsSection[] = [];
+  for (const raw of values.flatMap((v) => v.split(','))) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    const known = sectionNames.find((s) => s === name);
+    if (!known) {
+      const near = sectionNames.find((s) => s.startsWith(name.slice(0, 3)));
+      throw usageError(
+        `unknown --section "${raw.trim()}"`,
+        near
+          ? `did you mean --section ${near}? (one of ${sectionNames.join(', ')})`
+          : `one of ${sectionNames.join(', ')}`,
+      );
+    }
+    if (!out.includes(known)) out.push(known);
+  }
+  if (out.length === 0) throw usageError('--section needs a name', `one of ${sectionNames.join(', ')}`);
+  return out;
+}
+
 export function parseStatsFlags(flags: StatsFlags): StatsMode {
-  if (flags.hits !== undefined) return parseHitsFlags(flags);
+  if (flags.hits !== undefined) {
+    if (flags.section !== undefined || flags.hot)
+      throw usageError(
+        `${flags.hot ? '--hot' : '--section'} cannot be combined with --hits`,
+        flags.hot ? 'e.g. redis-ops stats --keys --hot' : 'e.g. redis-ops stats --section commands',
+      );
+    return parseHitsFlags(flags);
+  }
   const strayHits = hitsOnly.find(([k]) => flags[k] !== undefined);
   if (strayHits || (flags.minHitRatio?.length ?? 0) > 0)
     throw usageError(
@@ -30,8 +62,15 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
     throw usageError('--keys and --watch cannot be combined', 'run one, then the other');
   if (flags.count !== undefined && flags.watch === undefined)
     throw usageError('--count needs --watch', 'e.g. redis-ops stats --watch 1 --count 10');
+  const sections = flags.section === undefined ? undefined : parseSections(flags.section);
+  if (sections && (flags.keys || flags.watch !== undefined))
+    throw usageError(
+      `--section adds to the snapshot; it cannot be combined with ${flags.keys ? '--keys' : '--watch'}`,
+      'e.g. redis-ops stats --section commands,errors',
+    );
   if (!flags.keys) {
-    const stray = keysOnly.find(([k]) => flags[k] !== undefined);
+    // --top also bounds the --section tables.
+    const stray = keysOnly.find(([k]) => flags[k] !== undefined && !(sections && k === 'top'));
     if (stray) throw usageError(`${stray[1]} needs --keys`, `e.g. redis-ops stats --keys ${stray[1]} ...`);
   }
   if (flags.watch !== undefined) {
@@ -55,7 +94,14 @@ export function parseStatsFlags(flags: StatsFlags): StatsMode {
       match: flags.match,
       top: flags.top === undefined ? 10 : positiveInt(flags.top, '--top'),
       sample: flags.sample === undefined ? undefined : positiveInt(flags.sample, '--sample'),
+      hot: flags.hot ? true : undefined,
     };
   }
+  if (sections)
+    return {
+      kind: 'snapshot',
+      sections,
+      top: flags.top === undefined ? 10 : positiveInt(flags.top, '--top'),
+    };
   return { kind: 'snapshot' };
 }

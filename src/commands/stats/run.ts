@@ -14,8 +14,10 @@ import { followSentinel } from './failover.js';
 import { renderFailover, renderWatchRow, toWatchJson, watchHeader } from './render-watch.js';
 import { renderStats, toStatsJson } from './render.js';
 import { collectStats, readNodes } from './snapshot.js';
-import type { KeysResult, NodeFailure, StatsMode, StatsResult } from './types.js';
+import type { KeysResult, NodeFailure, SectionsJson, StatsMode, StatsResult } from './types.js';
 import { watchStats } from './watch.js';
+import { SparkPanel } from './render-spark.js';
+import type { WindowRow } from './window.js';
 
 /** The implementation behind `stats`, loaded lazily by index.ts so --help stays fast. */
 export interface RunOptions {
@@ -27,6 +29,8 @@ export interface RunOptions {
   pauseMonitor?: boolean;
   /** Columns the tables fit (undefined: full width, --wide or not a terminal). */
   width?: number;
+  /** stdout is a terminal (and not --json): --watch draws sparklines under its rows. */
+  sparklines?: boolean;
 }
 
 export async function snapshotStats(conn: Connection, target: Target): Promise<StatsResult> {
@@ -64,21 +68,48 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
     }
     if (mode.kind === 'snapshot') {
       const result = await snapshotStats(conn, target);
-      if (opts.json) writeJson(toStatsJson(result));
-      else writeStdout(renderStats(result));
-      return reportFailures(result.failed);
+      if (!mode.sections) {
+        if (opts.json) writeJson(toStatsJson(result));
+        else writeStdout(renderStats(result));
+        return reportFailures(result.failed);
+      }
+      const { readSections } = await import('./sections.js');
+      const { renderSections } = await import('./render-sections.js');
+      const top = mode.top ?? 10;
+      const read = await readSections(conn.primaries(), mode.sections, top, target.timeoutMs);
+      const failed = [
+        ...result.failed,
+        ...read.failed.filter((f) => !result.failed.some((x) => x.address === f.address)),
+      ];
+      if (opts.json)
+        writeJson({ ...toStatsJson({ ...result, failed }), sections: read.sections } satisfies SectionsJson);
+      else
+        writeStdout(
+          `${renderStats({ ...result, failed })}\n${renderSections(read.sections, top, opts.width)}`,
+        );
+      return reportFailures(failed);
     }
     if (mode.kind === 'watch') {
       const ac = new AbortController();
       const release = onInterrupt(() => ac.abort());
       const follow = conn.node?.role === 'primary' ? followSentinel(target, conn) : undefined;
+      // On a terminal the rows scroll above a redrawn sparkline panel; piped, the rows are as they were.
+      const panel = opts.sparklines
+        ? new SparkPanel(
+            terminalWidth(process.stdout),
+            (t) => process.stdout.write(t),
+            opts.width !== undefined,
+          )
+        : undefined;
+      const print = (text: string, row?: WindowRow): void =>
+        panel ? panel.print(text, row) : writeStdout(text);
       try {
         if (!opts.json) writeStdout(watchHeader(opts.width));
         await watchStats(conn.primaries(), {
           follow,
           refresh: conn.isCluster ? () => currentPrimaries(conn, target.timeoutMs) : undefined,
           onFailover: (e) =>
-            opts.json ? process.stdout.write(`${JSON.stringify(e)}\n`) : writeStdout(renderFailover(e)),
+            opts.json ? process.stdout.write(`${JSON.stringify(e)}\n`) : print(renderFailover(e)),
           intervalMs: mode.intervalMs,
           count: mode.count,
           timeoutMs: target.timeoutMs,
@@ -86,7 +117,7 @@ export async function runStats(target: Target, mode: StatsMode, opts: RunOptions
           onRow: (row) =>
             opts.json
               ? process.stdout.write(`${JSON.stringify(toWatchJson(row))}\n`)
-              : writeStdout(renderWatchRow(row, opts.width)),
+              : print(renderWatchRow(row, opts.width), row),
         });
       } finally {
         release();

@@ -2,7 +2,7 @@ import type { OtherPrefixes } from './namespaces.js';
 import type { Provider } from '../../redis/provider.js';
 import type { HitsFlags, HitsMode } from './hits-options.js';
 import type { CommonFlags } from '../connection.js';
-import type { BigKey, Namespace } from './namespaces.js';
+import type { BigKey, HotKey, Namespace } from './namespaces.js';
 import type { DbKeys } from '../../redis/info.js';
 import type { NodeStats, Totals } from './node-stats.js';
 import type { WindowRow } from './window.js';
@@ -23,12 +23,28 @@ export interface StatsFlags extends HitsFlags {
   top?: string;
   sample?: string;
   wide?: boolean;
+  /** --section (repeatable, or a comma list): commands, errors, clients. */
+  section?: string[];
+  /** --hot: with --keys, OBJECT FREQ per key (LFU policies only). */
+  hot?: boolean;
 }
 
+/** What `stats --section` adds to the snapshot (INFO commandstats/latencystats, errorstats, clients). */
+export type StatsSection = 'commands' | 'errors' | 'clients';
+
 export type StatsMode =
-  | { kind: 'snapshot' }
+  | { kind: 'snapshot'; sections?: StatsSection[]; top?: number }
   | { kind: 'watch'; intervalMs: number; count?: number }
-  | { kind: 'keys'; delimiter: string; depth: number; match?: string; top: number; sample?: number }
+  | {
+      kind: 'keys';
+      delimiter: string;
+      depth: number;
+      match?: string;
+      top: number;
+      sample?: number;
+      /** OBJECT FREQ per key (needs an LFU maxmemory-policy). */
+      hot?: boolean;
+    }
   | HitsMode;
 
 /** A primary that did not answer: named in the output, and the command exits 2. */
@@ -62,6 +78,8 @@ export interface KeysOptions {
   top: number;
   /** Scan at most this many keys in all, then scale the figures to DBSIZE. */
   sample?: number;
+  /** OBJECT FREQ per key: the hottest keys (LFU policies only; checked before scanning). */
+  hot?: boolean;
   timeoutMs: number;
   /** Called after every sized batch with the running total of keys scanned. */
   onProgress?: (scanned: number) => void;
@@ -81,6 +99,10 @@ export interface KeysResult {
   /** keyspace_hits / keyspace_misses this run added on the server (TYPE and PTTL are lookups). */
   ownLookups: { hits: number; misses: number };
   biggest: BigKey[];
+  /** Collections with the most elements. */
+  mostElements: BigKey[];
+  /** With --hot: keys by OBJECT FREQ, hottest first; null without --hot. */
+  hot: HotKey[] | null;
   failed: NodeFailure[];
 }
 
@@ -131,14 +153,21 @@ export interface KeysJson {
     bytes: number | null;
     noTtlKeys: number;
     types: Record<string, number>;
+    /** Elements in its collections (HLEN/LLEN/SCARD/ZCARD/XLEN summed; strings add none). */
+    elements: number;
   }>;
   totalNamespaces: number;
   /** The prefix tally was full: the smallest prefixes were folded into `other`. */
   approximate: boolean;
   other: OtherPrefixes | null;
-  /** The keyspace hits/misses this run added itself (TYPE, PTTL count as lookups). */
+  /** The keyspace hits/misses this run added itself (TYPE, PTTL, the *LEN commands, OBJECT FREQ). */
   ownLookups: { hits: number; misses: number };
-  biggest: Array<{ key: string; type: string; bytes: number }>;
+  /** Biggest keys by memory; `elements` null for strings. */
+  biggest: Array<{ key: string; type: string; bytes: number; elements: number | null }>;
+  /** Collections with the most elements (what redis-cli --bigkeys looks for). */
+  mostElements: Array<{ key: string; type: string; bytes: number; elements: number | null }>;
+  /** With --hot: the keys with the highest OBJECT FREQ (LFU counter, 0-255); null without --hot. */
+  hot: Array<{ key: string; type: string; freq: number }> | null;
   failedNodes: NodeFailure[];
 }
 
@@ -175,4 +204,96 @@ export interface HitsJson {
   namespaces: HitsNamespaceJson[];
   keymiss: KeymissState;
   restored: boolean;
+}
+
+/** One command in `stats --section commands` (INFO commandstats, with INFO latencystats on 7.0+). */
+export interface CommandStatJson {
+  /** As the server names it: `get`, `config|get`. */
+  command: string;
+  calls: number;
+  /** Time the server spent running it, in microseconds, since start-up or CONFIG RESETSTAT. */
+  usec: number;
+  usecPerCall: number;
+  /** Refused before running (ACL, OOM, arity); null where the server does not say (< 6.2). */
+  rejectedCalls: number | null;
+  /** Ran and answered an error; null where the server does not say (< 6.2). */
+  failedCalls: number | null;
+  /**
+   * Latency percentiles in microseconds (`p50`, `p99`, `p99.9`: the server's
+   * latency-tracking-info-percentiles); null before 7.0 or with latency-tracking off. Summed
+   * over a cluster's primaries: the worst node's figure for each percentile.
+   */
+  latencyUsec: Record<string, number> | null;
+}
+
+/** `stats --section errors` (INFO errorstats, 6.2+; and the commands that failed). */
+export interface ErrorsSectionJson {
+  /** False where INFO has no errorstats section (< 6.2, Upstash): counts are unknown, not 0. */
+  reported: boolean;
+  /** Error replies by their first word (`WRONGTYPE`, `ERR`, `NOPERM`), most first. */
+  byType: Array<{ type: string; count: number }>;
+  /** Commands with failed or rejected calls, most first. */
+  byCommand: Array<{ command: string; failedCalls: number; rejectedCalls: number }>;
+}
+
+/** One client from CLIENT LIST, as `stats --section clients` lists the biggest buffers. */
+export interface ClientBufferJson {
+  node: string;
+  id: string;
+  addr: string;
+  name: string;
+  /** The last command it sent (`subscribe`, `monitor`, `get`). */
+  cmd: string;
+  flags: string;
+  ageSeconds: number;
+  idleSeconds: number;
+  /** Output buffer the server holds for it (omem): replies it has not read yet. */
+  outputBytes: number;
+  /** Replies queued in the output list (oll). */
+  outputReplies: number;
+  /** Query buffer (qbuf): what it sent that is not parsed yet. */
+  queryBytes: number;
+  /** Everything the server holds for this client (tot-mem). */
+  totalBytes: number;
+}
+
+/** `stats --section clients`: INFO clients, and the biggest output buffers from CLIENT LIST. */
+export interface ClientsSectionJson {
+  connected: number | null;
+  blocked: number | null;
+  maxclients: number | null;
+  /** INFO clients' recent maxima (the server's own sliding window of a few seconds). */
+  recentMaxOutputBuffer: number | null;
+  recentMaxInputBuffer: number | null;
+  /** CLIENT LIST was read (false: refused, or more clients than we list; see `unlisted`). */
+  listed: boolean;
+  unlisted: string | null;
+  /** Clients holding a subscription (sub + psub + ssub > 0), counted from CLIENT LIST. */
+  subscribers: number | null;
+  /** The clients with the biggest output buffers (then total memory), at most --top; ours left out. */
+  biggest: ClientBufferJson[];
+}
+
+/** One primary's sections. */
+export interface SectionsNodeJson {
+  address: string;
+  commands?: CommandStatJson[];
+  errors?: ErrorsSectionJson;
+  clients?: ClientsSectionJson;
+}
+
+/** What `--section` adds: per primary, and over all of them (a cluster). */
+export interface StatsSectionsJson {
+  /** The sections asked for, in the order given. */
+  names: StatsSection[];
+  /** Every command that ran, by total time, summed over the primaries. */
+  commands?: CommandStatJson[];
+  errors?: ErrorsSectionJson;
+  clients?: ClientsSectionJson;
+  nodes: SectionsNodeJson[];
+}
+
+/** `stats --section ... --json`: the snapshot and the sections asked for. */
+export interface SectionsJson extends StatsJson {
+  sections: StatsSectionsJson;
 }
