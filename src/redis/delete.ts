@@ -54,6 +54,8 @@ export interface DeleteOptions {
    * none). Where EVAL is denied or fails, the same pass goes on with SCAN + UNLINK from us.
    */
   script?: { guardFrom: number[] };
+  /** The queues the screen met (named in the result). */
+  queuesMet?: () => string[];
   /** How many names to keep as a sample of what was deleted (streaming has no count to show one). */
   sampleSize?: number;
 }
@@ -76,6 +78,8 @@ export interface DeleteResult {
   sample: Buffer[];
   /** The server-side script did the scanning and deleting (on at least one node). */
   scripted: boolean;
+  /** BullMQ queues the screen met (kept, or deleted under --include-queues). */
+  queues: string[];
 }
 
 /** A reshard that never settles must not keep us forever. */
@@ -104,6 +108,7 @@ export async function deleteKeys(
     keptByNode: new Map(),
     sample: [],
     scripted: false,
+    queues: [],
   };
   const sampleSize = opts.sampleSize ?? 0;
   const takeSample = (keys: Buffer[]): void => {
@@ -181,6 +186,7 @@ export async function deleteKeys(
     if (opts.cluster) await settle(first);
   } finally {
     result.command = unlinker.command() === 'DEL' || scriptCommand === 'DEL' ? 'DEL' : 'UNLINK';
+    result.queues = opts.queuesMet?.() ?? [];
     pool.closeAll();
   }
   return result;

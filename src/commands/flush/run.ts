@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { openConnection, type Connection } from '../../redis/connect.js';
-import { deleteKeys } from '../../redis/delete.js';
+import { deleteKeys, type DeleteOptions } from '../../redis/delete.js';
 import { readClusterMap } from '../../redis/cluster-map.js';
 import { errorText, explainError } from '../../redis/hints.js';
 import { nodeAddress, PipePool } from '../../redis/pipe-pool.js';
@@ -154,6 +154,9 @@ async function runFlush(
       sweep: !opts.yes,
       mapAtStart,
       signal,
+      // What a SCAN pass deletes now (the sweep, names not kept) is screened too: a queue
+      // created since the count is kept, like one met while streaming.
+      ...guardFor(opts, plan, conn.isCluster),
       onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
       timeoutMs: opts.target.timeoutMs,
     },
@@ -166,6 +169,8 @@ async function runFlush(
   result.deleted = deletion.deleted;
   result.command = deletion.command;
   result.passes = deletion.passes;
+  result.kept = [...deletion.keptByNode.values()].reduce((a, b) => a + b, 0);
+  result.queues = [...new Set([...result.queues, ...deletion.queues])].sort();
   if (deletion.error) {
     const named = await nameFailure(deletion.error, conn.client);
     return {
@@ -175,7 +180,34 @@ async function runFlush(
       hint: named.hint,
     };
   }
-  return { ...result, status: signal.aborted ? 'interrupted' : 'done' };
+  if (signal.aborted) return { ...result, status: 'interrupted' };
+  return result.kept > 0 ? keptQueues(result) : { ...result, status: 'done' };
+}
+
+/** The queue guard for a deleting pass: the per-key screen, and its rule inside the script. */
+function guardFor(
+  opts: FlushOptions,
+  plan: FlushPlan,
+  cluster: boolean,
+): Pick<DeleteOptions, 'screen' | 'script' | 'queuesMet'> {
+  // With a raw pattern or --type, full discovery ran first: no queue is left to meet.
+  if (plan.raw || opts.type) return { script: { guardFrom: plan.patterns.map(() => 0) } };
+  const guard = createQueueScreen(plan.prefixBytes, cluster, !opts.includeQueues);
+  return {
+    screen: guard.screen,
+    queuesMet: guard.queues,
+    script: { guardFrom: plan.prefixBytes.map((p) => p.length + 1) },
+  };
+}
+
+function keptQueues(result: FlushResult): FlushResult {
+  const names = `${result.queues.slice(0, 10).join(', ')}${result.queues.length > 10 ? ` and ${result.queues.length - 10} more` : ''}`;
+  return {
+    ...result,
+    status: 'kept-queues',
+    error: `kept ${result.kept} keys of BullMQ queues: ${names}`,
+    hint: 'pass --include-queues to delete those queues too (--dry-run lists them first)',
+  };
 }
 
 /**
@@ -195,9 +227,6 @@ async function streamFlush(
   mapAtStart: string | undefined,
 ): Promise<FlushResult> {
   const primaries = conn.primaries();
-  const exact = !plan.raw && !opts.type;
-  // With a raw pattern or --type, full discovery ran before: no queue is left to meet.
-  const guard = exact ? createQueueScreen(plan.prefixBytes, conn.isCluster, !opts.includeQueues) : undefined;
   progress.phase('streaming');
   const index = new Map(labels.map((l, i) => [l, i]));
   const deletion = await deleteKeys(primaries, [], {
@@ -211,10 +240,7 @@ async function streamFlush(
     mapAtStart,
     signal,
     stream: true,
-    screen: guard?.screen,
-    script: {
-      guardFrom: plan.patterns.map((_, i) => (guard ? (plan.prefixBytes[i]?.length ?? 0) + 1 : 0)),
-    },
+    ...guardFor(opts, plan, conn.isCluster),
     sampleSize: 10,
     onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
     timeoutMs: opts.target.timeoutMs,
@@ -240,7 +266,7 @@ async function streamFlush(
     kept,
     nodes,
     sample: deletion.sample.map((k) => shortKey(k)),
-    queues: [...new Set([...queues, ...(guard?.queues() ?? [])])].sort(),
+    queues: [...new Set([...queues, ...deletion.queues])].sort(),
     command: deletion.command,
     passes: deletion.passes,
   };
@@ -249,14 +275,7 @@ async function streamFlush(
     return { ...result, status: named.retry ? 'connection-lost' : 'failed', error: named.message, hint: named.hint };
   }
   if (signal.aborted) return { ...result, status: 'interrupted' };
-  if (kept > 0)
-    return {
-      ...result,
-      status: 'kept-queues',
-      error: `kept ${kept} keys of BullMQ queues: ${result.queues.slice(0, 10).join(', ')}${result.queues.length > 10 ? ` and ${result.queues.length - 10} more` : ''}`,
-      hint: 'pass --include-queues to delete those queues too (--dry-run lists them first)',
-    };
-  return result;
+  return kept > 0 ? keptQueues(result) : result;
 }
 
 /** The slot map as the cluster sees it now (ioredis' cache may be older). */
