@@ -159,7 +159,13 @@ export async function deleteKeys(
           let cursor: string | null = '0';
           if (scriptOn) cursor = await viaScript(pipe, address, match, opts.script?.guardFrom[p] ?? 0, send);
           if (cursor === null) continue;
-          for await (const found of scanNode(pipe, { match, count: opts.count, type: opts.type, signal, cursor })) {
+          for await (const found of scanNode(pipe, {
+            match,
+            count: opts.count,
+            type: opts.type,
+            signal,
+            cursor,
+          })) {
             takeSample(found);
             const batch = await screened(pipe, address, found);
             for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize)

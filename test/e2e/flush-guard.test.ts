@@ -52,8 +52,7 @@ const refused = (queues: string): RegExp =>
   );
 
 /** Every key of these queues, still there. */
-const queueKeys = (keys: string[]): string[] =>
-  keys.filter((k) => /^bull:(emails|reports|legacy):/.test(k));
+const queueKeys = (keys: string[]): string[] => keys.filter((k) => /^bull:(emails|reports|legacy):/.test(k));
 
 describe('flush: the BullMQ queue guard', () => {
   it('counted (--max-keys, or a prompt): refuses a prefix that covers queues, naming them, and deletes nothing', async () => {

@@ -54,7 +54,10 @@ describe('flush: memory stays flat', () => {
       await fill();
       const peak = await peakOf(args, url);
       expect(peak.deleted, label).toBe(n);
-      expect(peak.mb - base.mb, `${label}: ${peak.mb.toFixed(0)} MB vs ${base.mb.toFixed(0)} MB`).toBeLessThan(40);
+      expect(
+        peak.mb - base.mb,
+        `${label}: ${peak.mb.toFixed(0)} MB vs ${base.mb.toFixed(0)} MB`,
+      ).toBeLessThan(40);
     }
     expect(await server.client().dbsize()).toBe(1);
   });

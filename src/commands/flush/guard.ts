@@ -149,10 +149,10 @@ export async function queuesByDiscovery(
  */
 export interface QueueScreen {
   /** The keys of a batch that lie in no queue (the others are counted as kept). */
-  screen(pipe: RespPipe, keys: Buffer[]): Promise<Buffer[]>;
+  screen: (pipe: RespPipe, keys: Buffer[]) => Promise<Buffer[]>;
   /** Queue bases met, for the report. */
-  queues(): string[];
-  kept(): number;
+  queues: () => string[];
+  kept: () => number;
 }
 
 /** Verdicts remembered: plenty for real namespaces, bounded for 1M distinct `cache:u:N` bases. */
@@ -197,7 +197,7 @@ export function createQueueScreen(prefixes: Buffer[], cluster: boolean, keep = t
   };
 
   return {
-    async screen(pipe, keys) {
+    screen: async (pipe, keys) => {
       const perKey = keys.map(basesOf);
       const unknown = new Map<string, Buffer>();
       for (const bases of perKey)

@@ -101,7 +101,8 @@ the message says what to change), 130 interrupted (the report says what was dele
     });
     if (opts.json) writeJson(toFlushJson(result));
     else writeStdout(renderFlush(result));
-    if (result.status === 'kept-queues') printError(result.error ?? 'kept BullMQ queue keys', result.hint ?? undefined);
+    if (result.status === 'kept-queues')
+      printError(result.error ?? 'kept BullMQ queue keys', result.hint ?? undefined);
     if (result.status === 'connection-lost' || result.status === 'failed') {
       // Only a lost connection is finished by running again; a refusal says what to change.
       const head = result.status === 'failed' ? 'stopped' : 'connection lost';

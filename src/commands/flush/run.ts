@@ -259,7 +259,13 @@ async function streamFlush(
     row.matched += n;
   }
   const result: FlushResult = {
-    ...baseResult(opts, plan, { nodes: [], matched: 0, sample: [], found: new Set(), exceeded: false }, labels, queues),
+    ...baseResult(
+      opts,
+      plan,
+      { nodes: [], matched: 0, sample: [], found: new Set(), exceeded: false },
+      labels,
+      queues,
+    ),
     streamed: true,
     matched: deletion.deleted + kept,
     deleted: deletion.deleted,
@@ -272,7 +278,12 @@ async function streamFlush(
   };
   if (deletion.error) {
     const named = await nameFailure(deletion.error, conn.client);
-    return { ...result, status: named.retry ? 'connection-lost' : 'failed', error: named.message, hint: named.hint };
+    return {
+      ...result,
+      status: named.retry ? 'connection-lost' : 'failed',
+      error: named.message,
+      hint: named.hint,
+    };
   }
   if (signal.aborted) return { ...result, status: 'interrupted' };
   return kept > 0 ? keptQueues(result) : result;

@@ -39,13 +39,7 @@ export interface FlushOptions {
 /** connection-lost: run again to finish; failed: the server refused (READONLY, NOPERM, OOM...), fix first. */
 /** kept-queues: streaming met BullMQ queues after deleting began; their keys were kept, the rest deleted. */
 export type FlushStatus =
-  | 'done'
-  | 'dry-run'
-  | 'interrupted'
-  | 'connection-lost'
-  | 'failed'
-  | 'max-keys'
-  | 'kept-queues';
+  'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'failed' | 'max-keys' | 'kept-queues';
 
 export interface NodeReport {
   node: string;
