@@ -17,43 +17,53 @@ import type { RespPipe } from './resp-pipe.js';
  */
 const source = `
 if redis.replicate_commands then redis.replicate_commands() end
+local find, sub, call, pcall, unpack, min = string.find, string.sub, redis.call, redis.pcall, unpack, math.min
 local cursor, match, count, typ = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local from, budget, want, cmd = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
-local t = redis.call('TIME')
+local t = call('TIME')
 local stop = t[1] * 1000000 + t[2] + budget
 local deleted, held, sample, seen = 0, {}, {}, {}
 repeat
   local r
-  if typ == '' then r = redis.call('SCAN', cursor, 'MATCH', match, 'COUNT', count)
-  else r = redis.call('SCAN', cursor, 'MATCH', match, 'COUNT', count, 'TYPE', typ) end
-  local keys, del, hold = r[2], {}, {}
-  for i = 1, #keys do
-    local k = keys[i]
-    if #sample < want then sample[#sample + 1] = k end
-    local unsure = false
-    if from > 0 then
-      local at = string.find(k, ':', from, true)
+  if typ == '' then r = call('SCAN', cursor, 'MATCH', match, 'COUNT', count)
+  else r = call('SCAN', cursor, 'MATCH', match, 'COUNT', count, 'TYPE', typ) end
+  local keys = r[2]
+  local n = #keys
+  for i = 1, min(n, want - #sample) do sample[#sample + 1] = keys[i] end
+  -- del is the SCAN reply itself unless a key must be held back (then a copy without it)
+  local del, hold = keys, nil
+  if from > 0 then
+    for i = 1, n do
+      local k = keys[i]
+      local unsure = false
+      local at = find(k, ':', from, true)
       while at do
-        local b = string.sub(k, 1, at - 1)
+        local b = sub(k, 1, at - 1)
         local q = seen[b]
         if q == nil then
-          q = redis.call('EXISTS', b .. ':meta', b .. ':id') > 0
+          q = call('EXISTS', b .. ':meta', b .. ':id') > 0
           seen[b] = q
         end
         if q then unsure = true break end
-        at = string.find(k, ':', at + 1, true)
+        at = find(k, ':', at + 1, true)
       end
+      if unsure then
+        if not hold then
+          hold, del = {}, {}
+          for j = 1, i - 1 do del[j] = keys[j] end
+        end
+        hold[#hold + 1] = k
+      elseif hold then del[#del + 1] = k end
     end
-    if unsure then hold[#hold + 1] = k else del[#del + 1] = k end
   end
   for i = 1, #del, 1000 do
-    local n = redis.pcall(cmd, unpack(del, i, math.min(i + 999, #del)))
-    if type(n) == 'table' then return {cursor, deleted, held, sample, n.err or 'ERR'} end
-    deleted = deleted + n
+    local d = pcall(cmd, unpack(del, i, min(i + 999, #del)))
+    if type(d) == 'table' then return {cursor, deleted, held, sample, d.err or 'ERR'} end
+    deleted = deleted + d
   end
-  for i = 1, #hold do held[#held + 1] = hold[i] end
+  if hold then for i = 1, #hold do held[#held + 1] = hold[i] end end
   cursor = r[1]
-  t = redis.call('TIME')
+  t = call('TIME')
 until cursor == '0' or t[1] * 1000000 + t[2] >= stop
 return {cursor, deleted, held, sample, false}`;
 

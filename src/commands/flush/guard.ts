@@ -159,7 +159,12 @@ export interface QueueScreen {
 const maxVerdicts = 100_000;
 
 /** keep false (--include-queues): every key goes, the queues met are only named in the report. */
-export function createQueueScreen(prefixes: Buffer[], cluster: boolean, keep = true): QueueScreen {
+export function createQueueScreen(
+  prefixes: Buffer[],
+  cluster: boolean,
+  keep = true,
+  client?: AnyClient,
+): QueueScreen {
   const verdicts = new Map<string, boolean>();
   const met = new Set<string>();
   let kept = 0;
@@ -179,12 +184,23 @@ export function createQueueScreen(prefixes: Buffer[], cluster: boolean, keep = t
     const suffix = (base: Buffer, s: string): Buffer => Buffer.concat([base, Buffer.from(`:${s}`)]);
     const replies = await pipe.send(bases.map((b) => ['EXISTS', suffix(b, 'meta'), suffix(b, 'id')]));
     const suspects: Buffer[] = [];
+    const redirected: Buffer[] = [];
     bases.forEach((b, i) => {
       const r = replies[i];
-      // An error (a slot moving under a reshard): not known to be clear, so look closer.
       if (typeof r === 'number' && r === 0) verdicts.set(b.toString('latin1'), false);
+      else if (r instanceof Error && client) redirected.push(b);
       else suspects.push(b);
     });
+    // A slot moving under a reshard (MOVED/ASK): ask through the client, which follows them.
+    if (redirected.length > 0 && client) {
+      const found = new Set(
+        await queuesFromCandidates(
+          client,
+          redirected.flatMap((b) => [suffix(b, 'meta'), suffix(b, 'id')]),
+        ),
+      );
+      for (const b of redirected) verdicts.set(b.toString('latin1'), found.has(displayKey(b)));
+    }
     if (suspects.length === 0) return;
     const found = new Set(
       await classifyCandidates(

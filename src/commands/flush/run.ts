@@ -156,7 +156,7 @@ async function runFlush(
       signal,
       // What a SCAN pass deletes now (the sweep, names not kept) is screened too: a queue
       // created since the count is kept, like one met while streaming.
-      ...guardFor(opts, plan, conn.isCluster),
+      ...guardFor(opts, plan, conn),
       onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
       timeoutMs: opts.target.timeoutMs,
     },
@@ -188,11 +188,11 @@ async function runFlush(
 function guardFor(
   opts: FlushOptions,
   plan: FlushPlan,
-  cluster: boolean,
+  conn: Connection,
 ): Pick<DeleteOptions, 'screen' | 'script' | 'queuesMet'> {
   // With a raw pattern or --type, full discovery ran first: no queue is left to meet.
   if (plan.raw || opts.type) return { script: { guardFrom: plan.patterns.map(() => 0) } };
-  const guard = createQueueScreen(plan.prefixBytes, cluster, !opts.includeQueues);
+  const guard = createQueueScreen(plan.prefixBytes, conn.isCluster, !opts.includeQueues, conn.client);
   return {
     screen: guard.screen,
     queuesMet: guard.queues,
@@ -240,7 +240,7 @@ async function streamFlush(
     mapAtStart,
     signal,
     stream: true,
-    ...guardFor(opts, plan, conn.isCluster),
+    ...guardFor(opts, plan, conn),
     sampleSize: 10,
     onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
     timeoutMs: opts.target.timeoutMs,
