@@ -2,9 +2,12 @@ import type { Redis } from 'ioredis';
 import { readClusterMap } from './cluster-map.js';
 import { KeyStore, packKeys, type KeyPack } from './key-store.js';
 import { nodeAddress, PipePool } from './pipe-pool.js';
+import { runDeleteScript } from './delete-script.js';
+import { RespServerError } from './resp-decode.js';
+import type { RespPipe } from './resp-pipe.js';
 import { scanNode } from './scan.js';
 import { defaultTimeoutMs } from './timeout.js';
-import { createUnlinker } from './unlink.js';
+import { createUnlinker, isUnlinkMissing } from './unlink.js';
 
 /**
  * The deleting pass of `flush`, on every primary in parallel: UNLINK the names the counting
@@ -38,7 +41,32 @@ export interface DeleteOptions {
   onDeleted?: (node: string, deleted: number) => void;
   /** Bound for each network step (connect, a reply). */
   timeoutMs?: number;
+  /**
+   * Streaming (nothing counted first): the first pass is the deletion itself, not a pass
+   * "after the kept names", and each scanned batch goes through `screen` (the queue guard)
+   * before it is deleted; what it leaves out is counted as kept.
+   */
+  stream?: boolean;
+  screen?: (pipe: RespPipe, keys: Buffer[]) => Promise<Buffer[]>;
+  /**
+   * Scan and delete inside the server (delete-script.ts) on a standalone server without
+   * --rate; per pattern, the 1-based position where the script's guard looks for bases (0:
+   * none). Where EVAL is denied or fails, the same pass goes on with SCAN + UNLINK from us.
+   */
+  script?: { guardFrom: number[] };
+  /** The queues the screen met (named in the result). */
+  queuesMet?: () => string[];
+  /** How many names to keep as a sample of what was deleted (streaming has no count to show one). */
+  sampleSize?: number;
 }
+
+/**
+ * Server time one script call may take: a concurrent client waits at most about this. Longer
+ * calls mean fewer round trips, but on a loaded machine a call longer than a scheduler slice
+ * is preempted inside the server (4 ms calls ran 2-3× their CPU time under load 15): 2 ms is
+ * about two SCAN + UNLINK rounds of 1,000 keys (README, Benchmarks).
+ */
+export const scriptBudgetUs = 2000;
 
 export interface DeleteResult {
   deleted: number;
@@ -49,6 +77,14 @@ export interface DeleteResult {
   /** The command that deleted: UNLINK, or DEL where UNLINK is missing or denied. */
   command: string;
   error: Error | null;
+  /** Keys the screen left out (they lie in a queue), per node address. */
+  keptByNode: Map<string, number>;
+  /** The first names met by a SCAN pass (copies), up to sampleSize. */
+  sample: Buffer[];
+  /** The server-side script did the scanning and deleting (on at least one node). */
+  scripted: boolean;
+  /** BullMQ queues the screen met (kept, or deleted under --include-queues). */
+  queues: string[];
 }
 
 /** A reshard that never settles must not keep us forever. */
@@ -68,16 +104,43 @@ export async function deleteKeys(
     : opts.batchSize;
   const inFlight = opts.rate ? 1 : opts.inFlight;
   const pool = new PipePool(primaries[0] as Redis, opts.timeoutMs ?? defaultTimeoutMs);
-  const result: DeleteResult = { deleted: 0, byNode: new Map(), passes: 0, command: 'UNLINK', error: null };
+  const result: DeleteResult = {
+    deleted: 0,
+    byNode: new Map(),
+    passes: 0,
+    command: 'UNLINK',
+    error: null,
+    keptByNode: new Map(),
+    sample: [],
+    scripted: false,
+    queues: [],
+  };
+  const sampleSize = opts.sampleSize ?? 0;
+  const takeSample = (keys: Buffer[]): void => {
+    for (let i = 0; i < keys.length && result.sample.length < sampleSize; i++)
+      result.sample.push(Buffer.from(keys[i] as Buffer));
+  };
+  // Off for the rest of the run once EVAL is refused or fails; DEL once UNLINK is missing.
+  let scriptOn = opts.script !== undefined && !opts.cluster && !opts.rate;
+  let scriptCommand = 'UNLINK';
   const fail = (err: unknown): void => {
     result.error ??= err instanceof Error ? err : new Error(String(err));
     failed.abort(); // a node is gone: every node stops after its batches in flight
   };
-  const unlinker = createUnlinker(pool, opts.cluster, (address, n) => {
+  const counted = (address: string, n: number): void => {
     result.deleted += n;
     result.byNode.set(address, (result.byNode.get(address) ?? 0) + n);
     opts.onDeleted?.(address, n);
-  });
+  };
+  const unlinker = createUnlinker(pool, opts.cluster, counted);
+  /** The guard's verdict on a batch: the keys to delete; the rest are counted as kept. */
+  const screened = async (pipe: RespPipe, address: string, keys: Buffer[]): Promise<Buffer[]> => {
+    if (!opts.screen || keys.length === 0) return keys;
+    const clear = await opts.screen(pipe, keys);
+    const kept = keys.length - clear.length;
+    if (kept > 0) result.keptByNode.set(address, (result.keptByNode.get(address) ?? 0) + kept);
+    return clear;
+  };
 
   const onNode = async (address: string, store: KeyStore | undefined, rescan: boolean): Promise<void> => {
     const window = new Set<Promise<void>>();
@@ -96,9 +159,20 @@ export async function deleteKeys(
       }
       if (rescan) {
         const pipe = await pool.get(address);
-        for (const match of opts.patterns) {
+        for (const [p, match] of opts.patterns.entries()) {
           if (signal.aborted) break;
-          for await (const batch of scanNode(pipe, { match, count: opts.count, type: opts.type, signal })) {
+          let cursor: string | null = '0';
+          if (scriptOn) cursor = await viaScript(pipe, address, match, opts.script?.guardFrom[p] ?? 0, send);
+          if (cursor === null) continue;
+          for await (const found of scanNode(pipe, {
+            match,
+            count: opts.count,
+            type: opts.type,
+            signal,
+            cursor,
+          })) {
+            takeSample(found);
+            const batch = await screened(pipe, address, found);
             for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize)
               await send(packKeys(batch.slice(i, i + chunkSize)));
             if (signal.aborted) break;
@@ -119,13 +193,64 @@ export async function deleteKeys(
         return onNode(address, store, opts.sweep === true || !(store?.complete ?? false));
       }),
     );
-    if (opts.sweep || stores.some((s) => !s.complete)) result.passes = 1;
+    if (!opts.stream && (opts.sweep || stores.some((s) => !s.complete))) result.passes = 1;
     if (opts.cluster) await settle(first);
   } finally {
-    result.command = unlinker.command();
+    result.command = unlinker.command() === 'DEL' || scriptCommand === 'DEL' ? 'DEL' : 'UNLINK';
+    result.queues = opts.queuesMet?.() ?? [];
     pool.closeAll();
   }
   return result;
+
+  /**
+   * One pattern on one node through the script, call after call; returns null when the scan
+   * is complete, or the cursor to go on from without the script (EVAL refused, or a command
+   * inside failed: the SCAN pass without the script then names or gets past the failure).
+   */
+  async function viaScript(
+    pipe: RespPipe,
+    address: string,
+    match: Buffer,
+    guardFrom: number,
+    send: (keys: KeyPack) => Promise<void>,
+  ): Promise<string | null> {
+    let cursor = '0';
+    while (scriptOn && !signal.aborted) {
+      let step;
+      try {
+        step = await runDeleteScript(pipe, {
+          cursor,
+          match,
+          count: opts.count,
+          type: opts.type,
+          guardFrom,
+          budgetUs: scriptBudgetUs,
+          sample: Math.max(0, sampleSize - result.sample.length),
+          command: scriptCommand,
+        });
+      } catch (err) {
+        // EVAL unknown or denied, scripting disabled, SCAN TYPE unknown to an old server...:
+        // the script raised before deleting anything (see delete-script.ts).
+        if (!(err instanceof RespServerError)) throw err;
+        scriptOn = false;
+        break;
+      }
+      result.scripted = true;
+      if (step.deleted > 0) counted(address, step.deleted);
+      takeSample(step.sample);
+      const held = await screened(pipe, address, step.held);
+      for (let i = 0; i < held.length && !signal.aborted; i += chunkSize)
+        await send(packKeys(held.slice(i, i + chunkSize)));
+      cursor = step.cursor;
+      if (step.error) {
+        if (isUnlinkMissing(step.error) && scriptCommand === 'UNLINK') scriptCommand = 'DEL';
+        else scriptOn = false;
+        continue;
+      }
+      if (cursor === '0') return null;
+    }
+    return signal.aborted ? null : cursor;
+  }
 
   /**
    * Passes over the current map until the cluster holds still under us: a pass is needed when

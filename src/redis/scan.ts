@@ -15,6 +15,8 @@ export interface ScanOptions {
   /** SCAN TYPE filter (string, list, set, zset, hash, stream). */
   type?: string;
   signal?: AbortSignal;
+  /** Resume from this cursor (flush falls back here from its script mid-way); '0' by default. */
+  cursor?: string;
 }
 
 export const defaultScanCount = 1000;
@@ -44,7 +46,7 @@ export async function* scanNode(node: Redis | RespPipe, opts: ScanOptions = {}):
         }
       : async (cursor: string): Promise<[string, Buffer[]]> =>
           checkScanReply(await node.callBuffer('SCAN', cursor, ...args));
-  let pending = callBuffer('0');
+  let pending = callBuffer(opts.cursor ?? '0');
   try {
     for (;;) {
       const [cursor, keys] = await pending;

@@ -51,26 +51,54 @@ const refused = (queues: string): RegExp =>
     `^✖ refusing to delete BullMQ queue keys: ${queues}\\n {2}hint: use a narrower prefix, or pass --include-queues`,
   );
 
+/** Every key of these queues, still there. */
+const queueKeys = (keys: string[]): string[] => keys.filter((k) => /^bull:(emails|reports|legacy):/.test(k));
+
 describe('flush: the BullMQ queue guard', () => {
-  it('refuses a prefix that covers queues, naming them, and deletes nothing', async () => {
-    const run = await runCli(['flush', 'bull:', '--yes', '--url', server.url]);
+  it('counted (--max-keys, or a prompt): refuses a prefix that covers queues, naming them, and deletes nothing', async () => {
+    const run = await runCli(['flush', 'bull:', '--yes', '--max-keys', '1000', '--url', server.url]);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(refused('bull:emails, bull:legacy, bull:reports'));
     expect(await allKeys()).toEqual(all);
   });
 
-  it('refuses a prefix inside a queue, and one that cuts a queue name short', async () => {
+  it('streaming (--yes): keeps every key of the queues it meets, deletes the rest, exit 1', async () => {
+    const { json, run } = await runJson(['flush', 'bull:', '--yes', '--url', server.url]);
+    expect(run.exitCode).toBe(1);
+    const kept = queueKeys(all);
+    expect(run.stderr).toBe(
+      `✖ kept ${kept.length} keys of BullMQ queues: bull:emails, bull:legacy, bull:reports\n` +
+        '  hint: pass --include-queues to delete those queues too (--dry-run lists them first)',
+    );
+    expect(json).toMatchObject({
+      status: 'kept-queues',
+      streamed: true,
+      deleted: 2,
+      kept: kept.length,
+      matched: 2 + kept.length,
+      queues: ['bull:emails', 'bull:legacy', 'bull:reports'],
+    });
+    expect(await allKeys()).toEqual(all.filter((k) => !k.startsWith('bull:notes:')));
+  });
+
+  it('refuses a prefix inside a queue before deleting anything; keeps one that cuts a queue name short', async () => {
     for (const [prefix, queue] of [
       ['bull:emails:completed', 'bull:emails'],
       ['bull:emails:', 'bull:emails'],
-      ['bull:rep', 'bull:reports'],
       ['bull:legacy:', 'bull:legacy'],
     ]) {
       const run = await runCli(['flush', prefix as string, '--yes', '--url', server.url]);
       expect(run.exitCode, prefix).toBe(2);
       expect(run.stderr).toMatch(refused(queue as string));
     }
+    expect(await allKeys()).toEqual(all);
+    const counted = await runCli(['flush', 'bull:rep', '--yes', '--max-keys', '100', '--url', server.url]);
+    expect(counted.exitCode).toBe(2);
+    expect(counted.stderr).toMatch(refused('bull:reports'));
+    const streamed = await runCli(['flush', 'bull:rep', '--yes', '--url', server.url]);
+    expect(streamed.exitCode).toBe(1);
+    expect(streamed.stderr).toMatch(/^✖ kept \d+ keys of BullMQ queues: bull:reports\n/);
     expect(await allKeys()).toEqual(all);
   });
 
@@ -148,5 +176,35 @@ describe('flush: the guard costs two pipelined commands per :id counter', () => 
       expect(calls(cmd)).toBeLessThan(20_200);
     }
     expect(calls('type')).toBe(0);
+  });
+});
+
+describe('flush: streaming meets queues after deleting began', () => {
+  it('5,000 keys around the queues: no queue key goes, through the script and where EVAL is denied', async () => {
+    const c = server.client();
+    await c.acl('SETUSER', 'noeval', 'on', '>pw', '~*', '&*', '+@all', '-eval');
+    const queues = queueKeys(all);
+    for (const [url, scripted] of [
+      [server.url, true],
+      [`redis://noeval:pw@127.0.0.1:${server.port}`, false],
+    ] as const) {
+      const p = c.pipeline();
+      // Plain keys, some with ':' past the prefix (the script looks those bases up), beside the queues.
+      for (let i = 0; i < 5000; i++) p.set(i % 2 ? `bull:x:${i}` : `bull:x:${i}:part`, 'v');
+      await p.exec();
+      await c.config('RESETSTAT');
+      // A small COUNT: many calls, so queue keys are met after deletions began.
+      const { json, run } = await runJson(['flush', 'bull:', '--yes', '--count', '50', '--url', url]);
+      expect(run.exitCode, url).toBe(1);
+      expect(json).toMatchObject({
+        status: 'kept-queues',
+        kept: queues.length,
+        queues: ['bull:emails', 'bull:legacy', 'bull:reports'],
+      });
+      expect(json.deleted).toBeGreaterThanOrEqual(5000);
+      expect((await allKeys()).filter((k) => k.startsWith('bull:'))).toEqual(queues);
+      const evals = /cmdstat_eval:calls=(\d+)/.exec(await c.info('commandstats'))?.[1] ?? '0';
+      expect(Number(evals) > 0, url).toBe(scripted);
+    }
   });
 });

@@ -224,6 +224,45 @@ describe('flush: safety', () => {
     expect(enough.json.deleted).toBe(inside.length);
   });
 
+  it('where EVAL is denied, streaming deletes exactly the namespace too (SCAN + UNLINK from us)', async () => {
+    const { server, inside, outside } = await seeded(2000);
+    const c = server.client();
+    await c.acl('SETUSER', 'noeval', 'on', '>pw', '~*', '&*', '+@all', '-eval');
+    await c.config('RESETSTAT');
+    const url = `redis://noeval:pw@127.0.0.1:${server.port}`;
+    const { json, run } = await runJson(['flush', PREFIX, '--yes', '--url', url]);
+    expect(run.exitCode).toBe(0);
+    expect(json).toMatchObject({
+      status: 'done',
+      streamed: true,
+      matched: inside.length,
+      deleted: inside.length,
+    });
+    expect(await c.info('commandstats')).toMatch(/cmdstat_eval:calls=0,.*rejected_calls=[1-9]/);
+    await expectOnlyInsideGone(server, inside, outside);
+  });
+
+  it('streaming cuts a 512 KiB name in the sample, never in what it deletes (script and no-EVAL paths)', async () => {
+    const server = await startRedis();
+    servers.push(server);
+    const c = server.client();
+    await c.acl('SETUSER', 'noeval', 'on', '>pw', '~*', '&*', '+@all', '-eval');
+    const long = Buffer.concat([Buffer.from('big:'), Buffer.alloc(524_284, 0x61)]);
+    for (const url of [server.url, `redis://noeval:pw@127.0.0.1:${server.port}`]) {
+      await c.set(long, '1');
+      await c.set(Buffer.concat([long, Buffer.from('b')]), '1'); // the same start, one byte longer
+      const { json, run } = await runJson(['flush', 'big:', '--yes', '--url', url]);
+      expect(run.exitCode, url).toBe(0);
+      expect(json.deleted).toBe(2);
+      expect(json.sample).toHaveLength(2);
+      for (const shown of json.sample) {
+        expect(shown).toMatch(/^big:a+…\((524,288|524,289) bytes\)$/);
+        expect(shown.length).toBeLessThan(400);
+      }
+      expect(await c.dbsize()).toBe(0);
+    }
+  });
+
   it('a connection error is exit 2 with a hint', async () => {
     const run = await runCli(['flush', PREFIX, '--yes', '--url', 'redis://127.0.0.1:1', '--timeout', '1000']);
     expect(run.exitCode).toBe(2);

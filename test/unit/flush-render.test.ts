@@ -20,6 +20,8 @@ const base: FlushResult = {
   hint: null,
   command: 'UNLINK',
   passes: 0,
+  kept: 0,
+  streamed: true,
 };
 
 const cluster: FlushResult = {
@@ -54,6 +56,8 @@ describe('toFlushJson', () => {
       hint: null,
       command: 'UNLINK',
       passes: 0,
+      kept: 0,
+      streamed: true,
     });
   });
 
@@ -122,6 +126,19 @@ describe('renderFlush', () => {
     );
   });
 
+  it('kept-queues says what went and which queues stayed', () => {
+    const out = renderFlush({
+      ...base,
+      status: 'kept-queues',
+      matched: 200014,
+      kept: 14,
+      queues: ['bull:emails', 'bull:reports'],
+    });
+    expect(out).toBe(
+      '⚠ deleted 200,000 keys matching cache:page:\\[v1\\]:* in 812 ms; kept 14 keys of BullMQ queues bull:emails, bull:reports',
+    );
+  });
+
   it('max-keys says nothing was deleted', () => {
     expect(renderFlush({ ...base, status: 'max-keys', maxKeys: 1000, deleted: 0 })).toBe(
       '✖ more than 1,000 keys match cache:page:\\[v1\\]:* (--max-keys): nothing was deleted',
@@ -155,6 +172,10 @@ describe('progressLine', () => {
     expect(progressLine(s)).toBe('counting: 4,000 keys match · 2,000 keys/s · a:1 1,000 · b:2 3,000');
     expect(progressLine({ ...s, phase: 'deleting', deleted: [500, 1500] })).toBe(
       'deleting: 2,000 of 4,000 · 1,000 keys/s · a:1 500 · b:2 1,500',
+    );
+    // Streaming has no count to go by: keys deleted so far and the rate.
+    expect(progressLine({ ...s, phase: 'streaming', scanned: [0, 0], deleted: [500, 1500] })).toBe(
+      'deleting as scanned: 2,000 keys · 1,000 keys/s · a:1 500 · b:2 1,500',
     );
   });
 });

@@ -137,3 +137,104 @@ export async function queuesByDiscovery(
   const queues = await discoverQueues(primaries, { count });
   return [...new Set(queues.filter((q) => coversQueue(patterns, q.base)).map((q) => q.base))].sort();
 }
+
+/**
+ * The guard while streaming (deleting as we scan, nothing counted first): a queue may be met
+ * after deletions began, so every key is checked before it is deleted. A key K under prefix P
+ * lies in queue B exactly when `B:` is a prefix of K; the bases up to P were looked up before
+ * the run (queuesAbovePrefixes), so only the cuts of K at a ':' past P remain. Each distinct
+ * cut costs one pipelined `EXISTS <base>:meta <base>:id` (remembered, in bounded memory), and
+ * only a base that has one gets the full classification. Keys of a queue are kept, never
+ * deleted, and reported: the run goes on with the rest.
+ */
+export interface QueueScreen {
+  /** The keys of a batch that lie in no queue (the others are counted as kept). */
+  screen: (pipe: RespPipe, keys: Buffer[]) => Promise<Buffer[]>;
+  /** Queue bases met, for the report. */
+  queues: () => string[];
+  kept: () => number;
+}
+
+/** Verdicts remembered: plenty for real namespaces, bounded for 1M distinct `cache:u:N` bases. */
+const maxVerdicts = 100_000;
+
+/** keep false (--include-queues): every key goes, the queues met are only named in the report. */
+export function createQueueScreen(
+  prefixes: Buffer[],
+  cluster: boolean,
+  keep = true,
+  client?: AnyClient,
+): QueueScreen {
+  const verdicts = new Map<string, boolean>();
+  const met = new Set<string>();
+  let kept = 0;
+
+  const basesOf = (key: Buffer): Buffer[] => {
+    const prefix = prefixes.find((p) => key.length >= p.length && key.subarray(0, p.length).equals(p));
+    const bases: Buffer[] = [];
+    for (let i = key.indexOf(0x3a, prefix?.length ?? 0); i >= 0; i = key.indexOf(0x3a, i + 1)) {
+      const base = key.subarray(0, i);
+      // On a cluster a base without a {tag} cannot be a working queue (see classifyCandidates).
+      if (!cluster || hasHashTag(base)) bases.push(base);
+    }
+    return bases;
+  };
+
+  const decide = async (pipe: RespPipe, bases: Buffer[]): Promise<void> => {
+    const suffix = (base: Buffer, s: string): Buffer => Buffer.concat([base, Buffer.from(`:${s}`)]);
+    const replies = await pipe.send(bases.map((b) => ['EXISTS', suffix(b, 'meta'), suffix(b, 'id')]));
+    const suspects: Buffer[] = [];
+    const redirected: Buffer[] = [];
+    bases.forEach((b, i) => {
+      const r = replies[i];
+      if (typeof r === 'number' && r === 0) verdicts.set(b.toString('latin1'), false);
+      else if (r instanceof Error && client) redirected.push(b);
+      else suspects.push(b);
+    });
+    // A slot moving under a reshard (MOVED/ASK): ask through the client, which follows them.
+    if (redirected.length > 0 && client) {
+      const found = new Set(
+        await queuesFromCandidates(
+          client,
+          redirected.flatMap((b) => [suffix(b, 'meta'), suffix(b, 'id')]),
+        ),
+      );
+      for (const b of redirected) verdicts.set(b.toString('latin1'), found.has(displayKey(b)));
+    }
+    if (suspects.length === 0) return;
+    const found = new Set(
+      await classifyCandidates(
+        pipe,
+        suspects.flatMap((b) => [suffix(b, 'meta'), suffix(b, 'id')]),
+        cluster,
+      ),
+    );
+    for (const b of suspects) verdicts.set(b.toString('latin1'), found.has(displayKey(b)));
+  };
+
+  return {
+    screen: async (pipe, keys) => {
+      const perKey = keys.map(basesOf);
+      const unknown = new Map<string, Buffer>();
+      for (const bases of perKey)
+        for (const b of bases) {
+          const id = b.toString('latin1');
+          if (!verdicts.has(id)) unknown.set(id, b);
+        }
+      if (unknown.size > 0) {
+        if (verdicts.size + unknown.size > maxVerdicts) verdicts.clear();
+        await decide(pipe, [...unknown.values()]);
+      }
+      const clear: Buffer[] = [];
+      keys.forEach((key, i) => {
+        const queue = (perKey[i] as Buffer[]).find((b) => verdicts.get(b.toString('latin1')) === true);
+        if (queue !== undefined) met.add(displayKey(queue));
+        if (queue === undefined || !keep) clear.push(key);
+        else kept++;
+      });
+      return clear;
+    },
+    queues: () => [...met].sort(),
+    kept: () => kept,
+  };
+}

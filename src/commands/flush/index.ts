@@ -55,7 +55,11 @@ Examples:
   $ redis-ops flush cache: --yes --max-keys 500000 --json
   $ redis-ops flush --pattern 'cache:*:html' --rate 20000 --yes
 
-Exit codes: 0 done, 1 --max-keys exceeded (nothing deleted), 2 usage/connection error, the
+With --yes and no --max-keys, keys are deleted as they are scanned (memory stays flat); a
+prompt or --max-keys counts first. BullMQ queue keys are never deleted without --include-queues.
+
+Exit codes: 0 done, 1 --max-keys exceeded (nothing deleted) or BullMQ queue keys met while
+deleting were kept (the rest deleted), 2 usage/connection error, the
 connection was lost mid-way (run again to finish) or the server refused (READONLY, NOPERM, OOM:
 the message says what to change), 130 interrupted (the report says what was deleted).`,
     );
@@ -97,6 +101,8 @@ the message says what to change), 130 interrupted (the report says what was dele
     });
     if (opts.json) writeJson(toFlushJson(result));
     else writeStdout(renderFlush(result));
+    if (result.status === 'kept-queues')
+      printError(result.error ?? 'kept BullMQ queue keys', result.hint ?? undefined);
     if (result.status === 'connection-lost' || result.status === 'failed') {
       // Only a lost connection is finished by running again; a refusal says what to change.
       const head = result.status === 'failed' ? 'stopped' : 'connection lost';
@@ -105,6 +111,9 @@ the message says what to change), 130 interrupted (the report says what was dele
         result.hint ?? undefined,
       );
     }
+    // For the bench and the memory test: the peak resident memory of this run, measured by the OS.
+    if (ctx.env.REDIS_OPS_REPORT_RSS === '1')
+      process.stderr.write(`redis-ops: peak RSS ${process.resourceUsage().maxRSS} KiB\n`);
     process.exitCode = exitCodeFor(result.status);
   });
 }

@@ -29,7 +29,7 @@ export function startProgress(labels: string[], enabled: boolean): Progress {
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   // Counting has no total yet (a line of figures); deleting knows it (a bar with percent and ETA).
   const line = (): string => {
-    if (state.phase === 'counting') return progressLine(state);
+    if (state.phase !== 'deleting') return progressLine(state);
     const bar = barLine({
       label: 'deleting',
       done: sum(state.deleted),
@@ -54,7 +54,7 @@ export function startProgress(labels: string[], enabled: boolean): Progress {
     phase(name) {
       state.phase = name;
       paused = false;
-      if (name === 'deleting') state.startedMs = performance.now();
+      if (name !== 'counting') state.startedMs = performance.now();
     },
     scanned(node, keys) {
       state.scanned[node] = (state.scanned[node] ?? 0) + keys;

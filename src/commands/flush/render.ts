@@ -25,6 +25,8 @@ export function toFlushJson(r: FlushResult): FlushJson {
     hint: r.hint,
     command: r.command,
     passes: r.passes,
+    kept: r.kept,
+    streamed: r.streamed,
   };
 }
 
@@ -65,6 +67,10 @@ export function renderFlush(r: FlushResult): string {
     lines.push(
       `${c.green(symbols.pass)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} on ${plural(r.nodes.length, 'node')} ${took}`,
     );
+  } else if (r.status === 'kept-queues') {
+    lines.push(
+      `${c.yellow(symbols.warn)} deleted ${plural(r.deleted, 'key')} matching ${r.patterns.join(', ')} ${took}; kept ${plural(r.kept, 'key')} of BullMQ queues ${r.queues.join(', ')}`,
+    );
   } else {
     const why =
       r.status === 'interrupted'
@@ -100,7 +106,9 @@ export function progressLine(s: ProgressState): string {
   const head =
     s.phase === 'counting'
       ? `counting: ${num(total)} keys match`
-      : `deleting: ${num(total)} of ${num(sum(s.scanned))}`;
+      : s.phase === 'streaming'
+        ? `deleting as scanned: ${num(total)} keys`
+        : `deleting: ${num(total)} of ${num(sum(s.scanned))}`;
   const perNode =
     s.labels.length > 1 ? ` · ${s.labels.map((l, i) => `${l} ${num(counts[i] ?? 0)}`).join(' · ')}` : '';
   return `${head} · ${num(Math.round(total / elapsed))} keys/s${perNode}`;

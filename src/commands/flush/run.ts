@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CancelledError, CliError, ExitCode } from '../../errors.js';
 import { openConnection, type Connection } from '../../redis/connect.js';
-import { deleteKeys } from '../../redis/delete.js';
+import { deleteKeys, type DeleteOptions } from '../../redis/delete.js';
 import { readClusterMap } from '../../redis/cluster-map.js';
 import { errorText, explainError } from '../../redis/hints.js';
 import { nodeAddress, PipePool } from '../../redis/pipe-pool.js';
@@ -11,7 +11,7 @@ import { surveyKeys, type Survey } from '../../redis/survey.js';
 import { onInterrupt } from '../../ui/signals.js';
 import { isQueueCandidate } from '../../queues/keys.js';
 import { nameFailure, refuseReplica } from './failure.js';
-import { classifyCandidates, queuesAbovePrefixes, queuesByDiscovery } from './guard.js';
+import { classifyCandidates, createQueueScreen, queuesAbovePrefixes, queuesByDiscovery } from './guard.js';
 import { noteFailover } from './failover.js';
 import { planFlush, type FlushPlan } from './plan.js';
 import { startProgress, type Progress } from './progress.js';
@@ -20,11 +20,11 @@ import type { FlushOptions, FlushResult, FlushStatus } from './types.js';
 
 /** The flow of `flush`: plan, count (and guard), confirm, delete, report. */
 /**
- * Names kept between counting and deleting, packed (bytes + 4 each). 64 MiB holds 1.5M names of
- * 40 bytes: past it the deleting pass SCANs again, so a run stays near 100 MB for any keyspace
- * (5M matching names of 40 bytes, or 1M of 1 KB, were 370 and 430 MB with 256 MB kept).
+ * Names kept between counting and the prompt's answer, packed (bytes + 4 each). 48 MiB holds
+ * 1.1M names of 40 bytes: past it the deleting pass SCANs again, so a run stays under 200 MB
+ * for any keyspace (1M names of 1 KB peaked at 185 MB with 64 MiB kept, 2026-12-01).
  */
-export const defaultRetainBytes = 64 * 1024 * 1024;
+export const defaultRetainBytes = 48 * 1024 * 1024;
 /** Keys per UNLINK and batches in flight per node: chosen with the bench (README, Benchmarks). */
 const batchSize = 1000;
 const inFlight = 4;
@@ -34,6 +34,7 @@ export function exitCodeFor(status: FlushStatus): number {
     done: 0,
     'dry-run': 0,
     'max-keys': ExitCode.failed,
+    'kept-queues': ExitCode.failed,
     interrupted: ExitCode.cancelled,
     'connection-lost': ExitCode.usage,
     failed: ExitCode.usage,
@@ -96,6 +97,11 @@ async function runFlush(
     );
   if (queues.size > 0 && !opts.includeQueues && !opts.dryRun) throw refuse();
 
+  // Nothing needs the count before deleting (no prompt, no --max-keys): delete as we scan,
+  // in memory that does not grow with the keyspace (README, flush: streaming and counted).
+  if (!opts.dryRun && opts.yes && opts.maxKeys === undefined)
+    return streamFlush(opts, plan, conn, signal, progress, labels, [...queues].sort(), mapAtStart);
+
   progress.phase('counting');
   const survey = await step('counting keys', () =>
     surveyKeys(primaries, {
@@ -103,7 +109,9 @@ async function runFlush(
       count: opts.count,
       type: opts.type,
       signal,
-      retainBytes: opts.dryRun ? 0 : (opts.retainBytes ?? defaultRetainBytes),
+      // Names are kept only while a person reads the prompt (deleting then needs no second
+      // SCAN); with --yes --max-keys the deleting pass scans again, in flat memory.
+      retainBytes: opts.dryRun ? 0 : (opts.retainBytes ?? (opts.yes ? 0 : defaultRetainBytes)),
       maxKeys: opts.maxKeys,
       sampleSize: 10,
       isCandidate: exact ? isQueueCandidate : undefined,
@@ -146,6 +154,9 @@ async function runFlush(
       sweep: !opts.yes,
       mapAtStart,
       signal,
+      // What a SCAN pass deletes now (the sweep, names not kept) is screened too: a queue
+      // created since the count is kept, like one met while streaming.
+      ...guardFor(opts, plan, conn),
       onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
       timeoutMs: opts.target.timeoutMs,
     },
@@ -158,6 +169,8 @@ async function runFlush(
   result.deleted = deletion.deleted;
   result.command = deletion.command;
   result.passes = deletion.passes;
+  result.kept = [...deletion.keptByNode.values()].reduce((a, b) => a + b, 0);
+  result.queues = [...new Set([...result.queues, ...deletion.queues])].sort();
   if (deletion.error) {
     const named = await nameFailure(deletion.error, conn.client);
     return {
@@ -167,7 +180,113 @@ async function runFlush(
       hint: named.hint,
     };
   }
-  return { ...result, status: signal.aborted ? 'interrupted' : 'done' };
+  if (signal.aborted) return { ...result, status: 'interrupted' };
+  return result.kept > 0 ? keptQueues(result) : { ...result, status: 'done' };
+}
+
+/** The queue guard for a deleting pass: the per-key screen, and its rule inside the script. */
+function guardFor(
+  opts: FlushOptions,
+  plan: FlushPlan,
+  conn: Connection,
+): Pick<DeleteOptions, 'screen' | 'script' | 'queuesMet'> {
+  // With a raw pattern or --type, full discovery ran first: no queue is left to meet.
+  if (plan.raw || opts.type) return { script: { guardFrom: plan.patterns.map(() => 0) } };
+  const guard = createQueueScreen(plan.prefixBytes, conn.isCluster, !opts.includeQueues, conn.client);
+  return {
+    screen: guard.screen,
+    queuesMet: guard.queues,
+    script: { guardFrom: plan.prefixBytes.map((p) => p.length + 1) },
+  };
+}
+
+function keptQueues(result: FlushResult): FlushResult {
+  const names = `${result.queues.slice(0, 10).join(', ')}${result.queues.length > 10 ? ` and ${result.queues.length - 10} more` : ''}`;
+  return {
+    ...result,
+    status: 'kept-queues',
+    error: `kept ${result.kept} keys of BullMQ queues: ${names}`,
+    hint: 'pass --include-queues to delete those queues too (--dry-run lists them first)',
+  };
+}
+
+/**
+ * Streaming: one SCAN pass that deletes what it finds (inside the server where EVAL is allowed,
+ * delete-script.ts). A BullMQ queue met after deletions began is not deleted: every key is
+ * screened before it goes (guard.ts createQueueScreen), the queue's keys are kept and named, and
+ * the run ends with status kept-queues (exit 1). `matched` is what the pass met: deleted + kept.
+ */
+async function streamFlush(
+  opts: FlushOptions,
+  plan: FlushPlan,
+  conn: Connection,
+  signal: AbortSignal,
+  progress: Progress,
+  labels: string[],
+  queues: string[],
+  mapAtStart: string | undefined,
+): Promise<FlushResult> {
+  const primaries = conn.primaries();
+  progress.phase('streaming');
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const deletion = await deleteKeys(primaries, [], {
+    cluster: conn.isCluster,
+    patterns: plan.patterns,
+    count: opts.count,
+    type: opts.type,
+    batchSize,
+    inFlight,
+    rate: opts.rate,
+    mapAtStart,
+    signal,
+    stream: true,
+    ...guardFor(opts, plan, conn),
+    sampleSize: 10,
+    onDeleted: (node, n) => progress.deleted(index.get(node) ?? 0, n),
+    timeoutMs: opts.target.timeoutMs,
+  });
+  const kept = [...deletion.keptByNode.values()].reduce((a, b) => a + b, 0);
+  const nodes = labels.map((node) => ({ node, matched: 0, deleted: 0 }));
+  for (const [node, n] of deletion.byNode) {
+    let row = nodes.find((r) => r.node === node);
+    if (!row) nodes.push((row = { node, matched: 0, deleted: 0 }));
+    row.deleted += n;
+    row.matched += n;
+  }
+  for (const [node, n] of deletion.keptByNode) {
+    let row = nodes.find((r) => r.node === node);
+    if (!row) nodes.push((row = { node, matched: 0, deleted: 0 }));
+    row.matched += n;
+  }
+  const result: FlushResult = {
+    ...baseResult(
+      opts,
+      plan,
+      { nodes: [], matched: 0, sample: [], found: new Set(), exceeded: false },
+      labels,
+      queues,
+    ),
+    streamed: true,
+    matched: deletion.deleted + kept,
+    deleted: deletion.deleted,
+    kept,
+    nodes,
+    sample: deletion.sample.map((k) => shortKey(k)),
+    queues: [...new Set([...queues, ...deletion.queues])].sort(),
+    command: deletion.command,
+    passes: deletion.passes,
+  };
+  if (deletion.error) {
+    const named = await nameFailure(deletion.error, conn.client);
+    return {
+      ...result,
+      status: named.retry ? 'connection-lost' : 'failed',
+      error: named.message,
+      hint: named.hint,
+    };
+  }
+  if (signal.aborted) return { ...result, status: 'interrupted' };
+  return kept > 0 ? keptQueues(result) : result;
 }
 
 /** The slot map as the cluster sees it now (ioredis' cache may be older). */
@@ -205,6 +324,8 @@ function baseResult(
     hint: null,
     command: null,
     passes: 0,
+    kept: 0,
+    streamed: false,
   };
 }
 

@@ -37,7 +37,9 @@ export interface FlushOptions {
 }
 
 /** connection-lost: run again to finish; failed: the server refused (READONLY, NOPERM, OOM...), fix first. */
-export type FlushStatus = 'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'failed' | 'max-keys';
+/** kept-queues: streaming met BullMQ queues after deleting began; their keys were kept, the rest deleted. */
+export type FlushStatus =
+  'done' | 'dry-run' | 'interrupted' | 'connection-lost' | 'failed' | 'max-keys' | 'kept-queues';
 
 export interface NodeReport {
   node: string;
@@ -68,10 +70,14 @@ export interface FlushResult {
   command: string | null;
   /** SCAN passes over the primaries after the counted names: the final sweep, slot moves. */
   passes: number;
+  /** Keys kept because they lie in a BullMQ queue met while streaming. */
+  kept: number;
+  /** Deleted as scanned, nothing counted first (--yes without --max-keys). */
+  streamed: boolean;
 }
 
 export interface ProgressState {
-  phase: 'counting' | 'deleting';
+  phase: 'counting' | 'deleting' | 'streaming';
   labels: string[];
   scanned: number[];
   deleted: number[];
@@ -101,4 +107,8 @@ export interface FlushJson {
   hint: string | null;
   command: string | null;
   passes: number;
+  /** Keys kept because they lie in a BullMQ queue met while streaming (status kept-queues). */
+  kept: number;
+  /** true: deleted as scanned (--yes, no --max-keys): matched is what the pass met. */
+  streamed: boolean;
 }
