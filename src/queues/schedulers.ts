@@ -119,7 +119,7 @@ export function toEntry(id: string, next: number | null, h: Record<string, strin
 
 /** `[member, score, ...]` (RESP2) or `[[member, score], ...]` (RESP3) → pairs. */
 function pairs(reply: unknown[]): Array<[string, number]> {
-  const flat = reply.flat() as unknown[];
+  const flat: unknown[] = reply.flat();
   const out: Array<[string, number]> = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), Number(flat[i + 1])]);
   return out;
