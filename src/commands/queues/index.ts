@@ -11,6 +11,7 @@ import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import { registerJobsCommand } from './jobs.js';
 import { registerSchedulersCommand } from './schedulers.js';
+import { registerFlowCommand } from './flow.js';
 import type { ActionFlags, ShowFlags, WatchFlags } from './types.js';
 
 function registerAction(
@@ -193,6 +194,7 @@ Examples:
   registerJobCommands(queues, ctx);
   registerJobsCommand(queues, ctx);
   registerSchedulersCommand(queues, ctx);
+  registerFlowCommand(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
 }
