@@ -101,8 +101,8 @@ describe('throughput sparklines', () => {
     const { json } = await runJson(['queues', 'show', 'metered', '--minutes', '3', '--url', server.url]);
     expect(json.throughput).toHaveLength(3);
     const text = await runCli(['queues', 'show', 'metered', '--minutes', '3', '--url', server.url]);
-    const completed = /completed ([▁-█ ]{3})  \d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
-    const failed = /failed {4}([▁-█ ]{3})  \d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
+    const completed = /completed ([▁-█ ]{3}) {2}\d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
+    const failed = /failed {4}([▁-█ ]{3}) {2}\d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
     expect(completed?.[2]).toBe(String(Math.max(...json.throughput.map((m: Minute) => m.completed))));
     expect(failed?.[2]).toBe(String(Math.max(...json.throughput.map((m: Minute) => m.failed))));
     // The busiest minute is the full block.
@@ -111,7 +111,7 @@ describe('throughput sparklines', () => {
 
   it('a trimmed events stream: minutes it no longer covers are blank, not zero', async () => {
     const text = await runCli(['queues', 'show', 'busy', '--minutes', '3', '--url', server.url]);
-    const m = /completed (.{3})  /.exec(text.stdout);
+    const m = /completed (.{3}) {2}/.exec(text.stdout);
     expect(m?.[1]?.[0]).toBe(' ');
     expect(m?.[1]).toMatch(/[▂-█]$/);
   });
