@@ -1,8 +1,7 @@
 import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { SchedulerEntry } from '../../queues/schedulers.js';
 import { formatAge, formatColumns } from './format.js';
-import type { SchedulerRemoveJson, SchedulersJson } from './types.js';
-import type { RemoveResult } from './schedulers-remove.js';
+import type { SchedulerRemoveJson, SchedulerRemoveResult as RemoveResult, SchedulersJson } from './types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const when = (ms: number | null): string =>

@@ -7,6 +7,7 @@ import { readScheduler, type SchedulerEntry } from '../../queues/schedulers.js';
 import type { Connection } from '../../redis/connect.js';
 import { withTimeout } from '../../redis/timeout.js';
 import { describeScheduler } from './render-schedulers.js';
+import type { SchedulerRemoveResult as RemoveResult } from './types.js';
 
 export interface RemoveRequest {
   name: string;
@@ -19,16 +20,6 @@ export interface RemoveRequest {
   timeoutMs: number;
   confirm: (message: string) => Promise<boolean>;
   announce: (line: string) => void;
-}
-
-export interface RemoveResult {
-  queue: DiscoveredQueue;
-  scheduler: SchedulerEntry;
-  /** The delayed job the scheduler queued next, when it is there. */
-  nextJob: string | null;
-  dryRun: boolean;
-  removed: boolean | null;
-  plan: string;
 }
 
 /** Why BullMQ must not act on this queue or scheduler (the same reasons as the queue actions). */

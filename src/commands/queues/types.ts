@@ -8,6 +8,7 @@ import type { JobState } from '../../queues/keys.js';
 import type { LimiterState, StalledState } from '../../queues/health.js';
 import type { Role } from '../../queues/role.js';
 import type { Rates } from '../../queues/watch.js';
+import type { SchedulerEntry } from '../../queues/schedulers.js';
 import type { SplitSource } from '../../queues/split.js';
 import type { CommonFlags } from '../connection.js';
 
@@ -419,4 +420,14 @@ export interface FlowJson {
   nodes: number;
   /** A bound was reached (--depth, --children or the 1,000-node budget): some children are counted, not shown. */
   truncated: boolean;
+}
+
+export interface SchedulerRemoveResult {
+  queue: DiscoveredQueue;
+  scheduler: SchedulerEntry;
+  /** The delayed job the scheduler queued next, when it is there. */
+  nextJob: string | null;
+  dryRun: boolean;
+  removed: boolean | null;
+  plan: string;
 }
