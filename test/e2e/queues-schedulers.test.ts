@@ -134,7 +134,7 @@ describe('queues schedulers <queue> remove <id>', () => {
 
   it('after an upgrade to BullMQ 6, a legacy repeatable of 5.12 is removed with its next delayed job', async () => {
     const admin = server.client();
-    const [member, score] = await admin.zrange('bull:old:repeat', 0, 0, 'WITHSCORES');
+    const [member, score] = await admin.zrange('bull:old:repeat', '0', '0', 'WITHSCORES');
     const nextJob = `repeat:${member}:${score}`;
     expect(await admin.zscore('bull:old:delayed', nextJob)).not.toBeNull();
     const { json } = await runJson([
@@ -160,7 +160,7 @@ describe('queues schedulers <queue> remove <id>', () => {
     expect(b.exitCode).toBe(2);
     expect(b.stderr).toContain('unknown schedulers action: delete');
     const admin = server.client();
-    const member = (await admin.zrange('bull:ancient:repeat', 0, 0))[0] as string;
+    const member = (await admin.zrange('bull:ancient:repeat', '0', '0'))[0] as string;
     const c = await runCli(['queues', 'schedulers', 'ancient', 'remove', member, '--yes', '--url', url()]);
     expect(c.exitCode).toBe(2);
     expect(c.stderr).toContain('it has no BullMQ meta version');
