@@ -72,7 +72,7 @@ export function registerQueues(program: Command, ctx: RunContext): void {
     program
       .command('queues')
       .description(
-        'find every BullMQ queue and show its health; inspect one (show) and act on it (retry, promote, clean, pause, resume)',
+        'find every BullMQ queue and show its health (--watch: live); inspect one (show, schedulers, flow) and act on it (retry, promote, clean, pause, resume)',
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')

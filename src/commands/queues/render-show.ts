@@ -143,7 +143,11 @@ export function renderShow(r: ShowResult): string {
         : `next run ${next <= r.now ? `due ${formatAge(r.now - next)} ago` : `in ${formatAge(next - r.now)}`} (${when(next)} UTC)`,
     ]),
   );
-  out.push(...section('schedulers', [plural(r.jobSchedulers, 'job scheduler')]));
+  out.push(
+    ...section('schedulers', [
+      `${plural(r.jobSchedulers, 'job scheduler')}${r.jobSchedulers > 0 ? ` (list them: redis-ops queues schedulers ${r.queue.base})` : ''}`,
+    ]),
+  );
   const reasons = r.failed.reasons.map((x) => [String(x.count), x.reason]);
   out.push(
     ...section(
