@@ -130,7 +130,7 @@ describe('limiter and stalled jobs', () => {
 
   it('an active job without a lock and no worker is flagged as stalled', async () => {
     const { json } = await runJson(['queues', 'show', 'lost', '--url', server.url]);
-    expect(json.stalled).toEqual({ examined: 1, unlocked: ['1'] });
+    expect(json.stalled).toMatchObject({ examined: 1, unlocked: ['1'], stalledBefore: 0 });
     const overview = await runJson(['queues', '--url', server.url]);
     const row = overview.json.queues.find((q: { key: string }) => q.key === 'bull:lost');
     expect(row.attention).toContain('stalled: 1 of 1 active jobs looked at have no lock and no worker runs');

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson } from '../helpers/cli.js';
+import { runCli, runJson } from '../helpers/cli.js';
 import { waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
@@ -90,6 +90,10 @@ describe('stalled jobs in the overview', () => {
     const r = await row('recovered');
     expect(r.attention).toContain('stalled before: 1 of 1 active jobs looked at (stalledCounter > 0)');
     expect(r.attention.some((a) => a.startsWith('stalled:'))).toBe(false);
+    const show = await runJson(['queues', 'show', 'recovered', '--url', server.url]);
+    expect(show.json.stalled).toMatchObject({ examined: 1, unlocked: [], stalledBefore: 1 });
+    const text = await runCli(['queues', 'show', 'recovered', '--url', server.url]);
+    expect(text.stdout).toMatch(/stalled +1 active job of 1 stalled before \(stalledCounter > 0\)/);
   });
 
   it('maxStalledCount 0: the job fails as stalled, and the overview names it', async () => {
@@ -106,5 +110,7 @@ describe('stalled jobs in the overview', () => {
     expect(r.attention).toContain(
       'stalled out: 1 of the last 1 failed jobs stalled more than maxStalledCount',
     );
+    const show = await runJson(['queues', 'show', 'stalled-out', '--url', server.url]);
+    expect(show.json.stalled).toMatchObject({ failedExamined: 1, failedStalled: 1 });
   });
 });

@@ -130,6 +130,18 @@ export function renderShow(r: ShowResult): string {
       ]),
     );
   }
+  const s = r.stalled;
+  if (s.stalledBefore > 0 || s.failedStalled > 0)
+    out.push(
+      ...section(r.stalled.unlocked.length > 0 ? '' : 'stalled', [
+        ...(s.stalledBefore > 0
+          ? [`${plural(s.stalledBefore, 'active job')} of ${s.examined} stalled before (stalledCounter > 0)`]
+          : []),
+        ...(s.failedStalled > 0
+          ? [`${s.failedStalled} of the last ${s.failedExamined} failures stalled more than maxStalledCount`]
+          : []),
+      ]),
+    );
   out.push(
     ...section('waiting', [
       r.oldestWaitingAgeMs === null ? 'no job waiting' : `oldest waiting ${formatAge(r.oldestWaitingAgeMs)}`,

@@ -5,7 +5,8 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
 import type { JobDetail as Job } from '../../queues/jobs.js';
 import type { JobState } from '../../queues/keys.js';
-import type { LimiterState, StalledState } from '../../queues/health.js';
+import type { LimiterState } from '../../queues/health.js';
+import type { StalledSample } from '../../queues/stalled.js';
 import type { Role } from '../../queues/role.js';
 import type { Rates } from '../../queues/watch.js';
 import type { SchedulerEntry } from '../../queues/schedulers.js';
@@ -117,7 +118,7 @@ export interface ShowResult extends QueueState {
   /** The stream was trimmed: it covers only from this time (ms), not the whole window. */
   eventsCoverFrom: number | null;
   limiter: LimiterState;
-  stalled: StalledState;
+  stalled: StalledSample;
   jobSchedulers: number;
   jobs: { state: JobState; items: JobSummary[] } | null;
   now: number;
