@@ -1,7 +1,8 @@
 import Bull from 'bull';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { binPath, runCli } from '../helpers/cli.js';
 import { assertJsonShape } from '../helpers/json-shape.js';
 import { waitFor } from '../helpers/queues-fixture.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -122,6 +123,22 @@ describe('queues --watch without a terminal: NDJSON', () => {
     expect((extra.xrange ?? 0) + (extra.xrevrange ?? 0)).toBe(4 * 4);
   });
 
+  it('Ctrl-C ends the stream after a whole line (exit 130)', async () => {
+    const child = execa(binPath, ['queues', '--watch', '0.5', '--url', server.url], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const lines = String(r.stdout).split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) assertJsonShape('QueuesWatchJson', JSON.parse(l));
+  });
+
   it('refuses gates and a --count without --watch (exit 2)', async () => {
     const a = await runCli(['queues', '--watch', '--max-failed', '0', '--url', server.url]);
     expect(a.exitCode).toBe(2);
@@ -182,7 +199,7 @@ describe('queues --watch in a terminal', () => {
     expect(p.capture().join('\n')).not.toContain('QUEUE');
   });
 
-  it('p asks first, pauses on y; an old bull queue is refused; nothing else changes', async () => {
+  it('p asks first, pauses on y; an old bull queue is refused; Ctrl-C quits with 130', async () => {
     const admin = server.client();
     const p = pane(120);
     await until(p, (s) => s.includes('bull:idle-notifications'), 'the table');
@@ -205,8 +222,9 @@ describe('queues --watch in a terminal', () => {
     await until(p, (s) => s.includes('no BullMQ meta version'), 'the refusal');
     expect(await admin.exists('bull:legacy:meta')).toBe(0);
 
-    p.keys('q');
-    expect(await p.done()).toBe(0);
+    // Ctrl-C is a key in raw mode: the view closes the same way, exit 130.
+    p.keys('C-c');
+    expect(await p.done()).toBe(130);
     const q = new Queue('idle-notifications', { connection: connection() });
     await q.resume();
     await q.close();
