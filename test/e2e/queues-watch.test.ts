@@ -34,9 +34,9 @@ beforeAll(async () => {
     },
     { connection: connection(), name: 'busy-1' },
   );
-  // metered: a worker that collects BullMQ's metrics works through 200 jobs, 20 ms each.
+  // metered: a worker that collects BullMQ's metrics works through 1,000 jobs, 20 ms each (20 s of work: busy through every test).
   const m = new Queue('metered', { connection: connection() });
-  await m.addBulk(Array.from({ length: 200 }, (_, i) => ({ name: 'm', data: { i } })));
+  await m.addBulk(Array.from({ length: 1000 }, (_, i) => ({ name: 'm', data: { i } })));
   await m.close();
   metered = new Worker('metered', () => new Promise((r) => setTimeout(r, 20)), {
     connection: connection(),
