@@ -4,6 +4,8 @@ import { Queue as Queue5 } from 'bullmq512';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { openPane } from '../helpers/tmux.js';
+import { waitFor } from '../helpers/queues-fixture.js';
 
 /**
  * `queues schedulers`: job schedulers written by BullMQ 6 (cron with a time zone, `every` with a
@@ -150,6 +152,31 @@ describe('queues schedulers <queue> remove <id>', () => {
     expect(json).toMatchObject({ kind: 'legacy', removed: true, nextJob });
     expect(await admin.zcard('bull:old:repeat')).toBe(0);
     expect(await admin.zscore('bull:old:delayed', nextJob)).toBeNull();
+  });
+
+  it('on a terminal it asks first: n changes nothing, y removes', async () => {
+    const admin = server.client();
+    const ask = async (answer: string): Promise<{ code: number; screen: string }> => {
+      const p = openPane(['queues', 'schedulers', 'email', 'remove', 'heartbeat', '--url', url()], {
+        width: 120,
+      });
+      try {
+        await waitFor(async () => p.capture().join('\n').includes('?'), 15_000, 'the question');
+        p.keys(answer, 'Enter');
+        const code = await p.done();
+        return { code, screen: p.capture().join('\n') };
+      } finally {
+        p.kill();
+      }
+    };
+    const no = await ask('n');
+    expect(no.screen).toContain('remove job scheduler "heartbeat" of bull:email (every 30s)');
+    expect(no.code).toBe(130);
+    expect(await admin.zscore('bull:email:repeat', 'heartbeat')).not.toBeNull();
+    const yes = await ask('y');
+    expect(yes.code).toBe(0);
+    expect(yes.screen).toContain('removed "heartbeat" of bull:email');
+    expect(await admin.zscore('bull:email:repeat', 'heartbeat')).toBeNull();
   });
 
   it('an unknown id, an unknown action and a Bull queue are refused with exit 2, nothing written', async () => {
