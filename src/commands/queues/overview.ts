@@ -62,7 +62,16 @@ export function checkGates(
  * first 20 active ids and the last 10 failed ids per queue, two pipelined rounds in all.
  */
 async function flagStalled(conn: Connection, rows: QueueRow[], timeoutMs: number): Promise<void> {
-  const readable = rows.filter((r) => r.counts && ((r.counts.active ?? 0) > 0 || (r.counts.failed ?? 0) > 0));
+  // At most 1,000 queues per run, those with the most active (then failed) jobs first: the cost
+  // stays bounded on a server with tens of thousands of queues.
+  const readable = rows
+    .filter((r) => r.counts && (r.counts.active > 0 || r.counts.failed > 0))
+    .sort(
+      (a, b) =>
+        (b.counts?.active ?? 0) - (a.counts?.active ?? 0) ||
+        (b.counts?.failed ?? 0) - (a.counts?.failed ?? 0),
+    )
+    .slice(0, 1000);
   const samples = await sampleStalled(
     conn,
     readable.map((r) => ({ base: r.base, active: r.counts?.active ?? 0, failed: r.counts?.failed ?? 0 })),
