@@ -1,10 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * Two states `queues show` would otherwise hide: a tripped rate limiter (the `limiter` key
- * counts jobs in the current window and expires with it; `Worker.rateLimit()` sets it to a huge
- * value for a fixed time), and active jobs whose lock is gone (`<q>:<id>:lock` expired): with
- * no worker connected nobody will run the stalled check that moves them back.
+ * A state `queues show` would otherwise hide: a tripped rate limiter (the `limiter` key counts
+ * jobs in the current window and expires with it; `Worker.rateLimit()` sets it to a huge value
+ * for a fixed time). Stalled jobs are read in stalled.ts.
  */
 type Client = Redis | Cluster;
 
@@ -36,18 +35,4 @@ export async function readLimiter(
     durationMs: limits?.durationMs ?? null,
     tripped: count !== null && ((max !== null && count >= max) || count >= 1e8),
   };
-}
-
-export interface StalledState {
-  /** Active jobs looked at (the first `limit` of the active list). */
-  examined: number;
-  /** Their ids whose lock key is gone. */
-  unlocked: string[];
-}
-
-export async function readStalled(client: Client, base: string, limit = 100): Promise<StalledState> {
-  const ids = await client.lrange(`${base}:active`, 0, limit - 1);
-  if (ids.length === 0) return { examined: 0, unlocked: [] };
-  const exists = await Promise.all(ids.map((id) => client.exists(`${base}:${id}:lock`)));
-  return { examined: ids.length, unlocked: ids.filter((_, i) => exists[i] === 0) };
 }

@@ -96,6 +96,29 @@ describe('throughput', () => {
   });
 });
 
+describe('throughput sparklines', () => {
+  it('metrics: completed and failed per minute drawn oldest left, the numbers in --json', async () => {
+    const { json } = await runJson(['queues', 'show', 'metered', '--minutes', '3', '--url', server.url]);
+    expect(json.throughput).toHaveLength(3);
+    const text = await runCli(['queues', 'show', 'metered', '--minutes', '3', '--url', server.url]);
+    const completed = /completed ([▁-█ ]{3}) {2}\d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
+    const failed = /failed {4}([▁-█ ]{3}) {2}\d\d:\d\d–now UTC, at most (\d+)\/min/.exec(text.stdout);
+    expect(completed?.[2]).toBe(String(Math.max(...json.throughput.map((m: Minute) => m.completed))));
+    expect(failed?.[2]).toBe(String(Math.max(...json.throughput.map((m: Minute) => m.failed))));
+    // The busiest minute is the full block.
+    expect(completed?.[1]).toContain('█');
+  });
+
+  it('a trimmed events stream: minutes it no longer covers are blank, not zero', async () => {
+    const text = await runCli(['queues', 'show', 'busy', '--minutes', '5', '--url', server.url]);
+    const m = /completed (.{5}) {2}/.exec(text.stdout);
+    // The oldest minutes are before the stream's first entry; the minute the jobs ran is drawn
+    // (which of the last two it is depends on when the minute turned).
+    expect(m?.[1]?.[0]).toBe(' ');
+    expect(m?.[1]).toMatch(/[▂-█]/);
+  });
+});
+
 describe('limiter and stalled jobs', () => {
   it('a tripped limiter shows its count, reset time and configured limit', async () => {
     const { json } = await runJson(['queues', 'show', 'limited', '--url', server.url]);
@@ -109,7 +132,7 @@ describe('limiter and stalled jobs', () => {
 
   it('an active job without a lock and no worker is flagged as stalled', async () => {
     const { json } = await runJson(['queues', 'show', 'lost', '--url', server.url]);
-    expect(json.stalled).toEqual({ examined: 1, unlocked: ['1'] });
+    expect(json.stalled).toMatchObject({ examined: 1, unlocked: ['1'], stalledBefore: 0 });
     const overview = await runJson(['queues', '--url', server.url]);
     const row = overview.json.queues.find((q: { key: string }) => q.key === 'bull:lost');
     expect(row.attention).toContain('stalled: 1 of 1 active jobs looked at have no lock and no worker runs');

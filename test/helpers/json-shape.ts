@@ -56,6 +56,10 @@ export function shapeFor(args: string[]): JsonShape {
       if (args.includes('--section')) return 'SectionsJson';
       return args.includes('--keys') ? 'KeysJson' : args.includes('--watch') ? 'WatchJson' : 'StatsJson';
     case 'queues':
+      if (args.includes('--watch')) return 'QueuesWatchJson';
+      if (args.includes('schedulers'))
+        return args.includes('remove') ? 'SchedulerRemoveJson' : 'SchedulersJson';
+      if (args.includes('flow')) return 'FlowJson';
       if (args.includes('show')) return 'ShowJson';
       if (args.includes('drain') || args.includes('obliterate')) return 'DrainJson';
       if (args.includes('job'))

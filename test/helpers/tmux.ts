@@ -13,6 +13,8 @@ export interface Pane {
   /** The screen and scrollback, wrapped rows joined back into lines. */
   capture(): string[];
   keys(...keys: string[]): void;
+  /** Change the pane's width (the program gets SIGWINCH, as when a person resizes the window). */
+  resize(width: number): void;
   /** Wait until the command has exited; resolves with its exit code. */
   done(ms?: number): Promise<number>;
   kill(): void;
@@ -63,6 +65,7 @@ export function openPane(args: string[], opts: { width: number; env?: Record<str
   return {
     capture,
     keys: (...keys) => void tmux('send-keys', '-t', 'p', ...keys),
+    resize: (width) => void tmux('resize-window', '-t', 'p', '-x', String(width)),
     async done(ms = 30_000) {
       const until = Date.now() + ms;
       for (;;) {

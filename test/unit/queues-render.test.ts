@@ -145,7 +145,7 @@ const show: ShowResult = {
   eventsCoverFrom: null,
   role: 'primary',
   limiter: { count: null, resetsInMs: null, max: 10, durationMs: 1000, tripped: false },
-  stalled: { examined: 0, unlocked: [] },
+  stalled: { examined: 0, unlocked: [], stalledBefore: 0, failedExamined: 0, failedStalled: 0 },
   jobSchedulers: 1,
   jobs: {
     state: 'failed',

@@ -11,7 +11,9 @@ import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import { registerJobsCommand } from './jobs.js';
 import { registerWipeCommands } from './drain.js';
-import type { ActionFlags, QueuesFlags, ShowFlags } from './types.js';
+import { registerSchedulersCommand } from './schedulers.js';
+import { registerFlowCommand } from './flow.js';
+import type { ActionFlags, ShowFlags, WatchFlags } from './types.js';
 
 function registerAction(
   queues: Command,
@@ -81,7 +83,7 @@ export function registerQueues(program: Command, ctx: RunContext): void {
     program
       .command('queues')
       .description(
-        'find every BullMQ queue and show its health; inspect one (show, job, jobs) and act on it (retry, promote, clean, pause, resume, drain, obliterate) or on its jobs',
+        'find every BullMQ queue and show its health (--watch: live); inspect one (show, job, jobs, schedulers, flow) and act on it (retry, promote, clean, pause, resume, drain, obliterate) or on its jobs',
       ),
   )
     .option('--max-failed <n>', 'exit 1 when a queue has more failed jobs than this')
@@ -90,6 +92,11 @@ export function registerQueues(program: Command, ctx: RunContext): void {
       "exit 1 when a queue's oldest waiting job is older than this: 5m, 1h (bare: seconds)",
     )
     .option('--wide', 'the table at full width (default: fit the terminal)')
+    .option(
+      '--watch [interval]',
+      'live view redrawn every interval on a terminal (keys: q / p r), NDJSON lines otherwise: 2s, 1m (bare: seconds; default 2s)',
+    )
+    .option('--count <n>', 'with --watch: stop after n snapshots')
     // Flags after a subcommand's name belong to the subcommand, never to this parent.
     .enablePositionalOptions()
     .addHelpText(
@@ -99,13 +106,21 @@ Examples:
   $ redis-ops queues
   $ redis-ops queues --prefix myapp:jobs --json
   $ redis-ops queues --max-failed 0 --max-waiting-age 300     # CI gate: exit 1 when exceeded
+  $ redis-ops queues --watch                                  # live view; q quits
+  $ redis-ops queues --watch 5 --count 12 > queues.ndjson     # one JSON line per 5 s, for a minute
   $ redis-ops queues show email --jobs failed --limit 20
   $ redis-ops queues retry email --state failed --yes
   $ redis-ops queues clean email --state completed --grace 1h --dry-run
   $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET retry --dry-run
   $ redis-ops queues retry --all-queues --state failed`,
     );
-  queues.action(async (flags: QueuesFlags) => {
+  queues.action(async (flags: WatchFlags) => {
+    if (flags.watch !== undefined) {
+      const { runQueuesWatch } = await import('./watch-run.js');
+      return runQueuesWatch(flags, ctx);
+    }
+    if (flags.count !== undefined)
+      throw usageError('--count needs --watch', 'e.g. redis-ops queues --watch 2 --count 10');
     const maxFailed = parseCount(flags.maxFailed, '--max-failed');
     const maxWaitingAgeSeconds = parseAgeSeconds(flags.maxWaitingAge, '--max-waiting-age');
     const parsed = { prefixes: flags.prefix ?? [], maxFailed, maxWaitingAgeSeconds };
@@ -193,6 +208,8 @@ Examples:
   );
   registerJobCommands(queues, ctx);
   registerJobsCommand(queues, ctx);
+  registerSchedulersCommand(queues, ctx);
+  registerFlowCommand(queues, ctx);
   registerAction(queues, ctx, 'pause', 'pause the queue (workers stop taking jobs)', (c) => c);
   registerAction(queues, ctx, 'resume', 'resume a paused queue', (c) => c);
   registerWipeCommands(queues, ctx);

@@ -1,9 +1,9 @@
 import { probeScripting } from '../../queues/access.js';
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
 import { readQueueStatesLua } from '../../queues/counts-lua.js';
-import { readStalled } from '../../queues/health.js';
 import { findQueues } from '../../queues/load.js';
 import { readRole } from '../../queues/role.js';
+import { sampleStalled, stalledAttention } from '../../queues/stalled.js';
 import { countWorkers } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
 import type { QueueRow, QueuesOptions, QueuesResult, Violation } from './types.js';
@@ -57,23 +57,31 @@ export function checkGates(
 }
 
 /**
- * Active jobs with nobody to run them: when a queue has active jobs and no worker (none
- * connected, or no recent stalled check), look at up to 10 of them for a lock. Bounded: only
- * such queues, 11 commands each.
+ * Stalled jobs, per queue with active or failed jobs: active jobs whose lock is gone, active
+ * jobs that stalled before (stalledCounter), recent failures that stalled out. Bounded: the
+ * first 20 active ids and the last 10 failed ids per queue, two pipelined rounds in all.
  */
-async function flagStalled(conn: Connection, rows: QueueRow[]): Promise<void> {
-  const suspects = rows.filter(
-    (r) => (r.counts?.active ?? 0) > 0 && (r.workers === 0 || (r.workers === null && !r.stalledCheck)),
+async function flagStalled(conn: Connection, rows: QueueRow[], timeoutMs: number): Promise<void> {
+  // At most 1,000 queues per run, those with the most active (then failed) jobs first: the cost
+  // stays bounded on a server with tens of thousands of queues.
+  const readable = rows
+    .filter((r) => r.counts && (r.counts.active > 0 || r.counts.failed > 0))
+    .sort(
+      (a, b) =>
+        (b.counts?.active ?? 0) - (a.counts?.active ?? 0) ||
+        (b.counts?.failed ?? 0) - (a.counts?.failed ?? 0),
+    )
+    .slice(0, 1000);
+  const samples = await sampleStalled(
+    conn,
+    readable.map((r) => ({ base: r.base, active: r.counts?.active ?? 0, failed: r.counts?.failed ?? 0 })),
+    timeoutMs,
   );
-  await Promise.all(
-    suspects.map(async (r) => {
-      const s = await readStalled(conn.client, r.base, 10);
-      if (s.unlocked.length > 0)
-        r.attention.push(
-          `stalled: ${s.unlocked.length} of ${s.examined} active jobs looked at have no lock and no worker runs`,
-        );
-    }),
-  );
+  readable.forEach((r, i) => {
+    const s = samples[i];
+    const noWorker = r.workers === 0 || (r.workers === null && !r.stalledCheck);
+    if (s) r.attention.push(...stalledAttention(s, noWorker));
+  });
 }
 
 export async function listQueues(
@@ -108,7 +116,7 @@ export async function listQueues(
     };
     return { ...row, attention: attentionOf(row) };
   });
-  await flagStalled(conn, rows);
+  await flagStalled(conn, rows, opts.timeoutMs);
   return {
     target,
     cluster: conn.isCluster,

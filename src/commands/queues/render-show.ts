@@ -1,5 +1,6 @@
 import { color } from '../../ui/colors.js';
 import { plural } from '../../ui/format.js';
+import { sparkline } from '../../ui/sparkline.js';
 import { formatAge, formatColumns, shortVersion } from './format.js';
 import { jobOrder } from '../../queues/inspect.js';
 import type { ShowJson, ShowResult } from './types.js';
@@ -83,6 +84,23 @@ function limiterLines(r: ShowResult, configured: string): string[] {
   ];
 }
 
+/**
+ * Completed and failed per minute as sparklines, oldest left. Minutes the events stream no
+ * longer covers (trimmed) are unknown and drawn blank, not as zero.
+ */
+export function throughputSparks(r: ShowResult): string[] {
+  if (r.throughput.length === 0) return [];
+  const cover = r.throughputFrom === 'events' ? r.eventsCoverFrom : null;
+  const known = (m: { minute: number }): boolean => cover === null || m.minute + 60_000 > cover;
+  const line = (label: string, key: 'completed' | 'failed'): string => {
+    const values = r.throughput.map((m) => (known(m) ? m[key] : null));
+    const max = Math.max(0, ...values.filter((v): v is number => v !== null));
+    const first = hhmm(r.throughput[0]?.minute ?? r.now);
+    return `  ${label.padEnd(9)} ${sparkline(values)}  ${first}–now UTC, at most ${max}/min`;
+  };
+  return [line('completed', 'completed'), line('failed', 'failed')];
+}
+
 export function renderShow(r: ShowResult): string {
   const c = color();
   const m = r.meta;
@@ -112,6 +130,18 @@ export function renderShow(r: ShowResult): string {
       ]),
     );
   }
+  const s = r.stalled;
+  if (s.stalledBefore > 0 || s.failedStalled > 0)
+    out.push(
+      ...section(r.stalled.unlocked.length > 0 ? '' : 'stalled', [
+        ...(s.stalledBefore > 0
+          ? [`${plural(s.stalledBefore, 'active job')} of ${s.examined} stalled before (stalledCounter > 0)`]
+          : []),
+        ...(s.failedStalled > 0
+          ? [`${s.failedStalled} of the last ${s.failedExamined} failures stalled more than maxStalledCount`]
+          : []),
+      ]),
+    );
   out.push(
     ...section('waiting', [
       r.oldestWaitingAgeMs === null ? 'no job waiting' : `oldest waiting ${formatAge(r.oldestWaitingAgeMs)}`,
@@ -125,7 +155,11 @@ export function renderShow(r: ShowResult): string {
         : `next run ${next <= r.now ? `due ${formatAge(r.now - next)} ago` : `in ${formatAge(next - r.now)}`} (${when(next)} UTC)`,
     ]),
   );
-  out.push(...section('schedulers', [plural(r.jobSchedulers, 'job scheduler')]));
+  out.push(
+    ...section('schedulers', [
+      `${plural(r.jobSchedulers, 'job scheduler')}${r.jobSchedulers > 0 ? ` (list them: redis-ops queues schedulers ${r.queue.base})` : ''}`,
+    ]),
+  );
   const reasons = r.failed.reasons.map((x) => [String(x.count), x.reason]);
   out.push(
     ...section(
@@ -149,7 +183,11 @@ export function renderShow(r: ShowResult): string {
         ? `per minute from the events stream (UTC); the stream is trimmed: events cover the last ${formatAge(r.now - r.eventsCoverFrom)} only, earlier minutes are unknown (enable worker metrics for real figures):`
         : 'per minute from the events stream (UTC):';
   out.push(
-    ...section('throughput', [from, ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`)]),
+    ...section('throughput', [
+      from,
+      ...throughputSparks(r),
+      ...formatColumns(tp, ['left', 'right', 'right']).map((l) => `  ${l}`),
+    ]),
   );
   if (r.jobs) {
     out.push('', `  jobs in ${r.jobs.state}, ${jobOrder[r.jobs.state]} (${r.jobs.items.length}):`);

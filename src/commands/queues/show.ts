@@ -1,7 +1,8 @@
 import { probeScripting } from '../../queues/access.js';
 import { readQueueStates, type QueueState } from '../../queues/counts.js';
 import { readQueueStatesLua } from '../../queues/counts-lua.js';
-import { readLimiter, readStalled } from '../../queues/health.js';
+import { readLimiter } from '../../queues/health.js';
+import { sampleStalled } from '../../queues/stalled.js';
 import { readRole } from '../../queues/role.js';
 import { readThroughput } from '../../queues/throughput.js';
 import type { DiscoveredQueue } from '../../queues/discover.js';
@@ -43,7 +44,13 @@ export async function showQueue(conn: Connection, target: string, opts: ShowOpti
       readJobSchedulers(c, queue.base),
       opts.jobs ? readJobs(c, queue.base, opts.jobs, opts.jobsLimit) : Promise.resolve(null),
       readLimiter(c, queue.base, meta.rateLimit),
-      readStalled(c, queue.base),
+      // Up to 100 active jobs (their locks, stalledCounter) and the last 10 failures.
+      sampleStalled(conn, [{ base: queue.base, active: 1, failed: 1 }], opts.timeoutMs, {
+        active: 100,
+        failed: 10,
+      }).then(
+        (s) => s[0] ?? { examined: 0, unlocked: [], stalledBefore: 0, failedExamined: 0, failedStalled: 0 },
+      ),
     ]);
   // Workers connect to the primary: a replica's CLIENT LIST never shows them.
   const workers = role === 'replica' ? null : workersOf(clients, queue.prefix, queue.name);

@@ -7,8 +7,11 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import type { JobSummary, MinuteStats, QueueMeta, ReasonCount } from '../../queues/inspect.js';
 import type { JobDetail as Job } from '../../queues/jobs.js';
 import type { JobState, RetryState } from '../../queues/keys.js';
-import type { LimiterState, StalledState } from '../../queues/health.js';
+import type { LimiterState } from '../../queues/health.js';
+import type { StalledSample } from '../../queues/stalled.js';
 import type { Role } from '../../queues/role.js';
+import type { Rates } from '../../queues/watch.js';
+import type { SchedulerEntry } from '../../queues/schedulers.js';
 import type { SplitSource } from '../../queues/split.js';
 import type { CommonFlags } from '../connection.js';
 
@@ -119,7 +122,7 @@ export interface ShowResult extends QueueState {
   /** The stream was trimmed: it covers only from this time (ms), not the whole window. */
   eventsCoverFrom: number | null;
   limiter: LimiterState;
-  stalled: StalledState;
+  stalled: StalledSample;
   jobSchedulers: number;
   jobs: { state: JobState; items: JobSummary[] } | null;
   now: number;
@@ -465,4 +468,153 @@ export interface RetryAllJson {
     changed: number | null;
     skipped: string | null;
   }>;
+}
+
+export interface WatchFlags extends QueuesFlags {
+  watch?: string | boolean;
+  count?: string;
+}
+
+/** One queue in one `queues --watch` snapshot. */
+export interface WatchRow extends QueueState {
+  base: string;
+  prefix: string;
+  name: string;
+  version: string | null;
+  workers: number | null;
+  /** Per second over the last interval; null on the first snapshot (nothing to compare with yet). */
+  rates: Rates | null;
+  /** Jobs finished (completed + failed) per interval, oldest first, since the watch began. */
+  history: number[];
+  attention: string[];
+}
+
+export interface WatchSnapshot {
+  target: string;
+  /** When the reading was taken (ms). */
+  at: number;
+  intervalMs: number;
+  /** Seconds since the previous reading (null on the first). */
+  seconds: number | null;
+  workersKnown: boolean;
+  rows: WatchRow[];
+}
+
+/**
+ * `queues --watch` without a terminal (or with --json): one line of NDJSON per interval
+ * (README "queues --watch").
+ */
+export interface QueuesWatchJson {
+  time: string;
+  target: string;
+  intervalMs: number;
+  /** Seconds the rates are measured over; null on the first line. */
+  seconds: number | null;
+  workersFrom: 'client-list' | 'stalled-check';
+  queues: Array<{
+    prefix: string;
+    name: string;
+    key: string;
+    paused: boolean;
+    counts: JobCounts | null;
+    workers: number | null;
+    oldestWaitingAgeMs: number | null;
+    /** Per second over the interval; null on the first line. */
+    rates: {
+      added: number | null;
+      completed: number;
+      failed: number;
+      from: 'metrics' | 'events';
+      approximate: boolean;
+    } | null;
+    attention: string[];
+    error: string | null;
+  }>;
+}
+
+/** `queues schedulers <queue> --json`: every job scheduler / repeatable job, read without writing. */
+export interface SchedulersJson {
+  target: string;
+  queue: { prefix: string; name: string; key: string };
+  /** Members of `<q>:repeat` (ZCARD). */
+  total: number;
+  /** False when more than --limit exist and only the first were read. */
+  complete: boolean;
+  schedulers: SchedulerJson[];
+}
+
+export interface SchedulerJson {
+  /** The scheduler id (BullMQ ≥ 5.16), or the legacy repeatable's key. */
+  id: string;
+  /**
+   * scheduler: a job scheduler (upsertJobScheduler); legacy: a repeatable job of BullMQ < 5.16
+   * (`repeat` option); broken: a member of `<q>:repeat` without its hash (BullMQ's getter would
+   * delete it).
+   */
+  kind: 'scheduler' | 'legacy' | 'broken';
+  pattern: string | null;
+  /** Interval in ms (`every`). */
+  every: number | null;
+  tz: string | null;
+  /** The next run (ISO). */
+  next: string | null;
+  /** The job the scheduler adds: its name, data and opts. */
+  template: { name: string | null; data: unknown; opts: unknown };
+  /** Jobs added so far (`ic`); null for legacy repeatables, which do not count. */
+  iterations: number | null;
+  limit: number | null;
+  startDate: string | null;
+  endDate: string | null;
+  offset: number | null;
+}
+
+/** `queues schedulers <queue> remove <id> --json`. */
+export interface SchedulerRemoveJson {
+  queue: { prefix: string; name: string; key: string };
+  id: string;
+  kind: SchedulerJson['kind'];
+  dryRun: boolean;
+  /** true: removed (with its next delayed job); null in a dry run. */
+  removed: boolean | null;
+  /** The delayed job it had scheduled next (`repeat:<id>:<ms>`), removed with it. */
+  nextJob: string | null;
+}
+
+/** One job of a flow. */
+export interface FlowNodeJson {
+  /** The job's hash key, `<prefix>:<queue>:<id>`. */
+  key: string;
+  queue: string;
+  id: string;
+  name: string | null;
+  /** missing: a child the parent still lists whose hash is gone. */
+  state: JobState | 'unknown' | 'missing';
+  /** Children by outcome: pending (dependencies), processed, failed (unsuccessful), ignored. */
+  children: { pending: number; processed: number; failed: number; ignored: number };
+  /** The children read (at most --children per node). */
+  nodes: FlowNodeJson[];
+  /** Children not read: over --children, or past --depth / the node budget. */
+  more: number;
+}
+
+/** `queues flow <queue> <id> --json`: the whole tree from its root, whichever job was asked. */
+export interface FlowJson {
+  target: string;
+  /** The job asked for (`<prefix>:<queue>:<id>`). */
+  asked: string;
+  root: FlowNodeJson;
+  /** Jobs read in all. */
+  nodes: number;
+  /** A bound was reached (--depth, --children or the 1,000-node budget): some children are counted, not shown. */
+  truncated: boolean;
+}
+
+export interface SchedulerRemoveResult {
+  queue: DiscoveredQueue;
+  scheduler: SchedulerEntry;
+  /** The delayed job the scheduler queued next, when it is there. */
+  nextJob: string | null;
+  dryRun: boolean;
+  removed: boolean | null;
+  plan: string;
 }
