@@ -72,7 +72,6 @@ Examples:
   $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET
   $ redis-ops queues jobs email --name 'send*' --since 1h --ndjson | jq .id`,
     );
-  cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   cmd.action(async (queueName: string, _flags: JobsFlags, self: Command) => {
     const flags = mergedFlags<JobsFlags>(self);
     const now = Date.now();
@@ -100,6 +99,7 @@ Examples:
         const search = await searchJobs(conn.client, queue.base, filter);
         return { target: target.display, queue, ...search, jobs: sortJobs(search.jobs, sort) };
       },
+      { command: 'queues jobs', parsed: { queue: queueName, prefixes: flags.prefix ?? [], filter, sort } },
     );
     const { renderJobs, toJobsJson, toJobLine } = await import('./render-jobs.js');
     if (flags.ndjson) writeStdout(result.jobs.map((j) => toJobLine(j)).join('\n'));

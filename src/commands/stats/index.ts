@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { collect } from '../../options.js';
 import { configureColor } from '../../ui/colors.js';
 import { tableWidth } from '../../ui/table.js';
 import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
@@ -39,7 +40,7 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .option(
       '--min-hit-ratio <spec>',
       "with --hits: exit 1 when under target; '<namespace>=<ratio>' or a ratio for the server (repeatable)",
-      (v: string, prev: string[] = []) => [...prev, v],
+      collect,
     )
     .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
