@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { collect } from '../../options.js';
 import { configureColor } from '../../ui/colors.js';
-import { tableWidth } from '../../ui/table.js';
+import { tableWidth } from '../../ui/output.js';
 import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { StatsOptions } from './types.js';
 
@@ -66,7 +66,7 @@ Examples:
       throw usageError('--key is the TLS client key and needs --cert', 'did you mean --keys?');
     const { target } = await targetFromFlags(opts, ctx);
     inspectPoint(ctx, 'stats', { target, mode });
-    // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
+    // Lazy: ioredis and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),
