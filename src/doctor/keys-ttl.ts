@@ -5,6 +5,7 @@ import { redact } from '../redis/secrets.js';
 import { withTimeout } from '../redis/timeout.js';
 import type { Facts, KeyTtlFacts, TtlNamespace } from './facts.js';
 import { pass, skip, warn, type CheckResult } from './types.js';
+import { formatCount } from '../ui/format.js';
 
 /**
  * keys.ttl: TTL hygiene per namespace from a bounded sample of the keyspace: the first
@@ -100,5 +101,8 @@ export function checkKeysTtl(facts: Facts): CheckResult {
         : 'always set a TTL for cached keys (SET ... EX); redis-ops stats --hits shows the writes without one';
     return warn(id, `${parts.join('; ')}`, hint);
   }
-  return pass(id, `${t.sampled} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent`);
+  return pass(
+    id,
+    `${formatCount(t.sampled)} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent`,
+  );
 }

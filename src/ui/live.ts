@@ -72,7 +72,7 @@ export function interruptLive(): boolean {
 }
 
 /**
- * Where the total is known: `[████░░░░░░]  42% · 12.4k/30k · 8.1k keys/s · ETA 2s`. The bar
+ * Where the total is known: `[████░░░░░░]  42% · 12,400/30,000 · 8,100 keys/s · ETA 2s`. The bar
  * takes what room is left (at most 30 columns) so the figures survive a narrow terminal.
  */
 export function barLine(opts: {

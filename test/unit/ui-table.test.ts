@@ -107,7 +107,7 @@ describe('barLine', () => {
       unit: 'keys',
       width: 80,
     });
-    expect(line).toMatch(/^deleting \[█+░+\] {2}50% · 500\/1\.0k · 500 keys\/s · ETA 1s$/);
+    expect(line).toMatch(/^deleting \[█+░+\] {2}50% · 500\/1,000 · 500 keys\/s · ETA 1s$/);
     expect([...line].length).toBeLessThan(80);
     expect(
       barLine({ label: 'deleting', done: 1, total: 2, elapsedMs: 1, unit: 'keys', width: 40 }),

@@ -7,12 +7,13 @@ import { readRole } from '../../queues/role.js';
 import { workersOf } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
 import type { QueueRow, QueuesOptions, QueuesResult, Violation } from './types.js';
+import { formatCount } from '../../ui/format.js';
 
 export function attentionOf(row: Omit<QueueRow, 'attention'>): string[] {
   const out: string[] = [];
   if (row.error) out.push(`unreadable: ${row.error}`);
   const c = row.counts;
-  if (c && c.failed > 0) out.push(`${c.failed} failed`);
+  if (c && c.failed > 0) out.push(`${formatCount(c.failed)} failed`);
   if (row.paused) out.push('paused');
   const waiting = c ? c.waiting + c.prioritized : 0;
   if (waiting > 0 && !row.paused) {
@@ -70,7 +71,7 @@ async function flagStalled(conn: Connection, rows: QueueRow[]): Promise<void> {
       const s = await readStalled(conn.client, r.base, 10);
       if (s.unlocked.length > 0)
         r.attention.push(
-          `stalled: ${s.unlocked.length} of ${s.examined} active jobs looked at have no lock and no worker runs`,
+          `stalled: ${s.unlocked.length} of ${formatCount(s.examined)} active jobs looked at have no lock and no worker runs`,
         );
     }),
   );
