@@ -30,8 +30,8 @@ describe('colour: FORCE_COLOR, NO_COLOR, terminals and pipes', () => {
     expect(plain.stdout).not.toMatch(ansi);
     const forced = await doctor({ FORCE_COLOR: '1' });
     expect(forced.exitCode).toBe(1);
-    expect(forced.stdout).toMatch(/\x1b\[31m✖\x1b\[39m conn\.tcp/);
-    expect(forced.stdout).toMatch(/\x1b\[1mredis-ops doctor\x1b\[22m/);
+    expect(forced.stdout).toContain('\x1b[31m✖\x1b[39m conn.tcp');
+    expect(forced.stdout).toContain('\x1b[1mredis-ops doctor\x1b[22m');
   });
 
   it('NO_COLOR, FORCE_COLOR=0, --no-color and --json win over FORCE_COLOR / a pipe', async () => {
@@ -56,7 +56,7 @@ describe('colour: FORCE_COLOR, NO_COLOR, terminals and pipes', () => {
     pane = openPane(args, { width: 100, env: { NO_COLOR: '' } });
     expect(await pane.done()).toBe(1);
     const coloured = output(pane.capture(true)).join('\n');
-    expect(coloured).toMatch(/\x1b\[31m✖\x1b\[39m conn\.tcp/);
+    expect(coloured).toContain('\x1b[31m✖\x1b[39m conn.tcp');
     pane.kill();
     pane = openPane(args, { width: 100 }); // NO_COLOR=1, the helper's default
     expect(await pane.done()).toBe(1);
