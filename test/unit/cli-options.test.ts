@@ -8,6 +8,7 @@ import { addConnectionOptions, type RunContext } from '../../src/commands/connec
 import { CliError } from '../../src/errors.js';
 import { buildProgram } from '../../src/program.js';
 import { makeCerts } from '../helpers/certs.js';
+import { expectUsageError } from '../helpers/usage-error.js';
 
 /**
  * argv → options for every command, through the real program (commander, the options module,
@@ -74,8 +75,8 @@ async function usage(args: string[], env: Record<string, string> = {}): Promise<
   try {
     await parse(args, { env });
   } catch (err) {
-    if (err instanceof CliError) return err;
-    throw err;
+    // Every mistake, whatever the command: a CliError, exit 2, a hint.
+    return expectUsageError(err);
   }
   throw new Error(`expected a usage error for ${args.join(' ')}`);
 }
