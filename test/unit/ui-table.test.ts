@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/options.js';
-import { barLine, fit, shortenMiddle } from '../../src/ui/live.js';
+import { shortenMiddle } from '../../src/ui/live.js';
 import { gridTable, renderTable, sectionTable, wrapText, type Column } from '../../src/ui/table.js';
 import { displayWidth } from '../../src/ui/width.js';
-
-describe('shortenMiddle and fit', () => {
-  it('keeps both ends of a key name', () => {
-    expect(shortenMiddle('user:1234567890:profile', 15)).toBe('user:12…profile');
-    expect(shortenMiddle('short', 15)).toBe('short');
-    expect([...shortenMiddle('é'.repeat(50), 9)]).toHaveLength(9);
-    expect(fit('abcdefgh', 5)).toBe('abcd…');
-  });
-});
 
 describe('renderTable', () => {
   const columns: Column[] = [
@@ -94,43 +84,6 @@ describe('one engine, two styles', () => {
     expect(new Set(lines.map(displayWidth)).size).toBe(1);
     expect(shortenMiddle('用户用户用户用户', 7)).toBe('用…户');
     expect(displayWidth(shortenMiddle('用户用户用户用户', 7))).toBeLessThanOrEqual(7);
-  });
-});
-
-describe('barLine', () => {
-  it('percent, counts, rate and ETA, within the width', () => {
-    const line = barLine({
-      label: 'deleting',
-      done: 500,
-      total: 1000,
-      elapsedMs: 1000,
-      unit: 'keys',
-      width: 80,
-    });
-    expect(line).toMatch(/^deleting \[█+░+\] {2}50% · 500\/1,000 · 500 keys\/s · ETA 1s$/);
-    expect([...line].length).toBeLessThan(80);
-    expect(
-      barLine({ label: 'deleting', done: 1, total: 2, elapsedMs: 1, unit: 'keys', width: 40 }),
-    ).not.toMatch(/\[/);
-  });
-});
-
-describe('one duration syntax', () => {
-  it.each([
-    ['30s', 's', 30_000],
-    ['15m', 's', 900_000],
-    ['2h', 'ms', 7_200_000],
-    ['7d', 's', 604_800_000],
-    ['500ms', 's', 500],
-    ['30', 's', 30_000],
-    ['5000', 'ms', 5000],
-    ['0.5', 's', 500],
-  ] as const)('%s (bare %s) = %i ms', (text, bare, ms) =>
-    expect(parseDuration(text, '--x', { bare })).toBe(ms),
-  );
-  it('rejects what is not a duration', () => {
-    expect(() => parseDuration('1y', '--grace', { bare: 'ms' })).toThrow(/invalid --grace: 1y/);
-    expect(() => parseDuration('-1s', '--wait', { bare: 's' })).toThrow(/invalid --wait/);
   });
 });
 
