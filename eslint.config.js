@@ -5,7 +5,7 @@ import globals from 'globals';
 
 // Modules that `redis-ops --help` loads must not pull these in at top level: each costs startup
 // time (measured by bench/scenarios/startup). Commands import them inside their action.
-const heavy = ['ioredis', 'bullmq', '@inquirer/prompts', 'chalk', 'execa', 'cli-table3', 'yaml'];
+const heavy = ['ioredis', 'bullmq', '@inquirer/prompts', 'chalk', 'execa', 'yaml'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results.json', 'test/fixtures/'] },

@@ -11,6 +11,19 @@ export const ExitCode = {
   cancelled: 130,
 } as const;
 
+/**
+ * What a failure prints on stdout under --json (or doctor's --format json), so a pipeline can
+ * parse it: the text stays on stderr. `hint` is null when there is none. README "Exit codes".
+ */
+export interface ErrorJson {
+  error: {
+    message: string;
+    hint: string | null;
+    /** The process's exit code: 2 usage/config/connection, 70 a bug, 130 cancelled. */
+    exitCode: number;
+  };
+}
+
 export class CliError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;

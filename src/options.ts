@@ -70,6 +70,19 @@ export function parseInteger(
   return n;
 }
 
+const sizeUnits: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** A size in bytes: `1048576`, `512k`, `32mb`, `32MiB`, `1g` (powers of 1024, as redis.conf reads them). */
+export function parseSize(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(value.trim());
+  if (!m || Number(m[1]) <= 0)
+    throw usageError(
+      `invalid ${flag}: ${value}`,
+      `give a size: bytes, or 512KiB, 32MiB, 1GiB; e.g. ${flag} 32MiB`,
+    );
+  return Math.round(Number(m[1]) * (sizeUnits[(m[2] ?? 'b').toLowerCase()[0] as string] as number));
+}
+
 /** A number ≥ 0, at most max. */
 export function parseNumber(value: string | undefined, flag: string, max?: number): number | undefined {
   if (value === undefined) return undefined;

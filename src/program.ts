@@ -41,7 +41,7 @@ export function buildProgram(ctx: RunContext = defaultContext()): CommandType {
   registerStats(program, ctx);
   registerQueues(program, ctx);
   registerFlush(program, ctx);
-  registerCompletion(program);
+  registerCompletion(program, ctx);
   program.hook('preAction', (_self, action) => setQuiet(action.opts<{ quiet?: boolean }>().quiet === true));
   program.addHelpText(
     'after',

@@ -1,6 +1,6 @@
 import type { Command, CommanderError as CommanderErrorType } from 'commander';
 import { CommanderError } from './commander.js';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, ExitCode, type ErrorJson } from './errors.js';
 import { closest } from './options.js';
 import { errorText, explainError } from './redis/hints.js';
 import { redact } from './redis/secrets.js';
@@ -38,10 +38,13 @@ export function reportError(err: unknown, program: Command, args: string[], env:
   return ExitCode.internal;
 }
 
-function writeJsonError(error: { message: string; hint: string | null; exitCode: number }): void {
-  process.stdout.write(
-    `${JSON.stringify({ error: { ...error, message: redact(error.message), hint: error.hint && redact(error.hint) } }, null, 2)}\n`,
-  );
+/** The --json error document (ErrorJson), secrets redacted like the text on stderr. */
+function toErrorJson(error: ErrorJson['error']): ErrorJson {
+  return { error: { ...error, message: redact(error.message), hint: error.hint && redact(error.hint) } };
+}
+
+function writeJsonError(error: ErrorJson['error']): void {
+  process.stdout.write(`${JSON.stringify(toErrorJson(error), null, 2)}\n`);
 }
 
 function printStack(err: unknown): void {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { usageError } from '../errors.js';
+import { parseChoice } from '../options.js';
 import { writeStdout } from '../ui/output.js';
+import { inspectPoint, type RunContext } from './connection.js';
 
 /**
  * `redis-ops completion bash|zsh|fish`: a completion script generated from the program itself,
@@ -66,7 +67,7 @@ ${cases}
   return `${lines.join('\n')}\n`;
 }
 
-export function registerCompletion(program: Command): void {
+export function registerCompletion(program: Command, ctx: RunContext): void {
   program
     .command('completion <shell>')
     .description('print a shell completion script: bash, zsh or fish')
@@ -78,9 +79,9 @@ Examples:
   $ echo 'eval "$(redis-ops completion zsh)"' >> ~/.zshrc
   $ redis-ops completion fish > ~/.config/fish/completions/redis-ops.fish`,
     )
-    .action((shell: string) => {
-      if (!(shells as readonly string[]).includes(shell))
-        throw usageError(`unknown shell: ${shell}`, `one of: ${shells.join(', ')}`);
-      writeStdout(completionScript(program, shell as (typeof shells)[number]));
+    .action((value: string) => {
+      const shell = parseChoice(value, '<shell>', shells) as (typeof shells)[number];
+      inspectPoint(ctx, 'completion', { shell });
+      writeStdout(completionScript(program, shell));
     });
 }

@@ -2,6 +2,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { usageError } from '../errors.js';
+import { collect } from '../options.js';
 import { printNote, printWarning } from '../ui/output.js';
 import type { ConnectionFlags, Env, Target } from '../redis/target.js';
 import { defaultTimeoutMs } from '../redis/timeout.js';
@@ -136,17 +137,13 @@ async function passwordFlag(flags: CommonFlags, ctx: RunContext): Promise<string
 }
 
 /** --dotenv, or --env-file where it still works. */
-export function envFileFlag(flags: ConnectionFlags): string | undefined {
+export function envFileFlag(flags: Pick<ConnectionFlags, 'dotenv' | 'envFile'>): string | undefined {
   if (flags.dotenv !== undefined && flags.envFile !== undefined && flags.dotenv !== flags.envFile)
     throw usageError(
       '--dotenv conflicts with --env-file',
       '--env-file is the old name of --dotenv: give one',
     );
   return flags.dotenv ?? flags.envFile;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Env (process + env file) and the target, from a command's parsed flags. */

@@ -1,6 +1,7 @@
 import { infoNumber } from '../redis/info.js';
 import { setting, sumNodes, type Facts } from './facts.js';
 import { pass, skip, warn, type CheckResult } from './types.js';
+import { formatCount } from '../ui/format.js';
 
 /** Clients and latency: connection headroom, refused connections, the slow log. */
 
@@ -15,7 +16,7 @@ export function checkHeadroom(facts: Facts): CheckResult {
     );
   }
   const pct = (connected / max) * 100;
-  const text = `${connected} of ${max} clients connected (${pct.toFixed(1)}%)`;
+  const text = `${formatCount(connected)} of ${formatCount(max)} clients connected (${pct.toFixed(1)}%)`;
   if (pct > 80)
     return warn(
       id,

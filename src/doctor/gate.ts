@@ -1,5 +1,5 @@
 import { hitRatio, infoNumber } from '../redis/info.js';
-import { formatBytes } from '../ui/format.js';
+import { formatBytes, formatCount } from '../ui/format.js';
 import { sumNodes, type Facts } from './facts.js';
 import { memoryUsage } from './memory.js';
 import type { QueueCounts } from './queue-counts.js';
@@ -48,7 +48,7 @@ export function checkHitRatio(min: number, facts: Facts): CheckResult {
     return skip(id, 'INFO stats has no keyspace_hits/keyspace_misses');
   const ratio = hitRatio(hits, misses);
   if (ratio === null) return skip(id, 'no key lookups since the last restart: no hit ratio yet');
-  const text = `hit ratio ${ratio.toFixed(3)} (${hits} hits, ${misses} misses), minimum ${min}`;
+  const text = `hit ratio ${ratio.toFixed(3)} (${formatCount(hits)} hits, ${formatCount(misses)} misses), minimum ${min}`;
   if (ratio < min)
     return fail(id, text, 'the cache misses too often: check TTLs, key names and maxmemory (evictions)');
   return pass(id, text);
@@ -72,12 +72,17 @@ export function checkMemoryPct(max: number, facts: Facts): CheckResult {
   return pass(id, text);
 }
 
-function worstFirst(counts: QueueCounts[], figure: (c: QueueCounts) => number | null): string {
+/** The worst three queues by `figure`, shown with `show` (counts: the house number format). */
+function worstFirst(
+  counts: QueueCounts[],
+  figure: (c: QueueCounts) => number | null,
+  show: (n: number) => string = formatCount,
+): string {
   return [...counts]
     .filter((c) => (figure(c) ?? 0) > 0)
     .sort((a, b) => (figure(b) ?? 0) - (figure(a) ?? 0))
     .slice(0, 3)
-    .map((c) => `${c.base} ${figure(c)}`)
+    .map((c) => `${c.base} ${show(figure(c) ?? 0)}`)
     .join(', ');
 }
 
@@ -125,7 +130,7 @@ export function checkFailedJobs(max: number, cov: QueueCoverage): CheckResult {
   const counts = usable(id, cov, 'failed jobs');
   if (!Array.isArray(counts)) return counts;
   const total = counts.reduce((s, c) => s + c.failed, 0);
-  const text = `${total} failed jobs in ${counts.length} queue(s), maximum ${max}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
+  const text = `${formatCount(total)} failed jobs in ${counts.length} queue(s), maximum ${formatCount(max)}${total ? `: ${worstFirst(counts, (c) => c.failed)}` : ''}`;
   if (total > max)
     return fail(
       id,
@@ -141,7 +146,7 @@ export function checkWaitingAge(max: number, cov: QueueCoverage): CheckResult {
   if (!Array.isArray(counts)) return counts;
   const ages = counts.map((c) => c.oldestWaitingAgeSeconds ?? 0);
   const oldest = ages.length ? Math.max(...ages) : 0;
-  const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds)}` : ''}`;
+  const text = `oldest waiting job is ${oldest} s old, maximum ${max} s${oldest ? `: ${worstFirst(counts, (c) => c.oldestWaitingAgeSeconds, String)}` : ''}`;
   if (oldest > max)
     return fail(id, text, 'jobs wait too long: are workers running and keeping up? (redis-ops queues)');
   return closed(id, cov, pass(id, text));

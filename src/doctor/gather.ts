@@ -21,6 +21,7 @@ import { pingWithoutAuth } from './probes.js';
 import { probeUse, type UseProbe } from './use-probe.js';
 import { scalarText } from '../text.js';
 import { keyspaceTtl, sampleKeyTtls } from './keys-ttl.js';
+import { formatCount } from '../ui/format.js';
 
 /**
  * Reads the facts the fitness checks need. Read-only by design: INFO, CONFIG GET, SLOWLOG GET,
@@ -219,7 +220,7 @@ export interface GatherInput {
   forkWarnMs?: number;
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 /** The use from the bounded evidence; unknown where the evidence cannot rule queues out. */
 export function inferUse(probe: UseProbe, nodes: InfoRecord[]): { use: FactUse; reason: string } {

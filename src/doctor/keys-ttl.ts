@@ -6,6 +6,7 @@ import { withTimeout } from '../redis/timeout.js';
 import type { Facts, KeyspaceTtl, KeyTtlFacts, TtlNamespace } from './facts.js';
 import { parseInfoFields, type InfoRecord } from '../redis/info.js';
 import { pass, skip, warn, type CheckResult } from './types.js';
+import { formatCount } from '../ui/format.js';
 
 /**
  * keys.ttl: TTL hygiene. INFO keyspace first (`keys`, `expires`, `avg_ttl`: no lookup): when no
@@ -162,5 +163,5 @@ export function checkKeysTtl(facts: Facts): CheckResult {
         : 'always set a TTL for cached keys (SET ... EX); redis-ops stats --hits shows the writes without one';
     return warn(id, `${parts.join('; ')}${own}`, hint);
   }
-  return pass(id, `${t.sampled} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent${own}`);
+  return pass(id, `${formatCount(t.sampled)} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent${own}`);
 }

@@ -1,5 +1,5 @@
 import { infoNumber } from '../redis/info.js';
-import { formatBytes } from '../ui/format.js';
+import { formatBytes, formatCount } from '../ui/format.js';
 import { errorCount, forQueues, keyspaceTotals, setting, sumNodes, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
@@ -138,7 +138,7 @@ export function checkUsage(facts: Facts): CheckResult {
     const misses = sumNodes(facts, 'keyspace_misses') ?? 0;
     const ratio = hits + misses > 0 ? hits / (hits + misses) : undefined;
     const rate = uptime > 0 ? evicted / uptime : 0;
-    const judged = `${text} under ${policy}, which evicts as it fills: ${evicted} evictions (${rate < 10 ? rate.toFixed(2) : Math.round(rate)}/s since the start)${ratio === undefined ? '' : `, hit ratio ${ratio.toFixed(3)}`}`;
+    const judged = `${text} under ${policy}, which evicts as it fills: ${formatCount(evicted)} evictions (${rate < 10 ? rate.toFixed(2) : Math.round(rate)}/s since the start)${ratio === undefined ? '' : `, hit ratio ${ratio.toFixed(3)}`}`;
     if (evicted > 0 && ratio !== undefined && hits + misses >= 1000 && ratio < 0.5)
       return warn(
         id,
@@ -176,16 +176,16 @@ export function checkEvictions(facts: Facts): CheckResult {
   if (forQueues(facts.use))
     return fail(
       id,
-      `${n} keys were evicted since the last restart: evicted queue keys are lost jobs`,
+      `${formatCount(n)} keys were evicted since the last restart: evicted queue keys are lost jobs`,
       'set maxmemory-policy noeviction and give Redis enough memory',
     );
   if (facts.use === 'unknown')
     return warn(
       id,
-      `${n} keys were evicted since the last restart: normal for a cache, lost jobs if this instance holds queues`,
+      `${formatCount(n)} keys were evicted since the last restart: normal for a cache, lost jobs if this instance holds queues`,
       'pass --use so doctor can judge evictions',
     );
-  return pass(id, `${n} keys were evicted since the last restart (normal for a full cache)`);
+  return pass(id, `${formatCount(n)} keys were evicted since the last restart (normal for a full cache)`);
 }
 
 export function checkFragmentation(facts: Facts): CheckResult {

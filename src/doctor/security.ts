@@ -20,7 +20,8 @@ function exposure(facts: Facts): { open: string[]; all: string[] } | null {
 
 /**
  * sec.auth decides from the server, never from the client's password: a `nopass` user accepts
- * any password, so "our password was accepted" proves nothing (field-notes §9). A second
+ * any password, so "our password was accepted" proves nothing (Redis ACL docs, `nopass`: "any
+ * password will work"; seen on redis-server 7.0.15 with AUTH and HELLO 3 AUTH). A second
  * connection that sends no credentials tells: PONG means open to anyone who reaches the port.
  */
 export function checkAuth(facts: Facts): CheckResult {

@@ -1,6 +1,7 @@
 import type { InfoRecord } from '../redis/info.js';
 import type { Target } from '../redis/target.js';
 import { fail, pass, warn, type CheckResult } from './types.js';
+import { plural } from '../ui/format.js';
 
 /** What one sentinel told us (gathered by sentinel.ts); the checks below are pure. */
 export interface SentinelFacts {
@@ -141,8 +142,7 @@ export function checkQuorum(facts: SentinelFacts[]): CheckResult {
   if (sdown.length) notes.push(`${sdown.join(', ')} see the primary as down (s_down)`);
   const failing = a.filter((f) => /failover/.test(f.master?.flags ?? '')).map((f) => f.address);
   if (failing.length) notes.push(`a failover is in progress (${failing.join(', ')})`);
-  if (total < 3)
-    notes.push(`only ${total} sentinel${total === 1 ? '' : 's'}: losing one leaves no majority to fail over`);
+  if (total < 3) notes.push(`only ${plural(total, 'sentinel')}: losing one leaves no majority to fail over`);
   const base = `quorum ${Number.isNaN(quorum) ? '?' : quorum} of ${total} sentinels, CKQUORUM OK`;
   if (notes.length)
     return warn(

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { infoNumber, parseInfoFields } from '../redis/info.js';
 import { isLoopback } from '../redis/provider.js';
-import { formatBytes } from '../ui/format.js';
+import { formatBytes, formatCount } from '../ui/format.js';
 import { forQueues, nodeName, type Facts } from './facts.js';
 import { fail, pass, skip, warn, type CheckResult } from './types.js';
 
@@ -171,7 +171,7 @@ export function checkSaveAge(facts: Facts): CheckResult {
     return pass(id, 'no persistence configured (save ""): a restart empties this cache, by choice');
   const ageSec = Math.max(0, (now !== undefined ? now / 1e6 : Date.now() / 1000) - last);
   const age = ageSec > 7200 ? `${(ageSec / 3600).toFixed(1)} h` : `${Math.round(ageSec / 60)} min`;
-  const text = `${changes} changes since the last good save ${age} ago`;
+  const text = `${formatCount(changes)} changes since the last good save ${age} ago`;
   if (changes > 10_000 && ageSec > 3600)
     return warn(
       id,

@@ -5,6 +5,7 @@ import { splitBases } from '../queues/split.js';
 import { errorText } from '../redis/hints.js';
 import { redact } from '../redis/secrets.js';
 import { withTimeout } from '../redis/timeout.js';
+import { formatCount } from '../ui/format.js';
 
 /**
  * What is this instance for? Bounded evidence, so a gate run costs the server the same on 10k
@@ -265,7 +266,7 @@ export async function probeUse(
       if (!out.complete)
         out.scanStopped = stops.includes('time')
           ? `the scan budget (${budget.maxScanMs} ms of server time per node) ran out`
-          : `the scan budget (${budget.maxKeys.toLocaleString('en-US')} keys) ran out`;
+          : `the scan budget (${formatCount(budget.maxKeys)} keys) ran out`;
     } catch (err) {
       out.scanUnavailable = `SCAN failed: ${reason(err)}`;
     }

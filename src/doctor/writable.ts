@@ -6,7 +6,7 @@ import { fail, pass, warn, type CheckResult } from './types.js';
  * server.writable: can the app write here at all? Read from INFO (and CONFIG where it answers)
  * only, never by trying a write. A replica with replica-read-only answers READONLY to every
  * write (BullMQ's Queue.add included); min-replicas-to-write with too few good replicas answers
- * NOREPLICAS (field-notes §9).
+ * NOREPLICAS (redis.conf `min-replicas-to-write`; Redis's tests/integration/replication-2.tcl).
  */
 function readOnlyReplica(info: InfoRecord, facts: Facts): boolean {
   if (info.role !== 'slave') return false;

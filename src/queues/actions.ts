@@ -5,6 +5,7 @@ import type { CleanPlan } from './clean-plan.js';
 import type { JobCounts } from './counts.js';
 import type { DiscoveredQueue } from './discover.js';
 import type { CleanState, RetryState } from './keys.js';
+import { formatCount, plural } from '../ui/format.js';
 
 /**
  * What each action touches, counted before asking, and the action itself through BullMQ's own
@@ -43,7 +44,7 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-const jobs = (n: number): string => `${n.toLocaleString('en-US')} job${n === 1 ? '' : 's'}`;
+const jobs = (n: number): string => plural(n, 'job');
 
 export function planText(
   action: ActionName,
@@ -63,7 +64,7 @@ export function planText(
       const cutoff = c ? new Date(c.cutoff).toISOString() : '?';
       const bound =
         c && !c.exact
-          ? ` (an upper bound: read the oldest ${c.examined.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')}; the rest counted as matching)`
+          ? ` (an upper bound: read the oldest ${formatCount(c.examined)} of ${formatCount(c.total)}; the rest counted as matching)`
           : '';
       // "delete no in completed" read badly: say there is nothing, in words.
       return matched === 0
@@ -73,7 +74,7 @@ export function planText(
     case 'pause':
       return paused
         ? `${queue.base} is already paused`
-        : `pause ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting stay until resume; ${counts.active} active finish)`;
+        : `pause ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting stay until resume; ${formatCount(counts.active)} active finish)`;
     case 'resume':
       return paused
         ? `resume ${queue.base} (${jobs(counts.waiting + counts.prioritized)} waiting)`
@@ -221,5 +222,5 @@ export function describeDone(action: ActionName, done: number, matched: number):
     pause: 'paused',
     resume: 'resumed',
   }[action];
-  return `${verb} ${done.toLocaleString('en-US')} of ${jobs(matched)}`;
+  return `${verb} ${formatCount(done)} of ${jobs(matched)}`;
 }

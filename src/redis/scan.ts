@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { checkScanReply } from './resp-decode.js';
 import { RespPipe } from './resp-pipe.js';
+import { formatCount } from '../ui/format.js';
 
 /**
  * The keyspace scanner shared by `stats --keys` and `flush`: SCAN (never KEYS) over one node,
@@ -104,6 +105,5 @@ export function shortKey(key: Buffer, limit = displayLimit): string {
   let cut = limit;
   // Back off continuation bytes (10xxxxxx) so a character is not split in two.
   for (let i = 0; i < 3 && cut > 0 && ((key[cut] as number) & 0xc0) === 0x80; i++) cut--;
-  const bytes = String(key.length).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${displayKey(key.subarray(0, cut))}…(${bytes} bytes)`;
+  return `${displayKey(key.subarray(0, cut))}…(${formatCount(key.length)} bytes)`;
 }

@@ -3,13 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DoctorResult } from '../doctor/run.js';
-import { redact } from '../redis/secrets.js';
 import { printProgress } from '../ui/output.js';
 import type { TopologyPlan } from './sentinel-init.js';
 import type { TopologyNode } from './sentinel-topology.js';
 import type { UpOptions, UpResult } from './types.js';
 import { listening, quote } from './fallback.js';
-import { parseComposePs } from './up.js';
+import { composeMissing, tail, waitHealthy } from './up.js';
 
 /**
  * `init --topology sentinel --up`: docker compose up -d and wait for the health checks; without
@@ -17,7 +16,6 @@ import { parseComposePs } from './up.js';
  * (`redis-server <conf> --sentinel` for the sentinels, on a writable copy: sentinel rewrites it).
  * Then doctor through the sentinels.
  */
-const tail = (text: string): string => redact(text.trim().split('\n').slice(-3).join(' | '));
 
 /**
  * Sentinels find each other and the replicas through the primary (hello messages every 2 s):
@@ -65,19 +63,8 @@ async function doctorThrough(plan: TopologyPlan, o: UpOptions): Promise<DoctorRe
 export async function bringUpTopology(plan: TopologyPlan, o: UpOptions): Promise<UpResult> {
   const { execa } = await import('execa');
   const services = plan.nodes.map((n) => ({ name: n.name, port: n.port, pid: null as number | null }));
-  const version = await execa('docker', ['compose', 'version'], {
-    cwd: plan.dir,
-    env: o.env,
-    reject: false,
-    timeout: 15_000,
-  });
-  if (version.exitCode !== 0) {
-    const why =
-      (version as { code?: string }).code === 'ENOENT'
-        ? 'docker is not on PATH'
-        : 'docker compose does not work here';
-    return startLocal(plan, why, o, services);
-  }
+  const missing = await composeMissing(execa, plan.dir, o.env);
+  if (missing) return startLocal(plan, missing, o, services);
   const base = ['compose', '-f', plan.composeFile, '--env-file', plan.envFile];
   printProgress('starting the sentinel set-up with docker compose...\n');
   const up = await execa('docker', [...base, 'up', '-d'], {
@@ -94,27 +81,14 @@ export async function bringUpTopology(plan: TopologyPlan, o: UpOptions): Promise
       services,
       doctor: [],
     };
-  const until = Date.now() + o.healthMs;
-  const names = plan.nodes.map((n) => n.name);
-  for (;;) {
-    const ps = await execa('docker', [...base, 'ps', '--format', 'json', ...names], {
-      cwd: plan.dir,
-      env: o.env,
-      reject: false,
-      timeout: 15_000,
-    });
-    const rows = ps.exitCode === 0 ? parseComposePs(ps.stdout) : [];
-    if (names.every((n) => rows.find((r) => r.Service === n)?.Health === 'healthy')) break;
-    if (Date.now() > until)
-      return {
-        method: 'docker',
-        ok: false,
-        message: `not healthy after ${Math.round(o.healthMs / 1000)} s: see docker compose logs`,
-        services,
-        doctor: [],
-      };
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const unhealthy = await waitHealthy(
+    execa,
+    base,
+    plan.nodes.map((n) => n.name),
+    plan.dir,
+    o,
+  );
+  if (unhealthy) return { method: 'docker', ok: false, message: unhealthy, services, doctor: [] };
   const doctor = await doctorThrough(plan, o);
   const ok = doctor.every((d) => d.ok);
   return {

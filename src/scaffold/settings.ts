@@ -1,5 +1,6 @@
 import { uses, type Use } from '../doctor/facts.js';
 import { usageError } from '../errors.js';
+import { parseChoice } from '../options.js';
 
 /**
  * What init writes, decided before any file is read: flags (or answers) checked and turned
@@ -63,23 +64,22 @@ const profileMemory: Record<Profile, string> = { dev: '256mb', prod: '1gb' };
 // Prod keeps RDB snapshots (a warm restart for caches, a second copy next to the AOF for queues).
 const profileSave: Record<Profile, string> = { dev: '""', prod: '3600 1 300 100 60 10000' };
 
+/** A choice flag, through the options layer: `invalid --use: x` and a did-you-mean, as everywhere. */
 function checkChoice<T extends string>(
   flag: string,
   value: string | undefined,
   allowed: readonly T[],
   fallback: T,
 ): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw usageError(`unknown ${flag} "${value}"`, `use one of: ${allowed.join(', ')}`);
+  return parseChoice(value, flag, allowed) ?? fallback;
 }
 
-export function parsePort(value: string | number | undefined, fallback = 6379): number {
+export function parsePort(value: string | number | undefined, fallback = 6379, flag = '--port'): number {
   if (value === undefined) return fallback;
   const text = String(value).trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535)
-    throw usageError(`invalid --port: ${value}`, 'a port is a number from 1 to 65535, e.g. --port 6380');
+    throw usageError(`invalid ${flag}: ${value}`, `a port is a number from 1 to 65535, e.g. ${flag} 6380`);
   return n;
 }
 

@@ -3,12 +3,16 @@ import { redact } from '../redis/secrets.js';
 import { printProgress } from '../ui/output.js';
 import type { InitPlan, UpOptions, UpResult } from './types.js';
 
-type Exec = typeof import('execa').execa;
+export type Exec = typeof import('execa').execa;
 
-const tail = (text: string): string => redact(text.trim().split('\n').slice(-3).join(' | '));
+export const tail = (text: string): string => redact(text.trim().split('\n').slice(-3).join(' | '));
 
 /** `docker compose version` answers only where the compose plugin is installed. */
-async function composeMissing(execa: Exec, dir: string, env: UpOptions['env']): Promise<string | null> {
+export async function composeMissing(
+  execa: Exec,
+  dir: string,
+  env: UpOptions['env'],
+): Promise<string | null> {
   const r = await execa('docker', ['compose', 'version'], { cwd: dir, env, reject: false, timeout: 15_000 });
   if ((r as { code?: string }).code === 'ENOENT' || (r.failed && r.exitCode === undefined))
     return 'docker is not on PATH';
@@ -28,7 +32,12 @@ export function parseComposePs(stdout: string): Array<{ Service?: string; State?
     .map((l) => JSON.parse(l) as { Service?: string });
 }
 
-async function waitHealthy(
+/**
+ * Wait (up to o.healthMs) until every named service's health check passes; null when they do,
+ * else why not. A service that exits or turns unhealthy ends the wait at once. Shared by
+ * `init --up` and `init --topology sentinel --up`.
+ */
+export async function waitHealthy(
   execa: Exec,
   base: string[],
   names: string[],

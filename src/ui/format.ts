@@ -1,6 +1,6 @@
 /**
- * Human-sized numbers for tables: `1.2 GiB`, `12.4k`, `93.1%`, `3d 4h`. Pure and shared by
- * every command; JSON output never goes through here (it carries raw numbers).
+ * Numbers for people: `1.2 GiB`, `12,400`, `93.1%`, `3d 4h`. Pure and shared by every command,
+ * one function per kind of figure; JSON output never goes through here (it carries raw numbers).
  */
 const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -18,23 +18,18 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${sign}${text} ${byteUnits[i]}`;
 }
 
-const countUnits = ['', 'k', 'M', 'G', 'T'];
-
-/** Counts in powers of 1000: 999, 12.4k, 3.1M. */
+/**
+ * The one number format of the house: whole counts exactly, with thousands separators,
+ * `1,234,567`, in every command (keys, jobs, hits, clients, rates). By hand: toLocaleString
+ * loads ICU data (~50 ms) for one line of output. null → "unknown".
+ */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return 'unknown';
   const sign = n < 0 ? '-' : '';
-  let v = Math.abs(n);
-  if (v < 1000) return `${sign}${Number.isInteger(v) ? v : v.toFixed(1)}`;
-  let i = 0;
-  while (v >= 999.95 && i < countUnits.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${sign}${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${countUnits[i]}`;
+  return sign + String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** A rate: `12.4k ops/s`, `0.5 /s` style with a unit. */
+/** A rate: `12,400 ops/s`, `0.5 /s` (one decimal under 10) with a unit. */
 export function formatRate(perSecond: number | null | undefined, unit = 'ops/s'): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return 'unknown';
   const text =
@@ -74,12 +69,7 @@ export function formatDuration(seconds: number | null | undefined): string {
     .join(' ');
 }
 
-/** Whole numbers exactly, with thousands separators: 1,234,567 (formatCount rounds: 1.2M). */
-export function formatInteger(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** "1 key", "2,000 keys": the one plural of the house (English nouns that take an s). */
 export function plural(n: number, word: string): string {
-  return `${formatInteger(n)} ${word}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }

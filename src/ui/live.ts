@@ -1,5 +1,6 @@
 import { printProgress } from './output.js';
 import { formatCount, formatDuration } from './format.js';
+import { charWidth, displayWidth } from './width.js';
 
 /**
  * The one live progress line on stderr. Every redraw is cut to the terminal width: a line wider
@@ -15,25 +16,37 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stderr): numb
   return typeof cols === 'number' && cols > 0 ? cols : 80;
 }
 
-/** Cut text to at most `width` characters, ending in … when cut. */
+/** The longest start of `chars` that takes at most `width` columns. */
+function headOf(chars: string[], width: number): string[] {
+  const out: string[] = [];
+  let w = 0;
+  for (const ch of chars) {
+    w += charWidth(ch);
+    if (w > width) break;
+    out.push(ch);
+  }
+  return out;
+}
+
+/** Cut text to at most `width` columns (src/ui/width.ts), ending in … when cut. */
 export function fit(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
   const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= 1) return chars.slice(0, width).join('');
-  return `${chars.slice(0, width - 1).join('')}…`;
+  if (width <= 1) return headOf(chars, width).join('');
+  return `${headOf(chars, width - 1).join('')}…`;
 }
 
 /**
- * `user:1234567:profile` → `user:…:profile`: keep both ends, the parts people read. Only for
- * display (tables, samples): what is matched or deleted always uses the full name.
+ * `user:1234567:profile` → `user:…:profile`: keep both ends, the parts people read, within `max`
+ * columns. Only for display (tables, samples): what is matched or deleted uses the full name.
  */
 export function shortenMiddle(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
   const chars = [...text];
-  if (chars.length <= max) return text;
-  if (max <= 3) return chars.slice(0, max).join('');
+  if (max <= 3) return headOf(chars, max).join('');
   const tail = Math.floor((max - 1) / 2);
   const head = max - 1 - tail;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  return `${headOf(chars, head).join('')}…${headOf(chars.reverse(), tail).reverse().join('')}`;
 }
 
 /**
@@ -69,7 +82,7 @@ export function interruptLive(): boolean {
 }
 
 /**
- * Where the total is known: `[████░░░░░░]  42% · 12.4k/30k · 8.1k keys/s · ETA 2s`. The bar
+ * Where the total is known: `[████░░░░░░]  42% · 12,400/30,000 · 8,100 keys/s · ETA 2s`. The bar
  * takes what room is left (at most 30 columns) so the figures survive a narrow terminal.
  */
 export function barLine(opts: {

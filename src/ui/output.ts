@@ -61,6 +61,15 @@ function wrapLine(line: string, width: number): string {
   return out.join('\n');
 }
 
+/** The width tables fit on stdout: the terminal's columns; none (full width) for --wide or a pipe. */
+export function tableWidth(
+  wide: boolean | undefined,
+  stream: NodeJS.WriteStream = process.stdout,
+): number | undefined {
+  if (wide || !stream.isTTY) return undefined;
+  return typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : 80;
+}
+
 export function writeJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

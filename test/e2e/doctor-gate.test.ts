@@ -95,7 +95,7 @@ describe('doctor gate thresholds', () => {
     expect(age.message).toMatch(/^oldest waiting job is 36\d\d s old, maximum 60 s: bull:reports 36\d\d$/);
     expect(byId(json.checks, 'gate.minHitRatio')).toMatchObject({
       status: 'fail',
-      message: expect.stringMatching(/^hit ratio 0\.\d+ \(\d+ hits, \d+ misses\), minimum 0\.9$/),
+      message: expect.stringMatching(/^hit ratio 0\.\d+ \([\d,]+ hits, [\d,]+ misses\), minimum 0\.9$/),
     });
     expect(byId(json.checks, 'gate.maxMemoryPct').status).toBe('pass');
   });

@@ -98,7 +98,7 @@ describe('init --topology sentinel', () => {
   it('refuses flags that do not apply, and an unknown topology (exit 2)', async () => {
     const bad = await runCli(['init', project(), '--topology', 'ring', '--yes']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('unknown --topology "ring"');
+    expect(bad.stderr).toContain('invalid --topology: ring');
     const use = await runCli(['init', project(), '--topology', 'sentinel', '--use', 'cache', '--yes']);
     expect(use.exitCode).toBe(2);
   });

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { JsonShape } from '../helpers/json-schemas.js';
 import { assertJsonFragment, assertJsonShape, shapeFor } from '../helpers/json-shape.js';
 
 // The README's JSON examples are checked against the same schemas as the real outputs: each
 // ```json block belongs to the `<command> --json` named in the lines just before it.
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The shape a README block shows: its command's, or ErrorJson for the error object. */
+const shapeOf = (command: string): JsonShape =>
+  command === 'error' ? 'ErrorJson' : shapeFor(command.split(' '));
 
 function examples(): Array<{ command: string; text: string; line: number }> {
   const lines = readme.split('\n');
@@ -14,9 +19,9 @@ function examples(): Array<{ command: string; text: string; line: number }> {
     const before = lines.slice(Math.max(0, i - 4), i).join('\n');
     const named = [...before.matchAll(/`(?:redis-ops )?([a-z][^`]*--json)`/g)].pop();
     const end = lines.indexOf('```', i + 1);
-    // The --json error object (README "Exit codes") belongs to no one command.
-    if (lines[i + 2]?.startsWith('  "error"')) continue;
-    found.push({ command: named?.[1] ?? '', text: lines.slice(i + 1, end).join('\n'), line: i + 1 });
+    // The --json error object (README "Exit codes") belongs to no one command: any command's failure.
+    const command = lines[i + 2]?.startsWith('  "error"') ? 'error' : (named?.[1] ?? '');
+    found.push({ command, text: lines.slice(i + 1, end).join('\n'), line: i + 1 });
   }
   return found;
 }
@@ -26,11 +31,12 @@ describe('the JSON examples in README.md', () => {
 
   it('name their command, and cover every command', () => {
     expect(blocks.filter((b) => b.command === '').map((b) => `README.md:${b.line}`)).toEqual([]);
-    const shapes = new Set(blocks.map((b) => shapeFor(b.command.split(' '))));
+    const shapes = new Set(blocks.map((b) => shapeOf(b.command)));
     expect([...shapes].sort()).toEqual(
       [
         'DoctorJson',
         'DrainJson',
+        'ErrorJson',
         'FlushJson',
         'HitsJson',
         'InitJson',
@@ -51,7 +57,7 @@ describe('the JSON examples in README.md', () => {
   it.each(blocks.map((b) => [`${b.command} (README.md:${b.line})`, b] as const))(
     '%s has its typed shape',
     (_n, b) => {
-      const shape = shapeFor(b.command.split(' '));
+      const shape = shapeOf(b.command);
       // --watch prints JSON Lines (one object per line); its example may show one object pretty-printed.
       if (b.text.trimStart().startsWith('"')) {
         // A fragment of the document (`"sentinel": { ... }`): its fields are checked.

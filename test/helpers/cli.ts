@@ -35,7 +35,36 @@ export async function runCli(
     input: opts.input,
     stdin: opts.input === undefined ? 'ignore' : undefined,
   });
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
+  const run = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
+  checkJsonFailure(args, run);
+  return run;
+}
+
+/** --json, or doctor's --format json, before a `--` (the rule src/report.ts follows). */
+function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  const own = end === -1 ? args : args.slice(0, end);
+  return own.some(
+    (a, i) => a === '--json' || (a === '--format' && own[i + 1] === 'json') || a === '--format=json',
+  );
+}
+
+/**
+ * Every failure under --json, in every e2e test: stdout holds one JSON document, and when it is
+ * the error object (not a result a failed run still reports, as flush's) it has the ErrorJson shape.
+ */
+function checkJsonFailure(args: string[], run: CliRun): void {
+  if (!wantsJson(args) || run.exitCode === 0 || run.exitCode === 1 || run.exitCode < 0) return;
+  if (run.stdout.trim() === '')
+    throw new Error(`exit ${run.exitCode} under --json with nothing on stdout:\n${run.stderr}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(run.stdout);
+  } catch {
+    return; // JSON Lines (stats --watch --json) that stopped mid-way: each line is the test's to read
+  }
+  if (typeof doc === 'object' && doc !== null && Object.keys(doc).join() === 'error')
+    assertJsonShape('ErrorJson', doc);
 }
 
 export async function runJson<T = any>(

@@ -10,8 +10,8 @@ import { binPath } from './cli.js';
  * one long line, and what a redraw left behind is still there to see.
  */
 export interface Pane {
-  /** The screen and scrollback, wrapped rows joined back into lines. */
-  capture(): string[];
+  /** The screen and scrollback, wrapped rows joined back into lines; `escapes`: with colour codes. */
+  capture(escapes?: boolean): string[];
   keys(...keys: string[]): void;
   /** Change the pane's width (the program gets SIGWINCH, as when a person resizes the window). */
   resize(width: number): void;
@@ -60,8 +60,10 @@ export function openPane(args: string[], opts: { width: number; env?: Record<str
     `bash ${quote(script)}`,
   );
   tmux('set-option', '-t', 'p', 'history-limit', '5000');
-  const capture = (): string[] =>
-    tmux('capture-pane', '-p', '-J', '-t', 'p', '-S', '-5000').replace(/\n+$/, '').split('\n');
+  const capture = (escapes = false): string[] =>
+    tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', 'p', '-S', '-5000')
+      .replace(/\n+$/, '')
+      .split('\n');
   return {
     capture,
     keys: (...keys) => void tmux('send-keys', '-t', 'p', ...keys),

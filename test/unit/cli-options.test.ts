@@ -2,9 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { RunContext } from '../../src/commands/connection.js';
+import type { Command as CommandType } from 'commander';
+import { Command } from '../../src/commander.js';
+import { addConnectionOptions, type RunContext } from '../../src/commands/connection.js';
 import { CliError } from '../../src/errors.js';
 import { buildProgram } from '../../src/program.js';
+import { makeCerts } from '../helpers/certs.js';
+import { expectUsageError } from '../helpers/usage-error.js';
 
 /**
  * argv → options for every command, through the real program (commander, the options module,
@@ -20,6 +24,9 @@ class Inspected extends Error {
 }
 
 const root = mkdtempSync(join(tmpdir(), 'redis-ops-argv-'));
+
+/** Every argv that reached its command's inspect point, by command: the coverage test reads it. */
+const reached = new Map<string, string[][]>();
 
 async function parse(
   args: string[],
@@ -39,7 +46,10 @@ async function parse(
   try {
     await buildProgram(ctx).parseAsync(['node', 'redis-ops', ...args]);
   } catch (err) {
-    if (err instanceof Inspected) return err;
+    if (err instanceof Inspected) {
+      reached.set(err.command, [...(reached.get(err.command) ?? []), args]);
+      return err;
+    }
     throw err;
   } finally {
     quiet.mockRestore();
@@ -65,8 +75,8 @@ async function usage(args: string[], env: Record<string, string> = {}): Promise<
   try {
     await parse(args, { env });
   } catch (err) {
-    if (err instanceof CliError) return err;
-    throw err;
+    // Every mistake, whatever the command: a CliError, exit 2, a hint.
+    return expectUsageError(err);
   }
   throw new Error(`expected a usage error for ${args.join(' ')}`);
 }
@@ -235,11 +245,21 @@ describe('argv → options, every command', () => {
   });
 
   it('queues: the list, show, and every action', async () => {
-    expect((await parse(['queues', '--max-failed', '0', '--max-waiting-age', '10m'])).parsed).toMatchObject({
-      maxFailed: 0,
-      maxWaitingAgeSeconds: 600,
-      prefixes: [],
-    });
+    expect(
+      (
+        await parse([
+          'queues',
+          '--max-failed',
+          '0',
+          '--max-waiting-age',
+          '10m',
+          '--prefix',
+          'a',
+          '--prefix',
+          'b:c',
+        ])
+      ).parsed,
+    ).toMatchObject({ maxFailed: 0, maxWaitingAgeSeconds: 600, prefixes: ['a', 'b:c'] });
     expect(
       (await parse(['queues', 'show', 'email', '--jobs', 'wait', '--prefix', 'a'])).parsed,
     ).toMatchObject({
@@ -249,14 +269,29 @@ describe('argv → options, every command', () => {
       minutes: 10,
     });
     expect(
-      (await parse(['queues', 'clean', 'email', '--state', 'completed', '--grace', '1h'])).parsed,
-    ).toMatchObject({ action: 'clean', state: 'completed', graceMs: 3_600_000 });
+      (
+        await parse([
+          'queues',
+          'clean',
+          'email',
+          '--state',
+          'completed',
+          '--grace',
+          '1h',
+          '--prefix',
+          'p',
+          '--yes',
+          '--dry-run',
+        ])
+      ).parsed,
+    ).toMatchObject({ action: 'clean', state: 'completed', graceMs: 3_600_000, prefixes: ['p'] });
     expect(
       (await parse(['queues', 'clean', 'email', '--state', 'failed', '--grace', '500'])).parsed.graceMs,
     ).toBe(500);
-    expect((await parse(['queues', 'retry', 'email'])).parsed).toMatchObject({
+    expect((await parse(['queues', 'retry', 'email', '--prefix', 'p'])).parsed).toMatchObject({
       action: 'retry',
       state: 'failed',
+      prefixes: ['p'],
     });
     for (const action of ['promote', 'pause', 'resume'])
       expect((await parse(['queues', action, 'email'])).command).toBe(`queues ${action}`);
@@ -285,7 +320,322 @@ describe('argv → options, every command', () => {
     expect((await parse(['init', '--env-file', '.env.dev'])).parsed.envFile).toBe('.env.dev');
   });
 
+  it('doctor: every other flag', async () => {
+    const dir = mkdtempSync(join(root, 'doctor-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(
+      join(dir, 'ops.yaml'),
+      'use: cache\nfailOn: warn\ntargets:\n  staging:\n    url: redis://staging:6390\n',
+    );
+    const r = await parse(
+      [
+        'doctor',
+        '--config',
+        'ops.yaml',
+        '--target',
+        'staging',
+        '--project',
+        'app',
+        '--max-memory-pct',
+        '90',
+        '--max-failed-jobs',
+        '0',
+        '--format',
+        'json',
+        '--wide',
+      ],
+      { cwd: dir },
+    );
+    expect(r.parsed).toMatchObject({
+      use: 'cache',
+      useSource: 'config',
+      failOn: 'warn',
+      format: 'json',
+      projectDir: join(dir, 'app'),
+      projectForced: true,
+      gate: { maxMemoryPct: 90, maxFailedJobs: 0 },
+    });
+    expect(r.parsed.target).toMatchObject({ host: 'staging', port: 6390 });
+    expect((await parse(['doctor', '--json'])).parsed.format).toBe('json');
+  });
+
+  it('stats: every --keys and --hits flag', async () => {
+    expect(
+      (await parse(['stats', '--keys', '--delimiter', '/', '--match', 'a/*', '--top', '3', '--wide'])).parsed
+        .mode,
+    ).toEqual({ kind: 'keys', delimiter: '/', depth: 1, match: 'a/*', top: 3, sample: undefined });
+    const hits = await parse([
+      'stats',
+      '--hits',
+      '30s',
+      '--watch',
+      '5',
+      '--enable-keymiss',
+      '--max-ops',
+      '1000',
+      '--max-buffer',
+      '8MiB',
+      '--min-hit-ratio',
+      'feature-flag:=0.95',
+      '--min-hit-ratio',
+      '80%',
+      '--depth',
+      '2',
+    ]);
+    expect(hits.parsed.mode).toEqual({
+      kind: 'hits',
+      durationMs: 30_000,
+      intervalMs: 5000,
+      maxOps: 1000,
+      maxBufferBytes: 8 * 1024 ** 2,
+      enableKeymiss: true,
+      gates: [
+        { prefix: 'feature-flag:', min: 0.95 },
+        { prefix: undefined, min: 0.8 },
+      ],
+      delimiter: ':',
+      depth: 2,
+      match: undefined,
+      top: 5,
+    });
+    expect((await parse(['stats', '--hits'])).parsed.mode.durationMs).toBe(10_000);
+    const replica = await parse(['stats', '--replica', '--url', 'redis+sentinel://s1:26379/mymaster']);
+    expect(replica.parsed.target.sentinel).toMatchObject({ master: 'mymaster', replica: true });
+  });
+
+  it('the connection flags every command shares: TLS, sentinels, output', async () => {
+    const certs = makeCerts();
+    const tls = await parse([
+      'stats',
+      '-h',
+      'localhost',
+      '--tls',
+      '--cacert',
+      certs.ca,
+      '--cert',
+      certs.client.cert,
+      '--key',
+      certs.client.key,
+      '--sni',
+      'redis.example',
+      '--insecure',
+      '--timeout',
+      '1500',
+      '--quiet',
+      '--verbose',
+      '--no-color',
+      '--json',
+    ]);
+    expect(tls.parsed.target.timeoutMs).toBe(1500);
+    expect(tls.parsed.target.tls).toMatchObject({ servername: 'redis.example', rejectUnauthorized: false });
+    const sentinel = await parse([
+      'flush',
+      'cache:',
+      '--yes',
+      '--sentinel',
+      's1:26379',
+      '--sentinel',
+      's2:26380',
+      '--master',
+      'mymaster',
+      '--sentinel-user',
+      'watcher',
+      '--sentinel-password',
+      'spw',
+      '-a',
+      'data-pw',
+      '--no-auth-warning',
+    ]);
+    expect(sentinel.parsed.target.sentinel).toMatchObject({
+      master: 'mymaster',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      username: 'watcher',
+      password: 'spw',
+    });
+    expect(sentinel.parsed.target.password).toBe('data-pw');
+  });
+
+  it('queues show, retry and the actions: every flag', async () => {
+    expect(
+      (await parse(['queues', 'show', 'email', '--jobs', 'failed', '--limit', '20', '--minutes', '60']))
+        .parsed,
+    ).toMatchObject({ queue: 'email', jobs: 'failed', limit: 20, minutes: 60 });
+    expect(
+      (await parse(['queues', 'retry', 'email', '--state', 'completed', '--yes', '--dry-run'])).parsed,
+    ).toMatchObject({ action: 'retry', state: 'completed' });
+    for (const action of ['promote', 'pause', 'resume'])
+      expect(
+        (await parse(['queues', action, 'email', '--prefix', 'app', '--yes', '--dry-run'])).parsed,
+      ).toMatchObject({ action, queue: 'email', prefixes: ['app'], state: undefined, graceMs: undefined });
+    expect((await parse(['queues', '--wide'])).command).toBe('queues');
+  });
+
+  it('queues job: the queue, the id, --raw', async () => {
+    expect((await parse(['queues', 'job', 'email', '42', '--raw', '--prefix', 'app'])).parsed).toMatchObject({
+      queue: 'email',
+      id: '42',
+      prefixes: ['app'],
+      raw: true,
+    });
+    expect((await parse(['queues', '--url', 'redis://q:1', 'job', 'email', '7'])).parsed).toMatchObject({
+      raw: false,
+      target: { host: 'q', port: 1 },
+    });
+  });
+
+  it('queues jobs: filters that compose', async () => {
+    const before = Date.now();
+    const r = await parse([
+      'queues',
+      'jobs',
+      'email',
+      '--state',
+      'failed',
+      '--state',
+      'wait',
+      '--name',
+      'send*',
+      '--since',
+      '1h',
+      '--until',
+      '2026-01-02T00:00:00Z',
+      '--grep',
+      'ECONN',
+      '--data-path',
+      'user.id=42',
+      '--failed-reason',
+      'timeout',
+      '--limit',
+      '20',
+      '--sort',
+      'priority',
+      '--scan-limit',
+      '5000',
+      '--ndjson',
+    ]);
+    expect(r.parsed).toMatchObject({
+      queue: 'email',
+      sort: 'priority',
+      filter: {
+        states: ['failed', 'waiting'],
+        name: 'send*',
+        until: Date.parse('2026-01-02T00:00:00Z'),
+        grep: 'ECONN',
+        dataPath: { path: ['user', 'id'], value: '42' },
+        failedReason: 'timeout',
+        limit: 20,
+        scanLimit: 5000,
+      },
+    });
+    expect(r.parsed.filter.since).toBeGreaterThanOrEqual(before - 3_600_000);
+    expect(r.parsed.filter.since).toBeLessThanOrEqual(Date.now() - 3_600_000);
+    const plain = await parse(['queues', 'jobs', 'email', '--prefix', 'app']);
+    expect(plain.parsed.prefixes).toEqual(['app']);
+    expect(plain.parsed.filter).toMatchObject({ limit: 50, scanLimit: 100_000, since: undefined });
+    expect(plain.parsed.filter.states).toHaveLength(7);
+    expect(plain.parsed.sort).toBeUndefined();
+  });
+
+  it('flush: a pattern, a dry run, queues included, a rate', async () => {
+    expect(
+      (await parse(['flush', '--pattern', 'cache:*:html', '--dry-run', '--include-queues', '--rate', '2000']))
+        .parsed,
+    ).toMatchObject({ prefixes: [], pattern: 'cache:*:html', rate: 2000, count: 1000, maxKeys: undefined });
+  });
+
+  it('init: every flag, as given (the answers are validated with the prompts, in src/scaffold/settings.ts)', async () => {
+    const r = await parse([
+      'init',
+      '--provider',
+      'upstash',
+      '--with-local',
+      '--use',
+      'both',
+      '--profile',
+      'prod',
+      '--service',
+      'cache',
+      '--port',
+      '6390',
+      '--image',
+      'valkey',
+      '--maxmemory',
+      '1gb',
+      '--no-password',
+      '--compose',
+      'docker-compose.yml',
+      '--dry-run',
+      '--adopt',
+      'redis',
+      '--wire',
+      'api,worker',
+      '--force',
+      '--up',
+      '--topology',
+      'sentinel',
+      '--sentinel-port',
+      '26400',
+      '--master',
+      'main',
+      '--timeout',
+      '2s',
+      '--json',
+      '--quiet',
+      '--no-color',
+    ]);
+    expect(r.parsed).toMatchObject({
+      dir: '.',
+      provider: 'upstash',
+      withLocal: true,
+      use: 'both',
+      profile: 'prod',
+      service: 'cache',
+      port: '6390',
+      image: 'valkey',
+      maxmemory: '1gb',
+      password: false,
+      compose: 'docker-compose.yml',
+      dryRun: true,
+      adopt: 'redis',
+      wire: 'api,worker',
+      force: true,
+      up: true,
+      topology: 'sentinel',
+      sentinelPort: '26400',
+      master: 'main',
+      timeout: '2s',
+      json: true,
+      quiet: true,
+      color: false,
+    });
+    // --no-password defaults to true: only a given flag skips the question.
+    expect((await parse(['init'])).parsed.password).toBeUndefined();
+  });
+
+  it('completion: the shell', async () => {
+    for (const shell of ['bash', 'zsh', 'fish'])
+      expect((await parse(['completion', shell])).parsed).toEqual({ shell });
+  });
+
   it.each<[string[], RegExp, RegExp]>([
+    [['completion', 'tcsh'], /invalid <shell>: tcsh/, /one of: bash, zsh, fish/],
+    [['completion', 'bsah'], /invalid <shell>: bsah/, /did you mean bash\?/],
+    [['queues', 'jobs', 'q', '--since', 'soon'], /invalid --since: soon/, /15m, 2h, 7d/],
+    [['queues', 'jobs', 'q', '--data-path', 'x'], /invalid --data-path: x/, /path=value/],
+    [['queues', 'jobs', 'q', '--state', 'done'], /invalid --state: done/, /one of/],
+    [['queues', 'jobs', 'q', '--sort', 'age'], /invalid --sort: age/, /one of: created, finished, priority/],
+    [['queues', 'jobs', 'q', '--scan-limit', '0'], /invalid --scan-limit: 0/, /whole number ≥ 1/],
+    [['queues', 'show', 'q', '--minutes', '2000'], /invalid --minutes: 2000/, /at most 1440/],
+    [['stats', '--hits', '6m'], /invalid --hits: 6m/, /from 500ms to 5m/],
+    [['stats', '--hits', 'x'], /invalid --hits: x/, /30s, 15m/],
+    [['stats', '--hits', '--max-buffer', 'lots'], /invalid --max-buffer: lots/, /32MiB/],
+    [['stats', '--hits', '--max-ops', '0'], /invalid --max-ops: 0/, /whole number ≥ 1/],
+    [['stats', '--hits', '--min-hit-ratio', '2'], /invalid --min-hit-ratio: 2/, /<namespace>=<ratio>/],
+    [['stats', '--keys', '--top', 'x'], /invalid --top: x/, /whole number ≥ 1/],
+    [['doctor', '--max-memory-pct', '120'], /invalid --max-memory-pct: 120/, /from 0 to 100/],
     [['flush', 'x', '--type', 'foo', '--yes'], /invalid --type: foo/, /one of string/],
     [['flush', 'x', '--type', 'strng', '--yes'], /invalid --type: strng/, /did you mean string\?/],
     [['stats', '--key', 'k.pem'], /--key is the TLS client key/, /did you mean --keys\?/],
@@ -302,27 +652,47 @@ describe('argv → options, every command', () => {
   });
 });
 
-describe('the error path', () => {
-  it('an internal error is a bug report with exit 70, never 1 or 2', async () => {
-    const { reportError } = await import('../../src/report.js');
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-      out.push(String(s));
-      return true;
+describe('the table covers every command and flag', () => {
+  /** The connection flags (shared by every command that talks to Redis), from a bare command. */
+  const connection = new Set(addConnectionOptions(new Command('x')).options.map((o) => o.long as string));
+
+  function commands(cmd: CommandType, path: string[] = []): Array<{ path: string; cmd: CommandType }> {
+    return cmd.commands.flatMap((c) => [
+      { path: [...path, c.name()].join(' '), cmd: c },
+      ...commands(c, [...path, c.name()]),
+    ]);
+  }
+
+  /** The long names an argv gives to a command (short flags resolved through its options). */
+  function given(cmd: CommandType, argv: string[]): string[] {
+    return argv.flatMap((a) => {
+      if (a.startsWith('--')) return [a.split('=')[0] as string];
+      const short = cmd.options.find((o) => o.short === a);
+      return short?.long ? [short.long] : [];
     });
-    try {
-      const code = reportError(
-        new TypeError("Cannot read properties of undefined (reading 'x')"),
-        buildProgram(),
-        [],
-        {},
-      );
-      expect(code).toBe(70);
-    } finally {
-      spy.mockRestore();
+  }
+
+  it('every command and subcommand reached its inspect point, with every flag it has', () => {
+    const program = buildProgram();
+    const all = commands(program);
+    expect(all.map((c) => c.path).filter((p) => !reached.has(p))).toEqual([]);
+    const missing: string[] = [];
+    const seenConnection = new Set<string>();
+    for (const { path, cmd } of all) {
+      const flags = new Set((reached.get(path) ?? []).flatMap((argv) => given(cmd, argv)));
+      const shared =
+        cmd.options.every((o) => !connection.has(o.long as string) || true) &&
+        [...connection].every((f) => cmd.options.some((o) => o.long === f));
+      for (const o of cmd.options) {
+        const long = o.long as string;
+        if (shared && connection.has(long)) {
+          if (flags.has(long)) seenConnection.add(long);
+          continue;
+        }
+        if (!flags.has(long)) missing.push(`${path} ${long}`);
+      }
     }
-    expect(out[0]).toMatch(/^✖ internal error: Cannot read properties of undefined/);
-    expect(out[1]).toMatch(/^ {2}hint: this is a bug in redis-ops.*please file an issue/);
-    expect(out.join('')).toMatch(/\n\s+at /);
+    for (const f of connection) if (!seenConnection.has(f)) missing.push(`(any command) ${f}`);
+    expect(missing).toEqual([]);
   });
 });

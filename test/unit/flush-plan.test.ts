@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { basesAbovePrefix, coversQueue, dropCovered, planFlush } from '../../src/commands/flush/plan.js';
-import { globCouldMatchPrefix, globMatches, globMatchesEverything } from '../../src/redis/glob.js';
 import { CliError } from '../../src/errors.js';
 
 const usage = (fn: () => unknown): CliError => {
@@ -44,40 +43,6 @@ describe('planFlush', () => {
   it('drops prefixes another prefix covers, and duplicates', () => {
     expect(dropCovered(['cache:page:', 'cache:', 'session:', 'cache:'])).toEqual(['cache:', 'session:']);
     expect(planFlush(['cache:a', 'cache:'], undefined).confirmText).toBe('cache:');
-  });
-});
-
-describe('glob reader (Redis stringmatchlen semantics)', () => {
-  it('matches like the server', () => {
-    expect(globMatches('cache:page:\\[v1\\]:*', 'cache:page:[v1]:x')).toBe(true);
-    expect(globMatches('cache:page:[v1]:*', 'cache:page:v:x')).toBe(true);
-    expect(globMatches('cache:page:[v1]:*', 'cache:page:[v1]:x')).toBe(false);
-    expect(globMatches('h?llo', 'hello')).toBe(true);
-    expect(globMatches('h[^e]llo', 'hello')).toBe(false);
-    expect(globMatches('h[a-b]llo', 'hbllo')).toBe(true);
-    expect(globMatches('h[b-a]llo', 'hallo')).toBe(true);
-    expect(globMatches('a\\*', 'a*')).toBe(true);
-    expect(globMatches('a\\*', 'ab')).toBe(false);
-    expect(globMatches(Buffer.from([0xff, 0x2a]), Buffer.from([0xff, 0x00, 0x01]))).toBe(true);
-  });
-
-  it('tells whether a pattern can reach keys under a prefix', () => {
-    expect(globCouldMatchPrefix('bull:*', 'bull:q:')).toBe(true);
-    expect(globCouldMatchPrefix('bu*', 'bull:q:')).toBe(true);
-    expect(globCouldMatchPrefix('bull:q:wait*', 'bull:q:')).toBe(true);
-    expect(globCouldMatchPrefix('*:lock', 'bull:q:')).toBe(true);
-    expect(globCouldMatchPrefix('bull:qq*', 'bull:q:')).toBe(false);
-    expect(globCouldMatchPrefix('cache:*', 'bull:q:')).toBe(false);
-    expect(globCouldMatchPrefix('bull:[pq]:*', 'bull:q:')).toBe(true);
-    expect(globCouldMatchPrefix('bull:[^q]:*', 'bull:q:')).toBe(false);
-  });
-
-  it('knows the patterns that match everything', () => {
-    expect(globMatchesEverything('*')).toBe(true);
-    expect(globMatchesEverything('??*')).toBe(true);
-    expect(globMatchesEverything('???')).toBe(false);
-    expect(globMatchesEverything('a*')).toBe(false);
-    expect(globMatchesEverything('\\*')).toBe(false);
   });
 });
 

@@ -2,7 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RespProtocolError } from '../../src/redis/resp-decode.js';
-import { encodeCommands, RespPipe } from '../../src/redis/resp-pipe.js';
+import { packKeys } from '../../src/redis/key-store.js';
+import { encodeCommands, encodePacked, RespPipe } from '../../src/redis/resp-pipe.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -68,5 +69,14 @@ describe('RespPipe containment', () => {
     const pipe = await RespPipe.open({ host: '127.0.0.1', port, timeoutMs: 100 });
     await expect(pipe.send([['PING']])).rejects.toThrow('reply timed out after 100 ms');
     pipe.close();
+  });
+});
+
+describe('encodePacked', () => {
+  it('writes RESP for a command over packed binary keys', () => {
+    const pack = packKeys([Buffer.from('a b'), Buffer.alloc(0), Buffer.from([0xff, 0x0d, 0x0a])]);
+    expect(encodePacked('UNLINK', pack.data, pack.lengths).toString('latin1')).toBe(
+      '*4\r\n$6\r\nUNLINK\r\n$3\r\na b\r\n$0\r\n\r\n$3\r\n\xff\r\n\r\n',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayKey, escapeGlob, prefixPattern } from '../../src/redis/scan.js';
+import { displayKey, escapeGlob, prefixPattern, shortKey } from '../../src/redis/scan.js';
 
 describe('glob escaping', () => {
   it('escapes * ? [ ] \\ so a literal prefix means exactly those keys', () => {
@@ -11,5 +11,15 @@ describe('glob escaping', () => {
     expect(displayKey(Buffer.from('plain:key'))).toBe('plain:key');
     expect(displayKey(Buffer.from([0x61, 0xff, 0x0a]))).toBe('a\\xff\\x0a');
     expect(displayKey(Buffer.from('ünï:ключ'))).toBe('ünï:ключ');
+  });
+});
+
+describe('shortKey', () => {
+  it('cuts long names for display on a character boundary, with the length', () => {
+    expect(shortKey(Buffer.from('short'))).toBe('short');
+    const long = Buffer.alloc(524_288, 0x61);
+    expect(shortKey(long)).toBe(`${'a'.repeat(256)}…(524,288 bytes)`);
+    const utf = Buffer.from(`${'a'.repeat(255)}é${'b'.repeat(10)}`, 'utf8');
+    expect(shortKey(utf)).toBe(`${'a'.repeat(255)}…(267 bytes)`);
   });
 });

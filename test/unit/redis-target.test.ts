@@ -2,22 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/errors.js';
 import { formatTarget, loadEnv, parseRedisUrl, parseTimeout, resolveTarget } from '../../src/redis/target.js';
+import { usage } from '../helpers/usage-error.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'redis-ops-unit-'));
-
-function usage(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).hint).toBeTruthy();
-    return err as CliError;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('parseRedisUrl', () => {
   it.each([

@@ -118,7 +118,7 @@ describe('stats renderers', () => {
     const text = renderKeys(r, 'redis://x');
     expect(text).toMatch(/^approximate: /m);
     expect(text).toMatch(/a:\*\s+│\s+200\s+│\s+2\.9 KiB\s+│\s+███████▌\s+│/);
-    expect(text).toMatch(/other \(1\.0k prefixes\)\s+│\s+~100/);
+    expect(text).toMatch(/other \(1,000 prefixes\)\s+│\s+~100/);
     expect(text).not.toMatch(/more namespaces/);
     expect(toKeysJson(r)).toMatchObject({ approximate: true, other: { prefixes: 1000 } });
   });
@@ -143,6 +143,6 @@ describe('stats renderers', () => {
       unreachable: [],
     });
     expect(watchHeader().length).toBe(row.length);
-    expect(row).toMatch(/^10:00:01\s+75\.0%\s+12\.4k/);
+    expect(row).toMatch(/^10:00:01\s+75\.0%\s+12,400/);
   });
 });

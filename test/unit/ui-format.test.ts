@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../src/ui/format.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  plural,
+} from '../../src/ui/format.js';
 
-describe('human-sized numbers', () => {
+describe('numbers for people', () => {
   it.each([
     [0, '0 B'],
     [512, '512 B'],
@@ -11,16 +18,26 @@ describe('human-sized numbers', () => {
     [null, 'unknown'],
   ])('formatBytes(%s) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
 
-  it.each([
+  it.each<[number | null, string]>([
+    [0, '0'],
     [999, '999'],
-    [12_400, '12.4k'],
-    [3_100_000, '3.1M'],
-    [999_960, '1.0M'],
-    [150_000, '150k'],
-  ])('formatCount(%s) = %s', (n, s) => expect(formatCount(n)).toBe(s));
+    [1000, '1,000'],
+    [12_400, '12,400'],
+    [3_100_000, '3,100,000'],
+    [1_234_567_890, '1,234,567,890'],
+    [-4200, '-4,200'],
+    [2.6, '3'],
+    [null, 'unknown'],
+  ])('formatCount(%s) = %s: the one number format', (n, s) => expect(formatCount(n)).toBe(s));
+
+  it('plural counts the same way', () => {
+    expect(plural(1, 'key')).toBe('1 key');
+    expect(plural(2000, 'key')).toBe('2,000 keys');
+  });
 
   it('rates, percentages and durations', () => {
-    expect(formatRate(12_400)).toBe('12.4k ops/s');
+    expect(formatRate(12_400)).toBe('12,400 ops/s');
+    expect(formatRate(12_400.4, 'keys/s')).toBe('12,400 keys/s');
     expect(formatRate(0.5, '/s')).toBe('0.5 /s');
     expect(formatPercent(0.931)).toBe('93.1%');
     expect(formatPercent(null)).toBe('none');

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/options.js';
-import { barLine, fit, shortenMiddle } from '../../src/ui/live.js';
-import { renderTable, wrapText, type Column } from '../../src/ui/table.js';
-
-describe('shortenMiddle and fit', () => {
-  it('keeps both ends of a key name', () => {
-    expect(shortenMiddle('user:1234567890:profile', 15)).toBe('user:12…profile');
-    expect(shortenMiddle('short', 15)).toBe('short');
-    expect([...shortenMiddle('é'.repeat(50), 9)]).toHaveLength(9);
-    expect(fit('abcdefgh', 5)).toBe('abcd…');
-  });
-});
+import { shortenMiddle } from '../../src/ui/live.js';
+import { gridTable, renderTable, sectionTable, wrapText, type Column } from '../../src/ui/table.js';
+import { displayWidth } from '../../src/ui/width.js';
 
 describe('renderTable', () => {
   const columns: Column[] = [
@@ -33,40 +24,66 @@ describe('renderTable', () => {
   });
 });
 
-describe('barLine', () => {
-  it('percent, counts, rate and ETA, within the width', () => {
-    const line = barLine({
-      label: 'deleting',
-      done: 500,
-      total: 1000,
-      elapsedMs: 1000,
-      unit: 'keys',
-      width: 80,
-    });
-    expect(line).toMatch(/^deleting \[█+░+\] {2}50% · 500\/1\.0k · 500 keys\/s · ETA 1s$/);
-    expect([...line].length).toBeLessThan(80);
+describe('one engine, two styles', () => {
+  it('boxed: a frame, headers aligned like their column, no line between rows', () => {
     expect(
-      barLine({ label: 'deleting', done: 1, total: 2, elapsedMs: 1, unit: 'keys', width: 40 }),
-    ).not.toMatch(/\[/);
+      gridTable(
+        ['namespace', 'keys', 'memory'],
+        [
+          ['cache:', '1,234', '12 MiB'],
+          ['session:', '5', '1 KiB'],
+        ],
+        ['left', 'right', 'right'],
+      ).split('\n'),
+    ).toEqual([
+      '┌───────────┬───────┬────────┐',
+      '│ namespace │  keys │ memory │',
+      '│ cache:    │ 1,234 │ 12 MiB │',
+      '│ session:  │     5 │  1 KiB │',
+      '└───────────┴───────┴────────┘',
+    ]);
+    expect(gridTable(['a', 'b'], [], ['left', 'right'], 40).split('\n')).toEqual([
+      '┌───┬───┐',
+      '│ a │ b │',
+      '└───┴───┘',
+    ]);
   });
-});
 
-describe('one duration syntax', () => {
-  it.each([
-    ['30s', 's', 30_000],
-    ['15m', 's', 900_000],
-    ['2h', 'ms', 7_200_000],
-    ['7d', 's', 604_800_000],
-    ['500ms', 's', 500],
-    ['30', 's', 30_000],
-    ['5000', 'ms', 5000],
-    ['0.5', 's', 500],
-  ] as const)('%s (bare %s) = %i ms', (text, bare, ms) =>
-    expect(parseDuration(text, '--x', { bare })).toBe(ms),
-  );
-  it('rejects what is not a duration', () => {
-    expect(() => parseDuration('1y', '--grace', { bare: 'ms' })).toThrow(/invalid --grace: 1y/);
-    expect(() => parseDuration('-1s', '--wait', { bare: 's' })).toThrow(/invalid --wait/);
+  it('boxed tables fit the width, frame included, by shortening cells in the middle', () => {
+    const lines = gridTable(
+      ['namespace', 'keys', 'memory'],
+      [[`cache:${'x'.repeat(100)}:end`, '1,234', '12 MiB']],
+      ['left', 'right', 'right'],
+      60,
+    ).split('\n');
+    for (const l of lines) expect(displayWidth(l)).toBe(60);
+    expect(lines[2]).toMatch(/^│ cache:x+…x+:end │ 1,234 │ 12 MiB │$/);
+  });
+
+  it('plain sections: label and value, colour codes not counted', () => {
+    expect(
+      sectionTable([
+        ['memory', '1.2 GiB'],
+        ['\x1b[1mhit ratio\x1b[22m', '93.1%'],
+      ]),
+    ).toBe('memory     1.2 GiB\n\x1b[1mhit ratio\x1b[22m  93.1%');
+    expect(sectionTable([])).toBe('');
+  });
+
+  it('measures terminal columns: wide characters take two, combining marks none', () => {
+    expect(displayWidth('用户:42')).toBe(7);
+    expect(displayWidth('e\u0301')).toBe(1);
+    const lines = gridTable(
+      ['namespace', 'keys'],
+      [
+        ['用户:', '1'],
+        ['session:', '2'],
+      ],
+      ['left', 'right'],
+    ).split('\n');
+    expect(new Set(lines.map(displayWidth)).size).toBe(1);
+    expect(shortenMiddle('用户用户用户用户', 7)).toBe('用…户');
+    expect(displayWidth(shortenMiddle('用户用户用户用户', 7))).toBeLessThanOrEqual(7);
   });
 });
 

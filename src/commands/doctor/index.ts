@@ -3,9 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { configureColor } from '../../ui/colors.js';
-import { tableWidth } from '../../ui/table.js';
-import { printNote } from '../../ui/output.js';
-import { writeJson, writeStdout } from '../../ui/output.js';
+import { printNote, tableWidth, writeJson, writeStdout } from '../../ui/output.js';
 import {
   addConnectionOptions,
   envFileFlag,

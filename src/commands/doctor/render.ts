@@ -2,6 +2,7 @@ import { color, symbols } from '../../ui/colors.js';
 import { wrapText } from '../../ui/table.js';
 import type { DoctorResult } from '../../doctor/run.js';
 import type { DoctorJson } from './types.js';
+import { plural } from '../../ui/format.js';
 
 /** The documented JSON shape (README "doctor --json"). */
 export function toDoctorJson(r: DoctorResult): DoctorJson {
@@ -57,7 +58,7 @@ export function renderDoctor(r: DoctorResult, columns?: number): string {
   const verdict = r.ok ? c.green('healthy') : c.red('unhealthy');
   const gate = r.failOn === 'warn' ? ' (--fail-on warn)' : '';
   lines.push(
-    `${verdict}: ${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped${gate}`,
+    `${verdict}: ${s.pass} passed, ${plural(s.warn, 'warning')}, ${s.fail} failed, ${s.skip} skipped${gate}`,
   );
   return lines.join('\n');
 }

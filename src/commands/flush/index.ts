@@ -5,6 +5,7 @@ import { configureColor } from '../../ui/colors.js';
 import { printError, writeJson, writeStdout } from '../../ui/output.js';
 import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { FlushFlags } from './types.js';
+import { plural } from '../../ui/format.js';
 
 /** SCAN COUNT: in `npm run bench flush` larger counts were no faster (the server's SCAN cost per pass is fixed) but blocked a concurrent PING longer (README, Benchmarks). */
 export const defaultFlushCount = 1000;
@@ -107,7 +108,7 @@ the message says what to change), 130 interrupted (the report says what was dele
       // Only a lost connection is finished by running again; a refusal says what to change.
       const head = result.status === 'failed' ? 'stopped' : 'connection lost';
       printError(
-        `${head} after deleting ${result.deleted} keys: ${result.error ?? ''}`,
+        `${head} after deleting ${plural(result.deleted, 'key')}: ${result.error ?? ''}`,
         result.hint ?? undefined,
       );
     }

@@ -1,5 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
-import { formatInteger, plural } from '../../ui/format.js';
+import { formatCount, plural } from '../../ui/format.js';
 import type { FlushJson, FlushResult, ProgressState } from './types.js';
 
 /** The documented JSON shape (README "flush --json"). */
@@ -30,8 +30,7 @@ export function toFlushJson(r: FlushResult): FlushJson {
   };
 }
 
-// Thousands separators by hand: toLocaleString loads ICU data (~50 ms) for one line of output.
-const num = formatInteger;
+const num = formatCount;
 const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 /** What would be deleted: shown for --dry-run and before the typed confirmation. */

@@ -7,7 +7,7 @@ import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
 import { Option } from '../../commander.js';
 import { defaultTimeoutMs } from '../../redis/timeout.js';
-import { inspectPoint, type RunContext } from '../connection.js';
+import { envFileFlag, inspectPoint, type RunContext } from '../connection.js';
 import type { UpResult } from '../../scaffold/types.js';
 import type { InitOptions, InitResult } from './types.js';
 
@@ -262,12 +262,7 @@ Examples:
       await configureColor({ color: opts.color, json: opts.json });
       // --no-password defaults to true; only a given flag should skip the question.
       const password = cmd.getOptionValueSource('password') === 'cli' ? opts.password : undefined;
-      if (opts.dotenv !== undefined && opts.envFile !== undefined && opts.dotenv !== opts.envFile)
-        throw new CliError(
-          '--dotenv conflicts with --env-file',
-          '--env-file is the old name of --dotenv: give one',
-        );
-      const envFile = opts.dotenv ?? opts.envFile;
+      const envFile = envFileFlag(opts);
       inspectPoint(ctx, 'init', { dir, ...opts, envFile, dotenv: undefined, password });
       const result = await init({ ...opts, dir, password, envFile }, ctx);
       const { renderInit, toInitJson } = await import('./render.js');

@@ -2,6 +2,7 @@ import type { DoctorResult } from '../../doctor/run.js';
 import { renderDoctor, toDoctorJson } from '../doctor/render.js';
 import { color, symbols } from '../../ui/colors.js';
 import type { InitJson, InitResult } from './types.js';
+import { plural } from '../../ui/format.js';
 
 /** The documented JSON shape (README "init --json"). Diffs only on --dry-run; secrets masked. */
 export function toInitJson(r: InitResult): InitJson {
@@ -49,7 +50,7 @@ export function renderInit(r: InitResult): string {
     }
     lines.push(
       diffs.length
-        ? `dry run: nothing written (${diffs.length} file${diffs.length === 1 ? '' : 's'} would change)`
+        ? `dry run: nothing written (${plural(diffs.length, 'file')} would change)`
         : 'dry run: nothing would change',
     );
     return lines.join('\n');

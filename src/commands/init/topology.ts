@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../../errors.js';
+import { parseChoice } from '../../options.js';
 import type { RunContext } from '../connection.js';
 import type { InitOptions, InitResult } from './types.js';
 
@@ -17,8 +18,8 @@ export async function initTopology(
   const { checkProjectDir, needsWrite, writeChanges } = await import('../../scaffold/write.js');
   const { unifiedDiff } = await import('../../scaffold/diff.js');
   const { redact, maskUrlText } = await import('../../redis/secrets.js');
-  if (options.topology !== 'sentinel')
-    throw usageError(`unknown --topology "${options.topology}"`, 'use one of: standalone, sentinel');
+  // Standalone never gets here: anything else than sentinel is a typo (`invalid --topology: ring`).
+  parseChoice(options.topology, '--topology', ['sentinel', 'standalone'] as const);
   for (const [flag, value] of [
     ['--provider', options.provider && options.provider !== 'local' ? options.provider : undefined],
     ['--use', options.use && options.use !== 'queue' ? options.use : undefined],
@@ -31,7 +32,7 @@ export async function initTopology(
         'drop it: the topology is local, for queues and caches alike',
       );
   const dataPort = parsePort(options.port, 6379);
-  const sentinelPort = parsePort(options.sentinelPort, 26379);
+  const sentinelPort = parsePort(options.sentinelPort, 26379, '--sentinel-port');
   if (dataPort + 2 > 65535 || sentinelPort + 2 > 65535)
     throw usageError(
       'ports out of range',

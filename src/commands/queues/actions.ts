@@ -8,6 +8,7 @@ import type { DiscoveredQueue } from '../../queues/discover.js';
 import { findQueues, pickQueue } from '../../queues/load.js';
 import type { Connection } from '../../redis/connect.js';
 import type { ActionRequest, ActionResult, Snapshot } from './types.js';
+import { plural } from '../../ui/format.js';
 
 async function snapshot(conn: Connection, q: DiscoveredQueue, timeoutMs: number): Promise<Snapshot> {
   const [s] = await readQueueStates(conn, [q], timeoutMs);
@@ -39,7 +40,7 @@ function doneText(req: ActionRequest, q: DiscoveredQueue, changed: number): stri
   if (req.action === 'pause') return `paused ${q.base}`;
   if (req.action === 'resume') return `resumed ${q.base}`;
   const verb = { retry: 'retried', promote: 'promoted', clean: 'deleted' }[req.action];
-  return `${verb} ${changed} job${changed === 1 ? '' : 's'} in ${req.action === 'promote' ? 'delayed' : req.state} of ${q.base}`;
+  return `${verb} ${plural(changed, 'job')} in ${req.action === 'promote' ? 'delayed' : req.state} of ${q.base}`;
 }
 
 /**

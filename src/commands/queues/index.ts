@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { usageError } from '../../errors.js';
-import { printProgress, writeJson, writeStdout } from '../../ui/output.js';
+import { printProgress, tableWidth, writeJson, writeStdout } from '../../ui/output.js';
 import type { RunContext } from '../connection.js';
 // keys.ts has no runtime imports: registering stays free of ioredis-using modules.
 import { cleanStates, jobStates, retryStates } from '../../queues/keys.js';
 import { parseAgeSeconds, parseChoice, parseCount, parseDuration, parsePositive } from './options.js';
-import { tableWidth } from '../../ui/table.js';
 import { commonOptions, mergedFlags, withConnection } from './command.js';
 import { registerJobCommands } from './job.js';
 import { registerJobsCommand } from './jobs.js';

@@ -54,19 +54,25 @@ Examples:
         process.exitCode = 0;
         return;
       }
-      const result = await withConnection(flags, ctx, async (conn, target) => {
-        const { findQueues, pickQueue } = await import('../../queues/load.js');
-        const { readJobDetail } = await import('../../queues/jobs.js');
-        const { queues: found } = await findQueues(conn, flags.prefix ?? []);
-        const queue = pickQueue(found, queueName, flags.prefix ?? []);
-        const detail = await readJobDetail(conn.client, queue.base, id);
-        if (!detail)
-          throw new CliError(
-            `no job ${id} in ${queue.base}`,
-            'it may have been removed (removeOnComplete/removeOnFail) or never existed: list ids with queues show <queue> --jobs <state>',
-          );
-        return { target: target.display, queue, job: detail };
-      });
+      const parsed = { queue: queueName, id, prefixes: flags.prefix ?? [], raw: Boolean(flags.raw) };
+      const result = await withConnection(
+        flags,
+        ctx,
+        async (conn, target) => {
+          const { findQueues, pickQueue } = await import('../../queues/load.js');
+          const { readJobDetail } = await import('../../queues/jobs.js');
+          const { queues: found } = await findQueues(conn, flags.prefix ?? []);
+          const queue = pickQueue(found, queueName, flags.prefix ?? []);
+          const detail = await readJobDetail(conn.client, queue.base, id);
+          if (!detail)
+            throw new CliError(
+              `no job ${id} in ${queue.base}`,
+              'it may have been removed (removeOnComplete/removeOnFail) or never existed: list ids with queues show <queue> --jobs <state>',
+            );
+          return { target: target.display, queue, job: detail };
+        },
+        { command: 'queues job', parsed },
+      );
       const { renderJob, toJobJson } = await import('./render-job.js');
       if (flags.json) writeJson(toJobJson(result));
       else writeStdout(renderJob(result, Boolean(flags.raw)));

@@ -97,7 +97,6 @@ Examples:
   $ redis-ops queues jobs email --state failed --failed-reason ECONNRESET retry --dry-run
   $ redis-ops queues jobs email --state delayed --name 'digest*' promote --yes`,
     );
-  cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   cmd.action(async (queueName: string, word: string | undefined, _flags: JobsFlags, self: Command) => {
     const flags = mergedFlags<JobsFlags>(self);
     const action = parseJobAction(word, flags);
@@ -157,6 +156,7 @@ Examples:
         const search = await searchJobs(conn.client, queue.base, filter);
         return { target: target.display, queue, ...search, jobs: sortJobs(search.jobs, sort) };
       },
+      { command: 'queues jobs', parsed: { queue: queueName, prefixes: flags.prefix ?? [], filter, sort } },
     );
     const { renderJobs, toJobsJson, toJobLine } = await import('./render-jobs.js');
     if (flags.ndjson) writeStdout(result.jobs.map((j) => toJobLine(j)).join('\n'));

@@ -7,12 +7,13 @@ import { sampleStalled, stalledAttention } from '../../queues/stalled.js';
 import { countWorkers } from '../../queues/workers.js';
 import type { Connection } from '../../redis/connect.js';
 import type { QueueRow, QueuesOptions, QueuesResult, Violation } from './types.js';
+import { formatCount } from '../../ui/format.js';
 
 export function attentionOf(row: Omit<QueueRow, 'attention'>): string[] {
   const out: string[] = [];
   if (row.error) out.push(`unreadable: ${row.error}`);
   const c = row.counts;
-  if (c && c.failed > 0) out.push(`${c.failed} failed`);
+  if (c && c.failed > 0) out.push(`${formatCount(c.failed)} failed`);
   if (row.paused) out.push('paused');
   const waiting = c ? c.waiting + c.prioritized : 0;
   if (waiting > 0 && !row.paused) {

@@ -3,6 +3,7 @@ import type { JobDetail } from '../../queues/jobs.js';
 import { color } from '../../ui/colors.js';
 import { formatAge } from './format.js';
 import type { JobJson } from './types.js';
+import { formatCount } from '../../ui/format.js';
 
 export interface JobResult {
   target: string;
@@ -82,7 +83,7 @@ export function renderJob(r: JobResult, raw: boolean): string {
     out.push(
       row(
         'children',
-        `${j.children.pending.length} pending, ${j.children.processed} processed, ${j.children.failed} failed`,
+        `${j.children.pending.length} pending, ${formatCount(j.children.processed)} processed, ${formatCount(j.children.failed)} failed`,
       ),
     );
   if (j.deduplicationId) out.push(row('dedup id', j.deduplicationId));

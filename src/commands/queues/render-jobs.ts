@@ -3,6 +3,7 @@ import type { FoundJob, JobSearch } from '../../queues/search.js';
 import { color } from '../../ui/colors.js';
 import { formatColumns } from './format.js';
 import type { JobsJson } from './types.js';
+import { formatCount } from '../../ui/format.js';
 
 export interface JobsResult extends JobSearch {
   target: string;
@@ -69,7 +70,7 @@ export function renderJobs(r: JobsResult, scanLimit: number): string {
   }
   out.push(
     '',
-    `${r.jobs.length} listed; ${r.examined.toLocaleString('en-US')} jobs examined${r.budgetHit ? ` (stopped at --scan-limit ${scanLimit.toLocaleString('en-US')}: more may match)` : ''}`,
+    `${formatCount(r.jobs.length)} listed; ${formatCount(r.examined)} jobs examined${r.budgetHit ? ` (stopped at --scan-limit ${formatCount(scanLimit)}: more may match)` : ''}`,
   );
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 import { color } from '../../ui/colors.js';
-import { plural } from '../../ui/format.js';
+import { formatCount, plural } from '../../ui/format.js';
 import { sparkline } from '../../ui/sparkline.js';
 import { formatAge, formatColumns, shortVersion } from './format.js';
 import { jobOrder } from '../../queues/inspect.js';
@@ -80,7 +80,7 @@ function limiterLines(r: ShowResult, configured: string): string[] {
   if (l.count >= 1e8) return [`${configured}; rate-limited by a worker (Worker.rateLimit)${left}`];
   const state = l.tripped ? 'tripped' : 'counting';
   return [
-    `${configured}; limiter ${state}: ${l.count} job${l.count === 1 ? '' : 's'} in the current window${left}${l.max === null ? ' (limits set on workers are not stored in Redis)' : ''}`,
+    `${configured}; limiter ${state}: ${plural(l.count, 'job')} in the current window${left}${l.max === null ? ' (limits set on workers are not stored in Redis)' : ''}`,
   ];
 }
 
@@ -112,7 +112,9 @@ export function renderShow(r: ShowResult): string {
   ];
   out.push(...section('counts', [countsLine(r)]));
   out.push(...section('state', [r.paused ? c.yellow('paused') : 'running']));
-  const rate = m.rateLimit ? `${m.rateLimit.max} jobs per ${m.rateLimit.durationMs} ms` : 'none on the queue';
+  const rate = m.rateLimit
+    ? `${formatCount(m.rateLimit.max)} jobs per ${m.rateLimit.durationMs} ms`
+    : 'none on the queue';
   out.push(
     ...section('meta', [
       `global concurrency ${m.concurrency ?? 'none'} · events kept ${m.maxLenEvents ?? 'default'}`,
@@ -160,7 +162,7 @@ export function renderShow(r: ShowResult): string {
       `${plural(r.jobSchedulers, 'job scheduler')}${r.jobSchedulers > 0 ? ` (list them: redis-ops queues schedulers ${r.queue.base})` : ''}`,
     ]),
   );
-  const reasons = r.failed.reasons.map((x) => [String(x.count), x.reason]);
+  const reasons = r.failed.reasons.map((x) => [formatCount(x.count), x.reason]);
   out.push(
     ...section(
       'failed',
@@ -174,7 +176,7 @@ export function renderShow(r: ShowResult): string {
   );
   const tp = [
     ['minute', 'completed', 'failed'],
-    ...r.throughput.map((x) => [hhmm(x.minute), String(x.completed), String(x.failed)]),
+    ...r.throughput.map((x) => [hhmm(x.minute), formatCount(x.completed), formatCount(x.failed)]),
   ];
   const from =
     r.throughputFrom === 'metrics'

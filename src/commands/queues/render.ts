@@ -1,5 +1,5 @@
 import { color, symbols } from '../../ui/colors.js';
-import { plural } from '../../ui/format.js';
+import { formatCount, plural } from '../../ui/format.js';
 import { droppedNote, renderTable, wrapText, type Column } from '../../ui/table.js';
 
 /** Plain text wrapped to the width (colour is applied per line afterwards); a pipe gets one line. */
@@ -39,7 +39,7 @@ export function describeViolation(v: Violation): string {
   if (v.rule === 'unreadable')
     return `${v.queue}: could not be read, so the gate cannot pass: ${v.error ?? 'unknown error'}`;
   return v.rule === 'max-failed'
-    ? `${v.queue}: ${v.value} failed jobs, more than --max-failed ${v.limit}`
+    ? `${v.queue}: ${formatCount(v.value)} failed jobs, more than --max-failed ${formatCount(v.limit)}`
     : `${v.queue}: oldest waiting job is ${v.value}s old, more than --max-waiting-age ${v.limit}`;
 }
 
@@ -67,7 +67,7 @@ const header = columns.map((c) => c.head);
 
 function cells(q: QueueRow): string[] {
   const c = q.counts;
-  const n = (x: number | undefined): string => (c ? String(x ?? 0) : '?');
+  const n = (x: number | undefined): string => (c ? formatCount(x ?? 0) : '?');
   const workers = q.workers === null ? (q.stalledCheck ? 'alive?' : '-') : String(q.workers);
   return [
     q.attention.length > 0 ? symbols.warn : ' ',

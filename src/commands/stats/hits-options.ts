@@ -1,4 +1,5 @@
 import { usageError } from '../../errors.js';
+import { parseDuration as duration, parseInteger, parseSize as size } from '../../options.js';
 
 /** `stats --hits` flags (strings as typed) → validated options. Pure. */
 export interface HitsFlags {
@@ -41,24 +42,14 @@ export const defaultHitsMs = 10_000;
 export const maxHitsMs = 300_000;
 export const defaultMaxBuffer = 32 * 1024 * 1024;
 
-/** `10`, `10s`, `1.5m`, `500ms` → milliseconds. */
-export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(value.trim());
-  if (!m)
-    throw usageError(`${flag} takes a duration (seconds, or 30s, 2m), got "${value}"`, `e.g. ${flag} 30`);
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase();
-  return Math.round(unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000);
+/** `10`, `10s`, `1.5m`, `500ms` → milliseconds (bare: seconds), the one duration syntax (src/options.ts). */
+export function parseDuration(value: string, flag: string, min?: number, max?: number): number {
+  return duration(value, flag, { bare: 's', min, max });
 }
 
-/** `32mb`, `32MiB`, `512k`, `1048576` → bytes (powers of 1024). */
+/** `32mb`, `32MiB`, `512k`, `1048576` → bytes (powers of 1024), through src/options.ts. */
 export function parseSize(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(value.trim());
-  if (!m || Number(m[1]) <= 0)
-    throw usageError(`${flag} takes a size (bytes, or 512KiB, 32MiB), got "${value}"`, `e.g. ${flag} 32MiB`);
-  const unit = (m[2] ?? 'b').toLowerCase()[0];
-  const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Math.round(Number(m[1]) * scale);
+  return size(value, flag);
 }
 
 /** `feature-flag:=0.95` (a namespace) or `0.95` (the global ratio); `95%` works too. */
@@ -71,16 +62,14 @@ export function parseGate(spec: string): HitGate {
   const min = pct ? n / 100 : n;
   if (raw === '' || !Number.isFinite(n) || min < 0 || min > 1 || prefix === '')
     throw usageError(
-      `--min-hit-ratio takes <namespace>=<ratio> or a ratio for the whole server, got "${spec}"`,
-      "e.g. --min-hit-ratio 'feature-flag:=0.95' or --min-hit-ratio 0.8",
+      `invalid --min-hit-ratio: ${spec}`,
+      "give <namespace>=<ratio> or a ratio for the whole server, e.g. --min-hit-ratio 'feature-flag:=0.95' or --min-hit-ratio 0.8",
     );
   return { prefix, min };
 }
 
 function positiveInt(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
-    throw usageError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 10`);
-  return Number(value);
+  return parseInteger(value, flag, { min: 1 }) as number;
 }
 
 export function parseHitsFlags(flags: HitsFlags): HitsMode {
@@ -95,17 +84,12 @@ export function parseHitsFlags(flags: HitsFlags): HitsMode {
       '--count does not apply to --hits',
       'the duration bounds the sample: --hits 60 --watch 5',
     );
-  const durationMs = typeof flags.hits === 'string' ? parseDuration(flags.hits, '--hits') : defaultHitsMs;
-  if (durationMs < 500 || durationMs > maxHitsMs)
-    throw usageError(
-      `--hits samples for 0.5 s to 5 min, got "${String(flags.hits)}"`,
-      'MONITOR costs the server: keep samples short, e.g. --hits 30',
-    );
+  // MONITOR costs the server: samples are kept short (0.5 s to 5 min).
+  const durationMs =
+    typeof flags.hits === 'string' ? parseDuration(flags.hits, '--hits', 500, maxHitsMs) : defaultHitsMs;
   let intervalMs: number | undefined;
-  if (flags.watch !== undefined) {
-    intervalMs = typeof flags.watch === 'string' ? parseDuration(flags.watch, '--watch') : 1000;
-    if (intervalMs < 100) throw usageError('--watch with --hits takes at least 0.1 s', 'e.g. --watch 5');
-  }
+  if (flags.watch !== undefined)
+    intervalMs = typeof flags.watch === 'string' ? parseDuration(flags.watch, '--watch', 100) : 1000;
   const delimiter = flags.delimiter ?? ':';
   if (delimiter === '')
     throw usageError('--delimiter cannot be empty', 'e.g. --delimiter : or --delimiter /');

@@ -4,7 +4,7 @@ import type { HitGate } from './hits-options.js';
 import type { KeymissState } from './hits-keymiss.js';
 import type { SampleResult, WindowResult } from './hits-sample.js';
 import type { NamespaceHits } from './hits-tally.js';
-import { gridTable } from './table.js';
+import { gridTable } from '../../ui/table.js';
 import type { HitsJson } from './types.js';
 
 export type { HitsJson };

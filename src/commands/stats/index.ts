@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { collect } from '../../options.js';
 import { configureColor } from '../../ui/colors.js';
-import { tableWidth } from '../../ui/table.js';
+import { tableWidth } from '../../ui/output.js';
 import { addConnectionOptions, inspectPoint, targetFromFlags, type RunContext } from '../connection.js';
 import type { StatsOptions } from './types.js';
 
@@ -45,7 +46,7 @@ export function registerStats(program: Command, ctx: RunContext): void {
     .option(
       '--min-hit-ratio <spec>',
       "with --hits: exit 1 when under target; '<namespace>=<ratio>' or a ratio for the server (repeatable)",
-      (v: string, prev: string[] = []) => [...prev, v],
+      collect,
     )
     .option('--replica', 'with a sentinel target: read from a replica instead of the primary')
     .addHelpText(
@@ -73,7 +74,7 @@ Examples:
       throw usageError('--key is the TLS client key and needs --cert', 'did you mean --keys?');
     const { target } = await targetFromFlags(opts, ctx);
     inspectPoint(ctx, 'stats', { target, mode });
-    // Lazy: ioredis, cli-table3 and the scanner load only when stats runs.
+    // Lazy: ioredis and the scanner load only when stats runs.
     const { runStats } = await import('./run.js');
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),

@@ -3,7 +3,7 @@ import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatPercent } from '../../ui/format.js';
 import { shortenMiddle } from '../../ui/live.js';
 import type { KeysJson, KeysResult } from './types.js';
-import { gridTable } from './table.js';
+import { gridTable } from '../../ui/table.js';
 
 /** The documented JSON shape (README "stats --keys --json"); binary names shown escaped. */
 export function toKeysJson(r: KeysResult): KeysJson {

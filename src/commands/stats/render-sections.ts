@@ -1,6 +1,6 @@
 import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatDuration } from '../../ui/format.js';
-import { gridTable } from './table.js';
+import { gridTable } from '../../ui/table.js';
 import type { ClientsSectionJson, CommandStatJson, ErrorsSectionJson, StatsSectionsJson } from './types.js';
 
 /** Text for `stats --section`: one block per section asked for, in the order given. Pure. */

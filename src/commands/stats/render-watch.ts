@@ -16,7 +16,7 @@ const columns: Array<Column & { width: number }> = [
   { head: 'expire/s', align: 'right', width: 9, drop: 1 },
   { head: 'memory', align: 'right', width: 10 },
   { head: 'clients', align: 'right', width: 7, drop: 3 },
-  { head: 'keys', align: 'right', width: 8, drop: 4 },
+  { head: 'keys', align: 'right', width: 11, drop: 4 },
 ];
 
 const line = (cells: string[], width?: number): string => {

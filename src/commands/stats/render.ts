@@ -3,7 +3,7 @@ import { color } from '../../ui/colors.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format.js';
 import type { NodeStats } from './node-stats.js';
 import type { StatsJson, StatsResult } from './types.js';
-import { gridTable, sectionTable } from './table.js';
+import { gridTable, sectionTable } from '../../ui/table.js';
 
 /** The documented JSON shape (README "stats --json"). */
 export function toStatsJson(r: StatsResult): StatsJson {

@@ -2,24 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/errors.js';
 import { redact } from '../../src/redis/secrets.js';
 import { isSentinelUrl, parseSentinelUrl } from '../../src/redis/sentinel-target.js';
 import { resolveTarget } from '../../src/redis/target.js';
+import { usage } from '../helpers/usage-error.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'redis-ops-unit-'));
-
-function usage(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).hint).toBeTruthy();
-    return err as CliError;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('sentinel URLs', () => {
   it('recognises the three schemes and nothing else', () => {

@@ -109,7 +109,7 @@ describe('memory', () => {
     );
     expect(ok.status).toBe('pass');
     expect(ok.message).toMatch(
-      /99\.0% of maxmemory used .* under allkeys-lru.*5000 evictions \(5\.00\/s.*hit ratio 0\.900/,
+      /99\.0% of maxmemory used .* under allkeys-lru.*5,000 evictions \(5\.00\/s.*hit ratio 0\.900/,
     );
     const thrash = checkUsage(
       makeFacts({ infoOver: { ...full, keyspace_hits: '100', keyspace_misses: '9900' } }),

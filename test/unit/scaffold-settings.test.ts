@@ -73,7 +73,7 @@ describe('resolveSettings', () => {
     [{ use: 'both', port: '65535' }, 'invalid --port: 65535'],
     [{ maxmemory: '1tb' }, 'invalid --maxmemory: 1tb'],
     [{ maxmemory: '-1mb' }, 'invalid --maxmemory: -1mb'],
-    [{ provider: 'aws' }, 'unknown --provider "aws"'],
+    [{ provider: 'aws' }, 'invalid --provider: aws'],
     [{ service: '-x' }, 'invalid --service: -x'],
     [{ image: 'redis:7 && rm' }, 'invalid --image: redis:7 && rm'],
   ])('%j is a usage error', (answers, message) => {

@@ -57,12 +57,12 @@ describe('stats --hits flags', () => {
     expect(parseGate('feature-flag:=0.95')).toEqual({ prefix: 'feature-flag:', min: 0.95 });
     expect(parseGate('a=b:=80%')).toEqual({ prefix: 'a=b:', min: 0.8 });
     expect(parseGate('0.9')).toEqual({ prefix: undefined, min: 0.9 });
-    expect(() => parseGate('x:=1.5')).toThrow(/--min-hit-ratio takes/);
-    expect(() => parseGate('=0.5')).toThrow(/--min-hit-ratio takes/);
+    expect(() => parseGate('x:=1.5')).toThrow(/invalid --min-hit-ratio/);
+    expect(() => parseGate('=0.5')).toThrow(/invalid --min-hit-ratio/);
   });
 
   it('refuses more than 5 minutes, --keys with --hits, and --hits-only flags alone', () => {
-    expect(() => parseStatsFlags({ hits: '6m' })).toThrow(/0\.5 s to 5 min/);
+    expect(() => parseStatsFlags({ hits: '6m' })).toThrow(/invalid --hits: 6m/);
     expect(() => parseStatsFlags({ hits: true, keys: true })).toThrow(/cannot be combined/);
     expect(() => parseStatsFlags({ maxOps: '5' })).toThrow(/--max-ops needs --hits/);
     expect(() => parseStatsFlags({ minHitRatio: ['0.5'] })).toThrow(/--min-hit-ratio needs --hits/);
