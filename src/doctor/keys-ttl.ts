@@ -163,5 +163,8 @@ export function checkKeysTtl(facts: Facts): CheckResult {
         : 'always set a TTL for cached keys (SET ... EX); redis-ops stats --hits shows the writes without one';
     return warn(id, `${parts.join('; ')}${own}`, hint);
   }
-  return pass(id, `${formatCount(t.sampled)} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent${own}`);
+  return pass(
+    id,
+    `${formatCount(t.sampled)} keys sampled in ${t.namespaces.length} namespaces: TTLs consistent${own}`,
+  );
 }

@@ -39,3 +39,23 @@ export function bucketSeries(
   }
   return out;
 }
+
+/**
+ * The same blocks scaled from `low` (default: the series' minimum) to its maximum, for figures
+ * that never sit near zero (stats --watch: hit ratio, memory). A flat line sits in the middle:
+ * no change is not "nothing".
+ */
+export function sparklineRange(values: ReadonlyArray<number | null>, low?: number): string {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (known.length === 0) return ' '.repeat(values.length);
+  const min = low ?? Math.min(...known);
+  const max = Math.max(...known);
+  return values
+    .map((v) => {
+      if (v === null || !Number.isFinite(v)) return ' ';
+      if (max === min) return max === 0 ? blocks[0] : blocks[3];
+      const i = Math.round(((v - min) / (max - min)) * (blocks.length - 1));
+      return blocks[Math.max(0, Math.min(blocks.length - 1, i))];
+    })
+    .join('');
+}

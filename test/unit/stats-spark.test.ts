@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSparks, sparkline } from '../../src/commands/stats/render-spark.js';
+import { renderSparks } from '../../src/commands/stats/render-spark.js';
+import { sparklineRange as sparkline } from '../../src/ui/sparkline.js';
 import type { WindowRow } from '../../src/commands/stats/window.js';
 
 const row = (ops: number, hitRatio: number | null, usedMemory: number): WindowRow => ({

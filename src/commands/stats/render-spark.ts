@@ -1,5 +1,6 @@
 import { formatBytes, formatPercent, formatRate } from '../../ui/format.js';
 import { fit } from '../../ui/live.js';
+import { sparklineRange as sparkline } from '../../ui/sparkline.js';
 import type { WindowRow } from './window.js';
 
 /**
@@ -7,25 +8,6 @@ import type { WindowRow } from './window.js';
  * redrawn under the newest row. Pure: the lines to draw, each shorter than the terminal (a line
  * that wraps would make the redraw's cursor-up miss a row and leave the old panel on screen).
  */
-const ticks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/** Values as bars scaled from `low` (default: their minimum) to their maximum; null: a gap. */
-export function sparkline(values: Array<number | null>, low?: number): string {
-  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (known.length === 0) return ' '.repeat(values.length);
-  const min = low ?? Math.min(...known);
-  const max = Math.max(...known);
-  return values
-    .map((v) => {
-      if (v === null || !Number.isFinite(v)) return ' ';
-      // A flat line sits in the middle: no change is not "nothing".
-      if (max === min) return max === 0 ? ticks[0] : ticks[3];
-      const i = Math.round(((v - min) / (max - min)) * (ticks.length - 1));
-      return ticks[Math.max(0, Math.min(ticks.length - 1, i))];
-    })
-    .join('');
-}
-
 /** The most rows a sparkline keeps (and shows, where the terminal is wide enough). */
 export const sparkHistory = 60;
 
