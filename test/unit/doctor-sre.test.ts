@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { acrossNodes } from '../../src/doctor/fitness.js';
-import { checkMaxmemory, checkPolicy } from '../../src/doctor/memory.js';
 import {
   checkClientBuffers,
   checkClusterNodes,
@@ -51,13 +49,6 @@ describe('SRE checks (pure, from facts)', () => {
         }),
       ).message,
     ).toMatch(/allocator fragmentation 1\.3/);
-  });
-  it('mem.maxmemory: more than the machine fails', () => {
-    const r = checkMaxmemory(
-      makeFacts({ infoOver: { maxmemory: String(64 * 2 ** 30), total_system_memory: String(16 * 2 ** 30) } }),
-    );
-    expect(r.status).toBe('fail');
-    expect(r.message).toMatch(/more than the machine's 16\.0 GiB/);
   });
   it('clients.buffers: > 32 MB warns', () => {
     expect(
@@ -121,18 +112,5 @@ describe('SRE checks (pure, from facts)', () => {
       checkCommands(makeFacts({ config: { values: { 'enable-debug-command': 'yes' }, unavailable: null } }))
         .status,
     ).toBe('warn');
-  });
-  it('acrossNodes: one different primary is named', () => {
-    const a = { ...makeFacts().info, maxmemory_policy: 'noeviction' };
-    const b = { ...a, maxmemory_policy: 'allkeys-lru' };
-    const f = makeFacts({
-      use: 'queue',
-      nodes: [a, b, a],
-      nodeNames: ['n1:1', 'n2:2', 'n3:3'],
-      isCluster: true,
-    });
-    const r = acrossNodes(checkPolicy)(f);
-    expect(r.status).toBe('fail');
-    expect(r.message).toMatch(/^n2:2: maxmemory-policy is allkeys-lru.*\(the other 2 primaries: not fail\)$/);
   });
 });

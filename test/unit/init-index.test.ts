@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { init } from '../../src/commands/init/index.js';
-import { renderInit, toInitJson } from '../../src/commands/init/render.js';
 import type { RunContext } from '../../src/commands/connection.js';
 import { askCheckbox, askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
 
@@ -16,7 +15,9 @@ vi.mock('../../src/ui/prompt.js', () => ({
 }));
 
 const select = vi.mocked(askSelect);
+
 const input = vi.mocked(askInput);
+
 const confirm = vi.mocked(askConfirm);
 
 const ctx = (cwd: string, tty = true): RunContext => ({
@@ -26,6 +27,7 @@ const ctx = (cwd: string, tty = true): RunContext => ({
   stdoutIsTTY: false,
   stderrIsTTY: false,
 });
+
 const project = (): string => mkdtempSync(join(tmpdir(), 'redis-ops-init-ask-'));
 
 beforeEach(() => {
@@ -143,44 +145,5 @@ describe('init on a terminal asks what the flags did not say', () => {
   it('a bad flag fails before any question', async () => {
     await expect(init({ port: 'x' }, ctx(project()))).rejects.toThrow('invalid --port: x');
     expect(select).not.toHaveBeenCalled();
-  });
-});
-
-describe('render', () => {
-  it('JSON shape: no diffs unless --dry-run, password masked', async () => {
-    const dir = project();
-    const r = await init({ yes: true }, ctx(dir));
-    const json = toInitJson(r);
-    expect(Object.keys(json)).toEqual([
-      'dir',
-      'dryRun',
-      'provider',
-      'use',
-      'profile',
-      'image',
-      'services',
-      'files',
-      'changed',
-      'notes',
-      'adopted',
-      'wired',
-      'up',
-    ]);
-    expect((json.files as object[])[0]).toEqual({
-      path: 'compose.yaml',
-      action: 'create',
-      summary: 'service redis added',
-    });
-    const password = /REDIS_PASSWORD=(.*)/.exec(readFileSync(join(dir, '.env'), 'utf8'))?.[1] ?? '';
-    expect(password.length).toBe(32);
-    expect(JSON.stringify(json)).not.toContain(password);
-    expect(renderInit(r)).not.toContain(password);
-
-    const dry = await init({ yes: true, dryRun: true, use: 'queue' }, ctx(project()));
-    const files = (toInitJson(dry) as { files: Array<{ path: string; diff?: string }> }).files;
-    expect(files.find((f) => f.path === '.env')?.diff).toContain(
-      '+REDIS_URL=redis://default:***@127.0.0.1:6379',
-    );
-    expect(renderInit(dry)).toMatch(/dry run: nothing written \(\d files would change\)$/);
   });
 });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge } from '../../src/commands/queues/format.js';
 import { renderAction, renderQueues, toActionJson, toQueuesJson } from '../../src/commands/queues/render.js';
-import { renderShow, toShowJson } from '../../src/commands/queues/render-show.js';
 import type { ActionResult, QueueRow, QueuesResult, ShowResult } from '../../src/commands/queues/types.js';
 
 const counts = {
@@ -13,6 +11,7 @@ const counts = {
   completed: 10,
   failed: 2,
 };
+
 const email: QueueRow = {
   base: 'bull:email',
   prefix: 'bull',
@@ -27,6 +26,7 @@ const email: QueueRow = {
   workers: 1,
   attention: ['2 failed'],
 };
+
 const reports: QueueRow = {
   ...email,
   base: 'myapp:jobs:reports',
@@ -38,6 +38,7 @@ const reports: QueueRow = {
   attention: ['paused'],
   oldestWaitingAgeMs: null,
 };
+
 const result: QueuesResult = {
   target: 'redis://127.0.0.1:6390',
   cluster: false,
@@ -91,7 +92,6 @@ describe('queues table', () => {
     expect(text).toContain('⚠ bull:email: 2 failed');
     expect(text).toContain('2 queues; counts from one read-only script per queue, pipelined');
   });
-
   it('says when EVAL or CLIENT LIST is denied, and names gate violations', () => {
     const text = renderQueues({
       ...result,
@@ -107,20 +107,8 @@ describe('queues table', () => {
     expect(text).toContain('1 queue; counts from pipelined LLEN/ZCARD');
     expect(text).toContain('✖ bull:email: 2 failed jobs, more than --max-failed 0');
   });
-
   it('no queues', () => {
     expect(renderQueues({ ...result, queues: [] })).toContain('no BullMQ queues found');
-  });
-
-  it('ages', () => {
-    expect([
-      formatAge(null),
-      formatAge(850),
-      formatAge(12_000),
-      formatAge(245_000),
-      formatAge(3 * 3_600_000 + 720_000),
-      formatAge(2 * 86_400_000 + 4 * 3_600_000),
-    ]).toEqual(['-', '850ms', '12s', '4m 05s', '3h 12m', '2d 4h']);
   });
 });
 
@@ -162,33 +150,6 @@ const show: ShowResult = {
     ],
   },
 };
-
-describe('queues show', () => {
-  it('JSON: ISO times, ms durations', () => {
-    const j = toShowJson(show) as Record<string, any>;
-    expect(j.queue).toEqual({ prefix: 'bull', name: 'email', key: 'bull:email', version: 'bullmq:6.7.0' });
-    expect(j.nextDelayedAt).toBe('2024-01-01T12:01:00.000Z');
-    expect(j.throughput).toEqual([{ minute: '2024-01-01T12:00:00.000Z', completed: 5, failed: 2 }]);
-    expect(j.jobs.items[0]).toMatchObject({
-      id: '7',
-      timestamp: '2024-01-01T11:59:00.000Z',
-      processedOn: null,
-      attemptsMade: 3,
-    });
-    expect(j.meta.rateLimit).toEqual({ max: 10, durationMs: 1000 });
-  });
-
-  it('text: every section', () => {
-    const t = renderShow(show);
-    expect(t).toMatch(/rate limit +10 jobs per 1000 ms; limiter idle/);
-    expect(t).toMatch(/workers\s+1 worker\n\s+holder\s+127\.0\.0\.1:5000\s+idle 2s/);
-    expect(t).toContain('next run in 30s (2024-01-01 12:01:00 UTC)');
-    expect(t).toContain('1 job scheduler');
-    expect(t).toMatch(/2\s+smtp timeout/);
-    expect(t).toMatch(/12:00\s+5\s+2/);
-    expect(t).toMatch(/7\s+send\s+2024-01-01 11:59:00\s+-\s+2024-01-01 12:00:00\s+3\s+smtp timeout$/m);
-  });
-});
 
 describe('actions', () => {
   const base: ActionResult = {

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyAccesses, lookupCommand, parseCommandTable } from '../../src/redis/command-keys.js';
 import { parseOneReply as parseReply } from '../../src/redis/resp-one.js';
-import { ttlEffect } from '../../src/commands/stats/hits-ttl.js';
 
 const raw = readFileSync(new URL('../fixtures/hits/command-info-7.0.15.resp', import.meta.url));
+
 const table = parseCommandTable((parseReply(raw, 0) as [never, number])[0]);
+
 const argv = (line: string): Buffer[] => line.split(' ').map((a) => Buffer.from(a === '""' ? '' : a));
 
 function keys(line: string): string[] {
@@ -44,26 +45,5 @@ describe('keys from the key specs of a real COMMAND INFO (7.0.15)', () => {
     expect(del[0]?.remove).toBe(true);
     const mset = keyAccesses(lookupCommand(table, argv('MSET a 1'))!, argv('MSET a 1'));
     expect(mset[0]?.overwrite).toBe(true);
-  });
-});
-
-describe('what a write does to the TTL', () => {
-  it.each([
-    ['set', 'SET k v', 'clear'],
-    ['set', 'SET k v EX 10', 'set'],
-    ['set', 'SET k v px 10', 'set'],
-    ['set', 'SET k v NX PXAT 99', 'set'],
-    ['set', 'SET k v KEEPTTL', 'keep'],
-    ['set', 'SET k EX', 'clear'],
-    ['incr', 'INCR k', 'keep'],
-    ['hset', 'HSET k f v', 'keep'],
-    ['expire', 'EXPIRE k 10', 'set'],
-    ['setex', 'SETEX k 10 v', 'set'],
-    ['persist', 'PERSIST k', 'clear'],
-    ['getex', 'GETEX k EX 5', 'set'],
-    ['getex', 'GETEX k PERSIST', 'clear'],
-    ['getset', 'GETSET k v', 'clear'],
-  ])('%s: %s → %s', (name, line, effect) => {
-    expect(ttlEffect(name, argv(line), false)).toBe(effect);
   });
 });

@@ -51,3 +51,20 @@ describe('glob reader (Redis stringmatchlen semantics)', () => {
     expect(globMatchesEverything('\\*')).toBe(false);
   });
 });
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+describe('Redis MATCH semantics', () => {
+  it.each([
+    ['cache:*', 'cache:1', true],
+    ['cache:*', 'cach:1', false],
+    ['a?c', 'abc', true],
+    ['[ab]x', 'bx', true],
+    ['[^ab]x', 'bx', false],
+    ['[a-c]x', 'cx', true],
+    ['\\[v1\\]:*', '[v1]:k', true],
+    ['*', 'x', true],
+    ['a*b*c', 'axxbyyc', true],
+    ['a*b*c', 'axxbyy', false],
+  ])('%s vs %s', (pattern, key, ok) => expect(globMatches(b(pattern), b(key))).toBe(ok));
+});

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeJs, mergeCompose } from '../../src/scaffold/compose.js';
 import { planInit } from '../../src/scaffold/plan.js';
@@ -186,5 +187,80 @@ describe('docker-compose config (Compose v1) over the corpus', () => {
     expect(failures.join('\n')).toBe('');
     // Most of the corpus validates: the comparison is not vacuous.
     expect(accepted).toBeGreaterThan(configDirs.length / 2);
+  });
+});
+
+describe('mergeCompose', () => {
+  const s = resolveSettings({});
+  it('a fresh file: the service, its volume, no version key', () => {
+    const m = mergeCompose(null, s, 'compose.yaml');
+    expect(m.added).toEqual(['redis']);
+    const doc = parse(m.text);
+    expect(Object.keys(doc)).toEqual(['services', 'volumes']);
+    expect(m.text).toContain('\n\nvolumes:\n  redis-data: {}\n');
+  });
+
+  it('merging twice is a no-op', () => {
+    const once = mergeCompose(null, s, 'compose.yaml').text;
+    const twice = mergeCompose(once, s, 'compose.yaml');
+    expect(twice).toMatchObject({ added: [], unchanged: ['redis'], conflicts: [] });
+    expect(twice.text).toBe(once);
+  });
+
+  it('keeps the user style: unindented sequences, comments, the version key (with a note)', () => {
+    const user = 'version: "3.8"\nservices:\n  web:\n    ports:\n    - "3000:3000"  # app\n';
+    const m = mergeCompose(user, s, 'compose.yaml');
+    // Every byte of the user's file stays, comment spacing included; ours follows its style.
+    expect(m.text.startsWith(user)).toBe(true);
+    expect(m.text).toContain('    volumes:\n    - redis-data:/data\n');
+    expect(m.notes).toEqual([
+      'compose.yaml has the obsolete "version:" key: Compose ignores it, you can delete it',
+    ]);
+  });
+
+  it('an existing Redis is adopted only when asked (or forced), keeping the user keys', () => {
+    const user = 'services:\n  redis:\n    image: redis:6\n    ulimits:\n      nofile: 1024\n';
+    const m = mergeCompose(user, s, 'compose.yaml');
+    expect(m.conflicts.map((c) => [c.service, c.adoptable])).toEqual([['redis', true]]);
+    expect(m.text).toBe(user);
+    const forced = mergeCompose(user, s, 'compose.yaml', { force: true });
+    expect(forced.adopted).toEqual(['redis']);
+    const svc = parse(forced.text).services.redis;
+    expect(svc.image).toBe('redis:6');
+    expect(svc.ulimits).toEqual({ nofile: 1024 });
+    expect(svc.command).toContain('--requirepass');
+    expect(svc.healthcheck.test).toEqual(['CMD-SHELL', 'redis-cli -e ping | grep -q PONG']);
+  });
+
+  it('a non-Redis service with the planned name is a conflict', () => {
+    const user = 'services:\n  redis:\n    image: nginx:1\n';
+    expect(mergeCompose(user, s, 'compose.yaml', { force: true }).conflicts.map((c) => c.service)).toEqual([
+      'redis',
+    ]);
+  });
+
+  it('--use both into a file without volumes: one volumes section for both services', () => {
+    const user = 'services:\n  web:\n    image: node:20\n';
+    const m = mergeCompose(user, resolveSettings({ use: 'both' }), 'compose.yaml');
+    expect(m.text.startsWith(user)).toBe(true);
+    expect(m.text.match(/^volumes:/gm)).toHaveLength(1);
+    expect(parse(m.text).volumes).toEqual({ 'redis-cache-data': {}, 'redis-queue-data': {} });
+  });
+
+  it('re-adds a named volume the user deleted', () => {
+    const once = mergeCompose(null, s, 'compose.yaml').text.replace(
+      /\nvolumes:\n {2}redis-data: \{\}\n/,
+      '\n',
+    );
+    const m = mergeCompose(once, s, 'compose.yaml');
+    expect(parse(m.text).volumes).toEqual({ 'redis-data': {} });
+  });
+
+  it.each([
+    ['services: [unclosed', /^compose.yaml is not valid YAML \(line 1\)/],
+    ['- just\n- a list\n', /top level is not a mapping/],
+    ['services: 3\n', /"services" is not a mapping/],
+  ])('%j is refused', (text, message) => {
+    expect(() => mergeCompose(text, s, 'compose.yaml')).toThrow(message);
   });
 });

@@ -5,7 +5,6 @@ import {
   prefixEnd,
   rankNamespaces,
 } from '../../src/commands/stats/namespaces.js';
-import { globMatches } from '../../src/redis/glob.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -63,19 +62,4 @@ describe('prefixes on bytes', () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ keys: 4, bytes: null, types: { string: 4 } });
   });
-});
-
-describe('Redis MATCH semantics', () => {
-  it.each([
-    ['cache:*', 'cache:1', true],
-    ['cache:*', 'cach:1', false],
-    ['a?c', 'abc', true],
-    ['[ab]x', 'bx', true],
-    ['[^ab]x', 'bx', false],
-    ['[a-c]x', 'cx', true],
-    ['\\[v1\\]:*', '[v1]:k', true],
-    ['*', 'x', true],
-    ['a*b*c', 'axxbyyc', true],
-    ['a*b*c', 'axxbyy', false],
-  ])('%s vs %s', (pattern, key, ok) => expect(globMatches(b(pattern), b(key))).toBe(ok));
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { renderSparks } from '../../src/commands/stats/render-spark.js';
-import { sparklineRange as sparkline } from '../../src/ui/sparkline.js';
 import type { WindowRow } from '../../src/commands/stats/window.js';
 
 const row = (ops: number, hitRatio: number | null, usedMemory: number): WindowRow => ({
@@ -23,14 +22,6 @@ const row = (ops: number, hitRatio: number | null, usedMemory: number): WindowRo
 });
 
 describe('sparklines', () => {
-  it('scale from the minimum (or a given floor) to the maximum; gaps for null; flat in the middle', () => {
-    expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8])).toBe('▁▂▃▄▅▆▇█');
-    expect(sparkline([0, 50, 100], 0)).toBe('▁▅█');
-    expect(sparkline([5, null, 5])).toBe('▄ ▄');
-    expect(sparkline([0, 0])).toBe('▁▁');
-    expect(sparkline([null, null])).toBe('  ');
-  });
-
   it.each([40, 60, 80, 120])('three lines shorter than %i columns, newest figure at the end', (width) => {
     const rows = Array.from({ length: 100 }, (_, i) =>
       row(i * 1000, i % 2 ? 0.9 : null, 1024 * 1024 * (i + 1)),
