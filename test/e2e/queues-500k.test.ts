@@ -7,16 +7,19 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 /**
  * Every read subcommand of `queues` on one queue of 500,000 jobs: the calls the server counts
- * (INFO commandstats after CONFIG RESETSTAT) stay within a budget that does not grow with the
- * jobs, no range read asks for more than a window (read from the CLI's own `--verbose` trace of
- * every command it sends), and nothing is written (the server's own change counter, before and after).
+ * (INFO commandstats after CONFIG RESETSTAT, script-internal calls included) are the same, command
+ * for command, as on the 2,404 real jobs before the copies (only discovery's SCAN of the keyspace
+ * grows, a page per 5,000 keys, and `show`'s failure grouping up to its --limit of 1,000); no range
+ * read asks for more than a window (from the CLI's own `--verbose` trace of every command it
+ * sends); nothing is written (the server's own change counter, before and after).
  *
  * How the jobs were made: real BullMQ 6 made 2,404 of them (a worker completed 200 and failed
  * 100, 100 delayed, a flow of a parent and 2 children, a job scheduler's first job, 2,000
  * waiting). BullMQ's addBulk of 500,000 jobs takes about 50 s on this machine, so a server-side
- * Lua script then copies those jobs' hashes field for field under new ids and puts each copy
- * where its original is (LPUSH on `wait`, ZADD with the original's score on `completed`,
- * `failed`, `delayed`), and sets `<q>:id` to the last id, as BullMQ's INCR would have left it.
+ * Lua script then copies those jobs' hashes (the first 50 of each state) field for field under
+ * new ids and puts each copy where its original is (LPUSH on `wait`, ZADD with the original's
+ * score on `completed`, `failed`, `delayed`), and sets `<q>:id` to the last id, as BullMQ's INCR
+ * would have left it. Setup takes about 2 s.
  * The copies have no `added` events in the stream (BullMQ trims that stream to ~10,000 anyway).
  */
 let server: RedisServer;
@@ -24,6 +27,18 @@ const connection = () => ({ host: '127.0.0.1', port: server.port, maxRetriesPerR
 const TOTAL = 500_000;
 let flowParentId = '';
 let setupMs = 0;
+let oldestWaiting = '';
+/** commandstats of each bounded command run on the real jobs only, before the copies. */
+const baseline = new Map<string, Map<string, Stat>>();
+/** The commands whose calls must not change with the number of jobs. */
+const bounded = (): Record<string, string[]> => ({
+  overview: ['queues', '--json'],
+  show: ['queues', 'show', 'big', '--json'],
+  job: ['queues', 'job', 'big', oldestWaiting, '--json'],
+  watch: ['queues', '--watch', '1', '--count', '1'],
+  schedulers: ['queues', 'schedulers', 'big'],
+  flow: ['queues', 'flow', 'big', flowParentId],
+});
 
 const copyJobs = `
 local base, kind, state = ARGV[1], ARGV[2], ARGV[3]
@@ -92,6 +107,12 @@ beforeAll(async () => {
   await q.close();
 
   const admin = server.client();
+  // The same reads on the 2,404 real jobs first: on 500,000 they must send the same commands.
+  const t1 = Date.now();
+  oldestWaiting = String(await admin.lindex('bull:big:wait', -1));
+  for (const [label, args] of Object.entries(bounded())) baseline.set(label, (await measured(args)).stats);
+  const baselineMs = Date.now() - t1;
+
   // Numeric ids only: the scheduler's delayed job (`repeat:hourly:<ts>`) is not copied.
   const ids = async (key: string, n: number) =>
     ((await admin.call('ZRANGE', key, '0', String(n - 1))) as string[]).filter((id) => /^\d+$/.test(id));
@@ -124,7 +145,7 @@ beforeAll(async () => {
   await admin.set('bull:big:id', String(next - 1));
   expect(await jobsNow()).toBe(TOTAL);
   expect(Number(await admin.dbsize()) - real).toBe(TOTAL - 2404);
-  setupMs = Date.now() - t0;
+  setupMs = Date.now() - t0 - baselineMs;
   console.log(`queues-500k setup: ${TOTAL} jobs in ${setupMs} ms`);
 }, 120_000);
 
@@ -197,6 +218,7 @@ async function measured(
   await admin.call('CONFIG', 'RESETSTAT');
   const run = await runCli([...args, '--url', server.url, '--verbose'], { timeoutMs: 60_000 });
   const stats = parseCommandStats(String(await admin.info('commandstats')));
+  console.log(args.join(' '), [...stats].map(([k, v]) => `${k}=${v.calls}`).join(' '));
   expect(await dirty(admin), 'nothing written').toBe(before);
   const cmds = traced(run);
   // The trace is there (else the window checks below would pass on nothing): discovery's SCAN at least.
@@ -215,6 +237,20 @@ const calls = (stats: Map<string, Stat>, cmd: string) => stats.get(cmd)?.calls ?
 /** Every call but SCAN (discovery walks the keyspace, COUNT 5000 a page) and our own CONFIG. */
 const nonScanCalls = (stats: Map<string, Stat>) =>
   [...stats].filter(([c]) => c !== 'scan' && !c.startsWith('config')).reduce((s, [, v]) => s + v.calls, 0);
+/** Calls per command, without discovery's SCAN and our own CONFIG RESETSTAT. */
+const perCommand = (stats: Map<string, Stat>, except: string[] = []) =>
+  Object.fromEntries(
+    [...stats]
+      .filter(([c]) => c !== 'scan' && !c.startsWith('config') && !except.includes(c))
+      .map(([c, v]) => [c, v.calls])
+      .sort(),
+  );
+/** The same commands, as many of each, as on the 2,404 real jobs. */
+function expectSameAsBaseline(label: string, stats: Map<string, Stat>, except: string[] = []): void {
+  const base = baseline.get(label);
+  expect(base, label).toBeDefined();
+  expect(perCommand(stats, except), label).toEqual(perCommand(base as Map<string, Stat>, except));
+}
 /** Discovery's SCAN: pages of COUNT 5000 over the keyspace, one pass. */
 const scanBudget = () => Math.ceil(((TOTAL + 100) / 5000) * 1.5);
 
@@ -233,14 +269,20 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
     expect(big?.counts).toMatchObject({ completed: 20_200, failed: 10_100, delayed: 5_101 });
     expect(calls(stats, 'scan')).toBeLessThanOrEqual(scanBudget());
     expect(nonScanCalls(stats)).toBeLessThanOrEqual(100);
+    expectSameAsBaseline('overview', stats);
   });
 
   it('queues show big --json: bounded calls, no whole-set read', async () => {
     const { run, stats } = await measured(['queues', 'show', 'big', '--json']);
     expect(run.exitCode).toBe(0);
     expect(calls(stats, 'scan')).toBeLessThanOrEqual(scanBudget());
-    // Failure grouping reads at most --limit (1000) failed jobs: one HMGET/HGET each at most.
+    // Failure grouping reads the reason of at most --limit (1000) failed jobs, one HGET each
+    // (100 on the real jobs, 1,000 of the 10,100 here); everything else is the same.
+    expect(calls(stats, 'hget')).toBeLessThanOrEqual(
+      1000 + calls(baseline.get('show') ?? stats, 'hget') - 100,
+    );
     expect(nonScanCalls(stats)).toBeLessThanOrEqual(1200);
+    expectSameAsBaseline('show', stats, ['hget']);
   });
 
   it('queues jobs --name x --scan-limit 5000: 5 windows of 1,000 and 5,000 HMGETs', async () => {
@@ -272,7 +314,7 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
   it('queues job big <id> --json: a handful of calls whatever the list length', async () => {
     // One of the oldest waiting jobs (the tail of the wait list, far from the head LPOS starts at).
     const admin = server.client();
-    const oldest = String(await admin.lindex('bull:big:wait', -1));
+    const oldest = oldestWaiting;
     const middle = String(await admin.lindex('bull:big:wait', 240_000));
     for (const id of [oldest, middle]) {
       const { run, stats } = await measured(['queues', 'job', 'big', id, '--json']);
@@ -280,9 +322,11 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ id, state: 'waiting' });
       expect(calls(stats, 'scan')).toBeLessThanOrEqual(scanBudget());
       expect(nonScanCalls(stats)).toBeLessThanOrEqual(40);
+      expectSameAsBaseline('job', stats);
     }
     const failed = ((await admin.call('ZRANGE', 'bull:big:failed', '-1', '-1')) as string[])[0] as string;
-    const { run } = await measured(['queues', 'job', 'big', failed, '--json']);
+    const { run, stats } = await measured(['queues', 'job', 'big', failed, '--json']);
+    expectSameAsBaseline('job', stats);
     expect(JSON.parse(run.stdout)).toMatchObject({
       id: failed,
       state: 'failed',
@@ -299,6 +343,7 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
     expect(calls(stats, 'scan')).toBeLessThanOrEqual(scanBudget());
     expect(calls(stats, 'hmget') + calls(stats, 'hgetall')).toBeLessThanOrEqual(50);
     expect(nonScanCalls(stats)).toBeLessThanOrEqual(100);
+    expectSameAsBaseline('watch', stats);
   });
 
   it('queues schedulers big: ZCARD, ZRANGE of the first 1,000, one HGETALL each', async () => {
@@ -307,6 +352,7 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
     expect(run.stdout).toContain('hourly');
     expect(calls(stats, 'hgetall')).toBeLessThanOrEqual(1);
     expect(nonScanCalls(stats)).toBeLessThanOrEqual(40);
+    expectSameAsBaseline('schedulers', stats);
   });
 
   it('queues flow big <parent>: one round per level, no search of the wait list', async () => {
@@ -315,5 +361,6 @@ describe('queues on a queue of 500,000 jobs: bounded reads', () => {
     expect(run.stdout).toMatch(/report .*waiting-children/);
     expect(run.stdout).toMatch(/3 jobs read/);
     expect(nonScanCalls(stats)).toBeLessThanOrEqual(60);
+    expectSameAsBaseline('flow', stats);
   });
 });
