@@ -58,19 +58,49 @@ function parseJson(v: string | undefined): unknown {
   }
 }
 
-/** Which state key holds the id: sorted sets by ZSCORE, lists by LPOS (O(n) but one per list). */
-async function findState(client: Client, base: string, id: string): Promise<JobState | 'unknown'> {
+/**
+ * How far LPOS looks into a list, from each end. LPOS without MAXLEN compares every element: on
+ * a wait list of 500,000 ids that is the whole list per call. With a bound a list of up to
+ * 2 × listWindow ids is still searched completely (head and tail).
+ */
+const listWindow = 10_000;
+
+/**
+ * Which state key holds the id: sorted sets by ZSCORE, lists by LPOS from both ends within
+ * `listWindow`. A job in no sorted set and not found in the lists is `active` when its lock is
+ * held (a worker has it), else `waiting` when a list was too long to search in full (the same
+ * inference `queues flow` makes), else `unknown`.
+ */
+async function findState(
+  client: Client,
+  base: string,
+  id: string,
+  locked: boolean,
+): Promise<JobState | 'unknown'> {
   const zsets = ['completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const;
-  const [scores, active, wait, paused] = await Promise.all([
+  const lists = ['active', 'wait', 'paused'] as const;
+  const max = String(listWindow);
+  const [scores, found] = await Promise.all([
     Promise.all(zsets.map((z) => client.zscore(queueKey(base, z), id))),
-    client.call('LPOS', queueKey(base, 'active'), id),
-    client.call('LPOS', queueKey(base, 'wait'), id),
-    client.call('LPOS', queueKey(base, 'paused'), id),
+    Promise.all(
+      lists.map(async (l) => {
+        const key = queueKey(base, l);
+        const [head, tail, len] = await Promise.all([
+          client.call('LPOS', key, id, 'MAXLEN', max),
+          client.call('LPOS', key, id, 'RANK', '-1', 'MAXLEN', max),
+          client.llen(key),
+        ]);
+        return { hit: head !== null || tail !== null, partial: len > 2 * listWindow };
+      }),
+    ),
   ]);
   const z = zsets.find((_, i) => scores[i] !== null);
   if (z) return z;
-  if (active !== null) return 'active';
-  if (wait !== null || paused !== null) return 'waiting';
+  const [active, wait, paused] = found as [(typeof found)[0], (typeof found)[0], (typeof found)[0]];
+  if (active.hit) return 'active';
+  if (wait.hit || paused.hit) return 'waiting';
+  if (locked) return 'active';
+  if (wait.partial || paused.partial) return 'waiting';
   return 'unknown';
 }
 
@@ -83,8 +113,7 @@ export async function readJobDetail(
   const key = jobKey(base, id);
   const h = await client.hgetall(key);
   if (Object.keys(h).length === 0) return null;
-  const [state, logTotal, logs, lockToken, lockTtl, pending, processed, failed] = await Promise.all([
-    findState(client, base, id),
+  const [logTotal, logs, lockToken, lockTtl, pending, processed, failed] = await Promise.all([
     client.llen(`${key}:logs`),
     client.lrange(`${key}:logs`, -logLimit, -1),
     client.get(`${key}:lock`),
@@ -93,6 +122,7 @@ export async function readJobDetail(
     client.hlen(`${key}:processed`),
     client.hlen(`${key}:failed`),
   ]);
+  const state = await findState(client, base, id, lockToken !== null);
   const opts = parseJson(h.opts);
   const o = opts !== null && typeof opts === 'object' ? (opts as Record<string, unknown>) : null;
   const stack = parseJson(h.stacktrace);
