@@ -317,7 +317,7 @@ describe('SRE checks in both directions, on servers set up that way', () => {
       const { json } = await runJson(['doctor', '--url', old.url, '--use', 'queue']);
       expect(byId(json.checks, 'persist.age')).toMatchObject({
         status: 'warn',
-        message: '20001 changes since the last good save 2.5 h ago: a restart now loses them',
+        message: '20,001 changes since the last good save 2.5 h ago: a restart now loses them',
         hint: expect.stringMatching(/^nothing saves this instance \(save ""\)/),
       });
       await c.bgsave();

@@ -35,12 +35,24 @@ describe('a reply byte that is not RESP', () => {
   });
 
   it('flush exits 2 with one line and deletes nothing', async () => {
-    const run = await runCli(['flush', 'cache:', '--yes', '--url', `redis://127.0.0.1:${proxy.port}`]);
-    expect({ exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr }).toEqual({
+    // flush deletes through one EVAL per batch (src/redis/delete-script.ts): corrupt that reply.
+    const evalProxy = await startCorruptingProxy(server.port, {
+      command: 'EVAL',
+      reply: Buffer.from('?garbage\r\n'),
+    });
+    let run;
+    try {
+      run = await runCli(['flush', 'cache:', '--yes', '--url', `redis://127.0.0.1:${evalProxy.port}`]);
+      expect(evalProxy.corrupted()).toBeGreaterThan(0);
+    } finally {
+      await evalProxy.stop();
+    }
+    // Streaming deletion: stdout keeps the run's summary (0 deleted), stderr the one-line error.
+    expect(run.stdout).toMatch(/deleted 0 of 0 matching keys/);
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({
       exitCode: 2,
-      stdout: '',
       stderr: expect.stringMatching(
-        /^✖ counting keys failed: [^\n]*not valid RESP: unknown reply type byte 0x3f[^\n]*; nothing was deleted\n {2}hint: what came back is not the Redis protocol[^\n]+$/,
+        /^✖ stopped after deleting 0 keys: the server's reply is not valid RESP: unknown reply type byte 0x3f[^\n]*\n {2}hint: what came back is not the Redis protocol[^\n]+$/,
       ),
     });
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -75,7 +75,7 @@ describe('stats --keys: element counts', () => {
 
     const text = await runCli(['stats', '--keys', '--url', plain.url]);
     expect(text.stdout).toMatch(/most elements/);
-    expect(text.stdout).toMatch(/│ profile:big +│ hash +│ +100k fields │/);
+    expect(text.stdout).toMatch(/│ profile:big +│ hash +│ +100,000 fields │/);
   });
 
   it('reports exactly the lookups it added, element counts included', async () => {

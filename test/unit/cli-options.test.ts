@@ -486,6 +486,76 @@ describe('argv → options, every command', () => {
     });
   });
 
+  it('queues --watch, schedulers, flow, drain, obliterate: every flag', async () => {
+    expect((await parse(['queues', '--watch', '5', '--count', '3', '--prefix', 'app'])).parsed).toMatchObject(
+      {
+        watch: true,
+        intervalMs: 5000,
+        count: 3,
+        prefixes: ['app'],
+      },
+    );
+    expect(
+      (await parse(['queues', 'schedulers', 'email', '--limit', '20', '--prefix', 'app'])).parsed,
+    ).toMatchObject({ queue: 'email', prefixes: ['app'], limit: 20 });
+    const remove = await parse(['queues', 'schedulers', 'email', 'remove', 'nightly', '--yes', '--dry-run']);
+    expect(remove.command).toBe('queues schedulers remove');
+    expect(remove.parsed).toMatchObject({ queue: 'email', id: 'nightly' });
+    expect(
+      (await parse(['queues', 'flow', 'email', '42', '--depth', '3', '--children', '10', '--prefix', 'app']))
+        .parsed,
+    ).toMatchObject({ queue: 'email', id: '42', prefixes: ['app'], depth: 3, childrenLimit: 10 });
+    for (const action of ['drain', 'obliterate']) {
+      const extra = action === 'drain' ? ['--delayed'] : [];
+      const r = await parse([
+        'queues',
+        action,
+        'email',
+        '--yes',
+        '--force',
+        '--dry-run',
+        '--prefix',
+        'app',
+        ...extra,
+      ]);
+      expect(r.command).toBe(`queues ${action}`);
+      expect(r.parsed).toMatchObject({ queue: 'email' });
+    }
+  });
+
+  it('the newer flags: doctor --max-fork/--queues, stats --section/--hot, job actions, retry --all-queues', async () => {
+    expect((await parse(['doctor', '--max-fork', '250ms', '--queues', 'email,sms'])).parsed).toBeDefined();
+    expect((await parse(['stats', '--section', 'commands,errors'])).parsed).toBeDefined();
+    expect((await parse(['stats', '--keys', '--hot'])).parsed).toBeDefined();
+    const all = await parse(['queues', 'retry', '--all-queues', '--state', 'failed', '--yes', '--dry-run']);
+    expect(all.parsed).toMatchObject({ allQueues: true, state: 'failed' });
+    const one = await parse([
+      'queues',
+      'job',
+      'email',
+      '42',
+      'move-to-failed',
+      '--reason',
+      'gone',
+      '--yes',
+      '--dry-run',
+    ]);
+    expect(one.parsed).toMatchObject({ queue: 'email', id: '42', action: 'move-to-failed', reason: 'gone' });
+    const many = await parse([
+      'queues',
+      'jobs',
+      'email',
+      '--state',
+      'active',
+      'discard',
+      '--reason',
+      'gone',
+      '--yes',
+      '--dry-run',
+    ]);
+    expect(many.parsed).toMatchObject({ queue: 'email', action: 'discard' });
+  });
+
   it('queues jobs: filters that compose', async () => {
     const before = Date.now();
     const r = await parse([
@@ -679,7 +749,12 @@ describe('the table covers every command and flag', () => {
     const missing: string[] = [];
     const seenConnection = new Set<string>();
     for (const { path, cmd } of all) {
-      const flags = new Set((reached.get(path) ?? []).flatMap((argv) => given(cmd, argv)));
+      // A subcommand's action word names its inspect point ("queues schedulers remove"): its
+      // argv counts for the command that defines the flags.
+      const argvs = [...reached]
+        .filter(([k]) => k === path || k.startsWith(`${path} `))
+        .flatMap(([, v]) => v);
+      const flags = new Set(argvs.flatMap((argv) => given(cmd, argv)));
       const shared =
         cmd.options.every((o) => !connection.has(o.long as string) || true) &&
         [...connection].every((f) => cmd.options.some((o) => o.long === f));

@@ -77,8 +77,8 @@ describe('argv → options', () => {
     });
     expect(await parse(['queues', 'obliterate', 'email'])).toMatchObject({ command: 'queues obliterate' });
     expect(await parse(['queues', 'retry', '--all-queues', '--state', 'completed'])).toMatchObject({
-      command: 'queues retry --all-queues',
-      parsed: { state: 'completed' },
+      command: 'queues retry',
+      parsed: { allQueues: true, state: 'completed' },
     });
   });
 

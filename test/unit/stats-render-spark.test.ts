@@ -29,7 +29,7 @@ describe('sparklines', () => {
     const lines = renderSparks(rows, width);
     expect(lines).toHaveLength(3);
     for (const l of lines) expect([...l].length).toBeLessThan(width);
-    expect(lines[0]).toMatch(/^ops\/s +[▁-█]+ +99\.0k \/s$/);
+    expect(lines[0]).toMatch(/^ops\/s +[▁-█]+ +99,000 \/s$/);
     expect(lines[2]).toMatch(/100 MiB$/);
   });
 });

@@ -41,6 +41,8 @@ export async function nameFailure(err: Error, client: AnyClient): Promise<NamedF
       retry: false,
     };
   }
+  // Not RESP: nobody refused anything; what answered is not a Redis server (or a broken proxy).
+  if (cause === 'protocol') return { message: text.replace(/^ERESPPROTOCOL: /, ''), hint, retry: false };
   if (cause === 'oom') return { message: `the server refused: ${text}`, hint, retry: false };
   if (connectionCauses.has(cause) || /Connection is closed|ECONNRESET|EPIPE/i.test(text))
     return {

@@ -72,7 +72,7 @@ export async function runRetryAll(
         onInterrupt,
       });
     },
-    { command: 'queues retry --all-queues', parsed: { prefixes: flags.prefix ?? [], state } },
+    { command: 'queues retry', parsed: { allQueues: true, prefixes: flags.prefix ?? [], state } },
   );
   if (flags.json) writeJson(toRetryAllJson(result));
   else writeStdout(renderRetryAll(result));

@@ -53,7 +53,7 @@ export async function runQueuesWatch(flags: WatchFlags, ctx: RunContext): Promis
       }
       return abort.signal.aborted ? 130 : 0;
     },
-    { command: 'queues --watch', parsed },
+    { command: 'queues', parsed: { watch: true, ...parsed } },
   );
   process.exitCode = code;
 }
