@@ -101,6 +101,25 @@ describe('a read interrupted mid-way', () => {
     noStack(run.stderr);
   });
 
+  it("the server frozen while doctor's queue gate reads: the gate never passes, no hang", async () => {
+    let frozen = false;
+    const run = await viaTrap(() => {
+      server.proc.kill('SIGSTOP');
+      frozen = true;
+      return 'forward';
+    }, ['doctor', '--max-failed-jobs', '0', '--use', 'queue', '--timeout', '800', '--json']).finally(
+      () => frozen && server.proc.kill('SIGCONT'),
+    );
+    // Fail closed: either the gate fails naming why, or doctor stops with exit 2; never 0.
+    expect([1, 2]).toContain(run.exitCode);
+    noStack(run.stderr);
+    const json = JSON.parse(run.stdout);
+    if (run.exitCode === 1) {
+      const gate = json.checks.find((c: { id: string }) => c.id === 'gate.maxFailedJobs');
+      expect(gate.status).toBe('fail');
+    } else expect(json.error.message).toMatch(/timed out|ETIMEDOUT/);
+  });
+
   it('the connection cut mid-scan (discovery): one line, exit 2', async () => {
     const proxy = await startTrapProxy(server.port, { command: 'SCAN', spring: () => 'drop' });
     try {
