@@ -5,6 +5,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = join(root, 'bin', 'redis-ops.js');
@@ -145,4 +146,25 @@ export function describeCommands(commands) {
     .sort((a, b) => b[1].usec - a[1].usec)
     .map(([cmd, s]) => `${cmd} ${s.calls.toLocaleString('en-US')} (${(s.usec / 1000).toFixed(0)} ms)`)
     .join(', ');
+}
+
+/** PING every 5 ms on its own connection while a tool runs; stop() returns the worst round trip in ms. */
+export function startPinger(port) {
+  const client = new Redis({ port, host: '127.0.0.1' });
+  let worst = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await client.ping();
+      worst = Math.max(worst, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    client.disconnect();
+    return worst;
+  };
 }

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bin, describeCommands, measureFloor, root, startScratchRedis } from '../lib.mjs';
+import { bin, describeCommands, measureFloor, startPinger, root, startScratchRedis } from '../lib.mjs';
 
 // flush: 1M keys in the namespace among 2M, redis-ops against the pipeline people use today,
 // `redis-cli --scan --pattern 'cache:*' | xargs redis-cli unlink`. Each tool gets a fresh
@@ -25,27 +24,6 @@ async function freshServer(n = N, cachePrefix = 'cache') {
 
 function dbsize(server) {
   return Number(server.cli('DBSIZE').stdout.trim());
-}
-
-/** PING every 5 ms on its own connection; stop() returns the worst round trip in ms. */
-function startPinger(port) {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: false });
-  let worst = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      await client.ping();
-      worst = Math.max(worst, performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    client.disconnect();
-    return worst;
-  };
 }
 
 /** Run a command without blocking the event loop (the pinger must keep running). */

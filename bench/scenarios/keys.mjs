@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
-import { bin, describeCommands, measureFloor, startScratchRedis, timeCommand } from '../lib.mjs';
+import { bin, describeCommands, measureFloor, startPinger, startScratchRedis, timeCommand } from '../lib.mjs';
 
 // 1M keys in three namespaces (strings, strings with TTL, hashes), loaded with redis-cli --pipe;
 // then `stats --keys` vs `redis-cli --memkeys` and `--bigkeys` on the same data, one run each.
@@ -28,27 +27,6 @@ async function load(port) {
   }
   p.stdin.end(buf);
   await done;
-}
-
-/** PING every 5 ms on its own connection while a tool runs; stop() returns the worst round trip. */
-function startPinger(port) {
-  const client = new Redis({ port, host: '127.0.0.1' });
-  let worst = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      await client.ping();
-      worst = Math.max(worst, performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    client.disconnect();
-    return worst;
-  };
 }
 
 /** A command's wall time without blocking the event loop (the pinger keeps running). */
