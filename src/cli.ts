@@ -14,6 +14,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const code = await main();
 process.exitCode = code;
 // Pending sockets or timers of a failed probe must not keep the process alive; but a large
-// result (queues --json over 10,000 queues) is still being written to a pipe: exit only once
-// stdout has flushed it (the callback of an empty write runs after every earlier write).
-process.stdout.write('', () => setTimeout(() => process.exit(code), 50).unref());
+// result (queues --json over 10,000 queues) is still being written to a pipe: exit once stdout
+// and stderr have flushed it (the callback of an empty write runs after every earlier write),
+// and not a timer's grace period later: that was 50 ms on every run.
+process.stderr.write('', () => process.stdout.write('', () => process.exit(code)));

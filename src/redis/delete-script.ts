@@ -1,5 +1,6 @@
 import { replyInteger, RespServerError, type Reply } from './resp-decode.js';
 import type { RespPipe } from './resp-pipe.js';
+import { luaSegmentScan, nextStart, type Segment } from './cursor-segments.js';
 
 /**
  * flush's streaming deletion on a standalone server, inside the server: one EVAL runs SCAN +
@@ -20,14 +21,17 @@ if redis.replicate_commands then redis.replicate_commands() end
 local find, sub, call, pcall, unpack, min = string.find, string.sub, redis.call, redis.pcall, unpack, math.min
 local cursor, match, count, typ = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local from, budget, want, cmd = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local bits, of, after = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local function scan_call(c, n)
+  if typ == '' then return call('SCAN', c, 'MATCH', match, 'COUNT', n) end
+  return call('SCAN', c, 'MATCH', match, 'COUNT', n, 'TYPE', typ)
+end
+${luaSegmentScan}
 local t = call('TIME')
 local stop = t[1] * 1000000 + t[2] + budget
 local deleted, held, sample, seen = 0, {}, {}, {}
 repeat
-  local r
-  if typ == '' then r = call('SCAN', cursor, 'MATCH', match, 'COUNT', count)
-  else r = call('SCAN', cursor, 'MATCH', match, 'COUNT', count, 'TYPE', typ) end
-  local keys = r[2]
+  local nxt, keys = segment_scan(cursor)
   local n = #keys
   for i = 1, min(n, want - #sample) do sample[#sample + 1] = keys[i] end
   -- del is the SCAN reply itself unless a key must be held back (then a copy without it)
@@ -62,9 +66,9 @@ repeat
     deleted = deleted + d
   end
   if hold then for i = 1, #hold do held[#held + 1] = hold[i] end end
-  cursor = r[1]
+  cursor = nxt
   t = call('TIME')
-until cursor == '0' or t[1] * 1000000 + t[2] >= stop
+until not inside(cursor) or t[1] * 1000000 + t[2] >= stop
 return {cursor, deleted, held, sample, false}`;
 
 export interface ScriptCall {
@@ -77,10 +81,12 @@ export interface ScriptCall {
   budgetUs: number;
   sample: number;
   command: string;
+  /** The part of the walk this call stays in (cursor-segments.ts); default: the whole walk. */
+  segment?: Segment;
 }
 
 export interface ScriptStep {
-  /** Where to go on from: '0' when the scan is complete. */
+  /** Where to go on from: '0' when the scan is complete (or outside the call's segment: it is). */
   cursor: string;
   deleted: number;
   /** Keys the script was unsure of (a base has :meta or :id): not deleted, for the caller to check. */
@@ -105,6 +111,9 @@ export async function runDeleteScript(pipe: RespPipe, call: ScriptCall): Promise
       String(call.budgetUs),
       String(call.sample),
       call.command,
+      String(call.segment?.bits ?? 0),
+      String(call.segment?.of ?? 1),
+      call.segment ? nextStart(call.segment) : '0',
     ],
   ]);
   if (reply instanceof Error) throw reply;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { readClusterMap } from './cluster-map.js';
 import { KeyStore, packKeys, type KeyPack } from './key-store.js';
 import { nodeAddress, PipePool } from './pipe-pool.js';
+import { insideSegment, segmentCount, segmentsOf, type Segment } from './cursor-segments.js';
 import { runDeleteScript } from './delete-script.js';
 import { RespServerError } from './resp-decode.js';
 import type { RespPipe } from './resp-pipe.js';
@@ -87,6 +88,12 @@ export interface DeleteResult {
   queues: string[];
 }
 
+/** Where the SCAN pass without the script goes on: a cursor, inside a segment when split. */
+interface Unfinished {
+  cursor: string;
+  segment?: Segment;
+}
+
 /** A reshard that never settles must not keep us forever. */
 const maxPasses = 50;
 
@@ -161,22 +168,23 @@ export async function deleteKeys(
         const pipe = await pool.get(address);
         for (const [p, match] of opts.patterns.entries()) {
           if (signal.aborted) break;
-          let cursor: string | null = '0';
-          if (scriptOn) cursor = await viaScript(pipe, address, match, opts.script?.guardFrom[p] ?? 0, send);
-          if (cursor === null) continue;
-          for await (const found of scanNode(pipe, {
-            match,
-            count: opts.count,
-            type: opts.type,
-            signal,
-            cursor,
-          })) {
-            takeSample(found);
-            const batch = await screened(pipe, address, found);
-            for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize)
-              await send(packKeys(batch.slice(i, i + chunkSize)));
-            if (signal.aborted) break;
-          }
+          let rest: Unfinished[] = [{ cursor: '0' }];
+          if (scriptOn) rest = await viaScript(pipe, address, match, opts.script?.guardFrom[p] ?? 0, send);
+          for (const { cursor, segment } of rest)
+            for await (const found of scanNode(pipe, {
+              match,
+              count: opts.count,
+              type: opts.type,
+              signal,
+              cursor,
+              segment,
+            })) {
+              takeSample(found);
+              const batch = await screened(pipe, address, found);
+              for (let i = 0; i < batch.length && !signal.aborted; i += chunkSize)
+                await send(packKeys(batch.slice(i, i + chunkSize)));
+              if (signal.aborted) break;
+            }
         }
       }
     } catch (err) {
@@ -203,9 +211,11 @@ export async function deleteKeys(
   return result;
 
   /**
-   * One pattern on one node through the script, call after call; returns null when the scan
-   * is complete, or the cursor to go on from without the script (EVAL refused, or a command
-   * inside failed: the SCAN pass without the script then names or gets past the failure).
+   * One pattern on one node through the script, a call in flight per segment of the walk
+   * (cursor-segments.ts: on Redis itself four, so the server goes from one call to the next
+   * without waiting for us). Returns what is left for the SCAN pass without the script: nothing
+   * when the walk is complete, else each unfinished segment from where it stopped (EVAL
+   * refused, or a command inside failed: that pass then names or gets past the failure).
    */
   async function viaScript(
     pipe: RespPipe,
@@ -213,43 +223,56 @@ export async function deleteKeys(
     match: Buffer,
     guardFrom: number,
     send: (keys: KeyPack) => Promise<void>,
-  ): Promise<string | null> {
-    let cursor = '0';
-    while (scriptOn && !signal.aborted) {
-      let step;
-      try {
-        step = await runDeleteScript(pipe, {
-          cursor,
-          match,
-          count: opts.count,
-          type: opts.type,
-          guardFrom,
-          budgetUs: scriptBudgetUs,
-          sample: Math.max(0, sampleSize - result.sample.length),
-          command: scriptCommand,
-        });
-      } catch (err) {
-        // EVAL unknown or denied, scripting disabled, SCAN TYPE unknown to an old server...:
-        // the script raised before deleting anything (see delete-script.ts).
-        if (!(err instanceof RespServerError)) throw err;
-        scriptOn = false;
-        break;
+  ): Promise<Unfinished[]> {
+    const segments = segmentsOf(await segmentCount(pipe));
+    const cursors: Array<string | null> = segments.map((s) => s.start);
+    const walk = async (segment: Segment, i: number): Promise<void> => {
+      while (scriptOn && !signal.aborted) {
+        let step;
+        try {
+          step = await runDeleteScript(pipe, {
+            cursor: cursors[i] as string,
+            match,
+            count: opts.count,
+            type: opts.type,
+            guardFrom,
+            budgetUs: scriptBudgetUs,
+            sample: Math.max(0, sampleSize - result.sample.length),
+            command: scriptCommand,
+            segment,
+          });
+        } catch (err) {
+          // EVAL unknown or denied, scripting disabled, SCAN TYPE unknown to an old server...:
+          // the script raised before deleting anything (see delete-script.ts).
+          if (!(err instanceof RespServerError)) throw err;
+          scriptOn = false;
+          return;
+        }
+        result.scripted = true;
+        if (step.deleted > 0) counted(address, step.deleted);
+        takeSample(step.sample);
+        const held = await screened(pipe, address, step.held);
+        for (let k = 0; k < held.length && !signal.aborted; k += chunkSize)
+          await send(packKeys(held.slice(k, k + chunkSize)));
+        cursors[i] = step.cursor;
+        if (step.error) {
+          // The cursor is that SCAN's own: its batch is scanned again, by DEL or without us.
+          if (isUnlinkMissing(step.error) && scriptCommand === 'UNLINK') scriptCommand = 'DEL';
+          else scriptOn = false;
+          continue;
+        }
+        if (!insideSegment(step.cursor, segment)) {
+          cursors[i] = null;
+          return;
+        }
       }
-      result.scripted = true;
-      if (step.deleted > 0) counted(address, step.deleted);
-      takeSample(step.sample);
-      const held = await screened(pipe, address, step.held);
-      for (let i = 0; i < held.length && !signal.aborted; i += chunkSize)
-        await send(packKeys(held.slice(i, i + chunkSize)));
-      cursor = step.cursor;
-      if (step.error) {
-        if (isUnlinkMissing(step.error) && scriptCommand === 'UNLINK') scriptCommand = 'DEL';
-        else scriptOn = false;
-        continue;
-      }
-      if (cursor === '0') return null;
-    }
-    return signal.aborted ? null : cursor;
+    };
+    await Promise.all(segments.map(walk));
+    if (signal.aborted) return [];
+    return segments.flatMap((segment, i) => {
+      const cursor = cursors[i];
+      return typeof cursor === 'string' ? [{ cursor, segment }] : [];
+    });
   }
 
   /**

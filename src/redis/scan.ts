@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { checkScanReply } from './resp-decode.js';
+import { insideSegment, nextStart, type Segment } from './cursor-segments.js';
 import { RespPipe } from './resp-pipe.js';
 import { formatCount } from '../ui/format.js';
 
@@ -18,6 +19,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Resume from this cursor (flush falls back here from its script mid-way); '0' by default. */
   cursor?: string;
+  /** Walk only this part of the keyspace (cursor-segments.ts): from `cursor` (default its start) to its end. */
+  segment?: Segment;
 }
 
 export const defaultScanCount = 1000;
@@ -37,22 +40,45 @@ function scanArgs(opts: ScanOptions): Array<string | Buffer | number> {
  */
 export async function* scanNode(node: Redis | RespPipe, opts: ScanOptions = {}): AsyncGenerator<Buffer[]> {
   const args = scanArgs(opts);
+  const one = scanArgs({ ...opts, count: 1 });
   // callBuffer keeps key names as raw bytes; plain call would decode them as UTF-8.
   // Either way the reply's shape is checked (checkScanReply), not cast.
   const callBuffer =
     node instanceof RespPipe
-      ? async (cursor: string): Promise<[string, Buffer[]]> => {
-          const [reply] = await node.send([['SCAN', cursor, ...args]]);
+      ? async (cursor: string, a = args): Promise<[string, Buffer[]]> => {
+          const [reply] = await node.send([['SCAN', cursor, ...a]]);
           return checkScanReply(reply);
         }
-      : async (cursor: string): Promise<[string, Buffer[]]> =>
-          checkScanReply(await node.callBuffer('SCAN', cursor, ...args));
-  let pending = callBuffer(opts.cursor ?? '0');
+      : async (cursor: string, a = args): Promise<[string, Buffer[]]> =>
+          checkScanReply(await node.callBuffer('SCAN', cursor, ...a));
+  const segment = opts.segment;
+  const after = segment ? nextStart(segment) : '0';
+  /** A call that ran past the segment's edge, again a bucket at a time (cursor-segments.ts). */
+  const withinEdge = async (from: string): Promise<[string, Buffer[]]> => {
+    const keys: Buffer[] = [];
+    let cursor = from;
+    do {
+      const [next, got] = await callBuffer(cursor, one);
+      cursor = next;
+      if (cursor === after || (segment && insideSegment(cursor, segment))) keys.push(...got);
+    } while (segment && insideSegment(cursor, segment));
+    return [cursor, keys];
+  };
+  let from = opts.cursor ?? segment?.start ?? '0';
+  let pending = callBuffer(from);
   try {
     for (;;) {
-      const [cursor, keys] = await pending;
-      const done = cursor === '0' || opts.signal?.aborted === true;
-      if (!done) pending = callBuffer(cursor);
+      let [cursor, keys] = await pending;
+      if (segment && segment.of > 1 && cursor !== after && !insideSegment(cursor, segment))
+        [cursor, keys] = await withinEdge(from);
+      const done =
+        cursor === '0' ||
+        opts.signal?.aborted === true ||
+        (segment !== undefined && !insideSegment(cursor, segment));
+      if (!done) {
+        from = cursor;
+        pending = callBuffer(cursor);
+      }
       if (keys.length > 0) yield keys;
       if (done) return;
     }
