@@ -86,6 +86,26 @@ local function segment_scan(c)
 end
 `;
 
+/**
+ * Walk the segments with `workers` calls in flight at most (each worker takes the next segment
+ * when its own is done): two keep the server busy while we read a reply; more would only make a
+ * concurrent client wait behind more queued calls.
+ */
+export async function walkSegments(
+  segments: Segment[],
+  walk: (segment: Segment, index: number) => Promise<void>,
+  workers = 2,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < segments.length) {
+      const i = next++;
+      await walk(segments[i] as Segment, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, segments.length) }, worker));
+}
+
 /** 4 on Redis itself (its cursor is dictScan's), else 1: one INFO server on the pipe. */
 export async function segmentCount(pipe: RespPipe): Promise<1 | 4> {
   const [reply] = await pipe.send([['INFO', 'server']]);

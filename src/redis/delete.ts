@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { readClusterMap } from './cluster-map.js';
 import { KeyStore, packKeys, type KeyPack } from './key-store.js';
 import { nodeAddress, PipePool } from './pipe-pool.js';
-import { insideSegment, segmentCount, segmentsOf, type Segment } from './cursor-segments.js';
+import { insideSegment, segmentCount, segmentsOf, walkSegments, type Segment } from './cursor-segments.js';
 import { runDeleteScript } from './delete-script.js';
 import { RespServerError } from './resp-decode.js';
 import type { RespPipe } from './resp-pipe.js';
@@ -211,7 +211,7 @@ export async function deleteKeys(
   return result;
 
   /**
-   * One pattern on one node through the script, a call in flight per segment of the walk
+   * One pattern on one node through the script, two calls in flight on segments of the walk
    * (cursor-segments.ts: on Redis itself four, so the server goes from one call to the next
    * without waiting for us). Returns what is left for the SCAN pass without the script: nothing
    * when the walk is complete, else each unfinished segment from where it stopped (EVAL
@@ -267,7 +267,7 @@ export async function deleteKeys(
         }
       }
     };
-    await Promise.all(segments.map(walk));
+    await walkSegments(segments, walk);
     if (signal.aborted) return [];
     return segments.flatMap((segment, i) => {
       const cursor = cursors[i];

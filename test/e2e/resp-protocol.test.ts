@@ -22,16 +22,43 @@ afterAll(async () => {
 });
 
 describe('a reply byte that is not RESP', () => {
-  it('stats --keys exits 2 with one line', async () => {
-    const run = await runCli(['stats', '--keys', '--url', `redis://127.0.0.1:${proxy.port}`]);
+  const notResp =
+    /^✖ cannot scan 127\.0\.0\.1:\d+: [^\n]*not valid RESP: unknown reply type byte 0x3f \("\?"\)\n {2}hint: what came back is not the Redis protocol[^\n]+$/;
+
+  it('stats --keys --sample (pipelined reads, SCAN corrupted) exits 2 with one line', async () => {
+    const run = await runCli([
+      'stats',
+      '--keys',
+      '--sample',
+      '1000',
+      '--url',
+      `redis://127.0.0.1:${proxy.port}`,
+    ]);
     expect(proxy.corrupted()).toBeGreaterThan(0);
     expect({ exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr }).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: expect.stringMatching(
-        /^✖ cannot scan 127\.0\.0\.1:\d+: [^\n]*not valid RESP: unknown reply type byte 0x3f \("\?"\)\n {2}hint: what came back is not the Redis protocol[^\n]+$/,
-      ),
+      stderr: expect.stringMatching(notResp),
     });
+  });
+
+  it('stats --keys (read inside the server, EVAL corrupted) exits 2 with one line', async () => {
+    // A full walk of a standalone server reads through one EVAL per call (src/redis/key-script.ts).
+    const evalProxy = await startCorruptingProxy(server.port, {
+      command: 'EVAL',
+      reply: Buffer.from('?garbage\r\n'),
+    });
+    try {
+      const run = await runCli(['stats', '--keys', '--url', `redis://127.0.0.1:${evalProxy.port}`]);
+      expect(evalProxy.corrupted()).toBeGreaterThan(0);
+      expect({ exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: expect.stringMatching(notResp),
+      });
+    } finally {
+      await evalProxy.stop();
+    }
   });
 
   it('flush exits 2 with one line and deletes nothing', async () => {

@@ -4,7 +4,16 @@ import { patternBytes } from '../../redis/byte-args.js';
 import { compileGlob } from '../../redis/glob.js';
 import { errorText, explainError } from '../../redis/hints.js';
 import { compareVersions, detectServer, parseInfo } from '../../redis/info.js';
+import {
+  insideSegment,
+  segmentCount,
+  segmentsOf,
+  walkSegments,
+  type Segment,
+} from '../../redis/cursor-segments.js';
+import { runKeyScript } from '../../redis/key-script.js';
 import { sizeKeys } from '../../redis/key-sizes.js';
+import { RespServerError } from '../../redis/resp-decode.js';
 import { RespPipe } from '../../redis/resp-pipe.js';
 import { defaultScanCount, scanNode } from '../../redis/scan.js';
 import { redact } from '../../redis/secrets.js';
@@ -15,6 +24,12 @@ import type { KeysOptions, KeysResult, NodeFailure } from './types.js';
 
 /** Sizing batches in flight per node: enough to keep the server busy while we parse. */
 const inFlight = 4;
+
+/**
+ * Server time one stats script call may take (key-script.ts): a concurrent client waits at
+ * most about this per call in flight (README, Benchmarks).
+ */
+export const keyScriptBudgetUs = 2000;
 
 interface NodeScan {
   tally: NamespaceTally;
@@ -155,46 +170,147 @@ async function scanOne(
     const matches = pattern ? compileGlob(pattern) : undefined;
     // Sampling must see every key SCAN visits to scale by DBSIZE, so it filters here instead.
     const serverMatch = limit === undefined ? pattern : undefined;
-    let withMemory = true;
-    let memoryKnown = true;
-    const pending: Array<Promise<void>> = [];
-    for await (let batch of scanNode(scanPipe, {
-      match: serverMatch,
-      count: defaultScanCount,
-      signal: opts.signal,
-    })) {
-      if (limit !== undefined) {
-        if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
-        tally.visited += batch.length;
-        if (matches) batch = batch.filter(matches);
-      } else {
-        tally.visited += batch.length;
-      }
-      const keys = batch;
-      const sized = sizeKeys(sizePipe, keys, { withMemory, hot: opts.hot, elements: true }).then((sizes) => {
-        if (sizes.memoryBlocked) {
-          // MEMORY USAGE refused (ACL, provider): counts still come, memory is unknown.
-          withMemory = false;
-          memoryKnown = false;
-        }
-        if (!withMemory) sizes.bytes.fill(null);
-        tally.add(keys, sizes);
-        bump(keys.length);
-      });
-      // Awaited in order below; the catch only keeps an early failure from being 'unhandled'.
-      sized.catch(() => undefined);
-      pending.push(sized);
-      if (pending.length >= inFlight) await pending.shift();
+    const state = { withMemory: true, memoryKnown: true };
+    let rest: Array<{ cursor?: string; segment?: Segment }> = [{}];
+    if (opts.script && limit === undefined)
+      rest = await viaScript(sizePipe, tally, opts, serverMatch, state, bump);
+    for (const part of rest) {
       if (limit !== undefined && tally.visited >= limit) break;
+      await sizeWalk(
+        scanPipe,
+        sizePipe,
+        tally,
+        opts,
+        { ...part, match: serverMatch },
+        limit,
+        matches,
+        state,
+        bump,
+      );
     }
-    await Promise.all(pending);
     const scale =
       limit !== undefined && dbsize !== undefined && tally.visited > 0 && tally.visited < dbsize
         ? dbsize / tally.visited
         : 1;
-    return { tally, scale, memoryKnown };
+    return { tally, scale, memoryKnown: state.memoryKnown };
   } finally {
     scanPipe.close();
     sizePipe.close();
   }
+}
+
+interface SizeState {
+  withMemory: boolean;
+  memoryKnown: boolean;
+}
+
+/**
+ * The reads inside the server (key-script.ts), two calls in flight on the cursor segments (on
+ * Redis itself four: the server goes from one call to the next without waiting for us). Returns what
+ * is left for the pipelined reads: nothing when the walk is complete, else each unfinished
+ * segment from where it stopped (EVAL refused or failed: nothing of that call was counted).
+ */
+async function viaScript(
+  pipe: RespPipe,
+  tally: NamespaceTally,
+  opts: KeysOptions,
+  match: Buffer | undefined,
+  state: SizeState,
+  bump: (n: number) => void,
+): Promise<Array<{ cursor: string; segment: Segment }>> {
+  const segments = segmentsOf(await segmentCount(pipe));
+  const cursors: Array<string | null> = segments.map((s) => s.start);
+  let on = true;
+  const delimiter = Buffer.from(opts.delimiter, 'utf8');
+  await walkSegments(segments, async (segment, i) => {
+    while (on && opts.signal?.aborted !== true) {
+      let step;
+      try {
+        step = await runKeyScript(pipe, {
+          cursor: cursors[i] as string,
+          match,
+          count: defaultScanCount,
+          budgetUs: keyScriptBudgetUs,
+          delimiter,
+          depth: opts.depth,
+          top: opts.top,
+          withMemory: state.withMemory,
+          hot: opts.hot === true,
+          segment,
+        });
+      } catch (err) {
+        if (!(err instanceof RespServerError)) throw err;
+        on = false;
+        return;
+      }
+      if (step.memoryBlocked) {
+        state.withMemory = false;
+        state.memoryKnown = false;
+      }
+      tally.visited += step.visited;
+      tally.addSummary(step);
+      bump(step.visited);
+      if (!insideSegment(step.cursor, segment)) {
+        cursors[i] = null;
+        return;
+      }
+      cursors[i] = step.cursor;
+    }
+  });
+  if (opts.signal?.aborted === true) return [];
+  return segments.flatMap((segment, i) => {
+    const cursor = cursors[i];
+    return typeof cursor === 'string' ? [{ cursor, segment }] : [];
+  });
+}
+
+/** The pipelined reads (key-sizes.ts) over a walk, or the part of one a segment leaves. */
+async function sizeWalk(
+  scanPipe: RespPipe,
+  sizePipe: RespPipe,
+  tally: NamespaceTally,
+  opts: KeysOptions,
+  walk: { cursor?: string; segment?: Segment; match?: Buffer },
+  limit: number | undefined,
+  matches: ((key: Buffer) => boolean) | undefined,
+  state: SizeState,
+  bump: (n: number) => void,
+): Promise<void> {
+  const pending: Array<Promise<void>> = [];
+  for await (let batch of scanNode(scanPipe, {
+    match: walk.match,
+    count: defaultScanCount,
+    signal: opts.signal,
+    cursor: walk.cursor,
+    segment: walk.segment,
+  })) {
+    if (limit !== undefined) {
+      if (tally.visited + batch.length > limit) batch = batch.slice(0, limit - tally.visited);
+      tally.visited += batch.length;
+      if (matches) batch = batch.filter(matches);
+    } else {
+      tally.visited += batch.length;
+    }
+    const keys = batch;
+    const sized = sizeKeys(sizePipe, keys, {
+      withMemory: state.withMemory,
+      hot: opts.hot,
+      elements: true,
+    }).then((sizes) => {
+      if (sizes.memoryBlocked) {
+        // MEMORY USAGE refused (ACL, provider): counts still come, memory is unknown.
+        state.withMemory = false;
+        state.memoryKnown = false;
+      }
+      if (!state.withMemory) sizes.bytes.fill(null);
+      tally.add(keys, sizes);
+      bump(keys.length);
+    });
+    // Awaited in order below; the catch only keeps an early failure from being 'unhandled'.
+    sized.catch(() => undefined);
+    pending.push(sized);
+    if (pending.length >= inFlight) await pending.shift();
+    if (limit !== undefined && tally.visited >= limit) break;
+  }
+  await Promise.all(pending);
 }

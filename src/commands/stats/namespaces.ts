@@ -1,3 +1,4 @@
+import type { KeyScriptStep } from '../../redis/key-script.js';
 import type { KeySizes } from '../../redis/key-sizes.js';
 
 /**
@@ -123,6 +124,61 @@ export class NamespaceTally {
     }
   }
 
+  private slotFor(prefix: Buffer): Slot {
+    const id = prefix.toString('latin1');
+    let slot = this.slots.get(id);
+    if (!slot) {
+      slot = {
+        prefix: Buffer.from(prefix),
+        keys: 0,
+        bytes: 0,
+        unknownBytes: 0,
+        noTtlKeys: 0,
+        types: new Map(),
+        elements: 0,
+      };
+      if (this.slots.size >= this.maxPrefixes) this.fold();
+      this.slots.set(id, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * What one server-side call summed (key-script.ts): its rows per prefix, and its top keys
+   * (the top of all calls' tops is the top of all keys). `visited` is the caller's, as in add().
+   */
+  addSummary(step: KeyScriptStep): void {
+    for (const row of step.rows) {
+      const slot = this.slotFor(row.prefix);
+      slot.keys += row.keys;
+      slot.bytes += row.bytes;
+      slot.unknownBytes += row.unknownBytes;
+      slot.noTtlKeys += row.noTtlKeys;
+      slot.elements += row.elements;
+      for (const [type, n] of row.types) slot.types.set(type, (slot.types.get(type) ?? 0) + n);
+    }
+    const copy = (k: { key: Buffer }): Buffer => Buffer.from(k.key);
+    for (const k of step.biggest)
+      offerTop(
+        this.big,
+        this.topKeys,
+        { key: copy(k), type: k.type, bytes: k.value, elements: k.elements },
+        (x) => x.bytes,
+      );
+    for (const k of step.mostElements)
+      offerTop(
+        this.longest,
+        this.topKeys,
+        { key: copy(k), type: k.type, bytes: k.value, elements: k.elements },
+        (x) => x.elements ?? 0,
+      );
+    for (const k of step.hot)
+      offerTop(this.hottest, this.topKeys, { key: copy(k), type: k.type, freq: k.value }, (x) => x.freq);
+    this.vanished += step.vanished;
+    this.lookupHits += step.lookupHits;
+    this.lookupMisses += step.lookupMisses;
+  }
+
   add(keys: Buffer[], sizes: KeySizes): void {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as Buffer;
@@ -137,22 +193,7 @@ export class NamespaceTally {
         this.vanished++;
         continue;
       }
-      const end = prefixEnd(key, this.delimiter, this.depth);
-      const id = key.toString('latin1', 0, end);
-      let slot = this.slots.get(id);
-      if (!slot) {
-        slot = {
-          prefix: Buffer.from(key.subarray(0, end)),
-          keys: 0,
-          bytes: 0,
-          unknownBytes: 0,
-          noTtlKeys: 0,
-          types: new Map(),
-          elements: 0,
-        };
-        if (this.slots.size >= this.maxPrefixes) this.fold();
-        this.slots.set(id, slot);
-      }
+      const slot = this.slotFor(key.subarray(0, prefixEnd(key, this.delimiter, this.depth)));
       slot.keys++;
       const bytes = sizes.bytes[i] ?? null;
       const elements = sizes.elements?.[i] ?? null;

@@ -188,6 +188,7 @@ async function scanWithProgress(
   try {
     return await scanNamespaces(conn.primaries(), {
       ...mode,
+      script: !conn.isCluster,
       timeoutMs: target.timeoutMs,
       onProgress: progress ? show : undefined,
     });

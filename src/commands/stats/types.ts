@@ -80,6 +80,11 @@ export interface KeysOptions {
   sample?: number;
   /** OBJECT FREQ per key: the hottest keys (LFU policies only; checked before scanning). */
   hot?: boolean;
+  /**
+   * Read inside the server (key-script.ts) where it may: a full walk (no --sample) of a
+   * standalone server. Where EVAL is refused or fails, the walk goes on with pipelined reads.
+   */
+  script?: boolean;
   timeoutMs: number;
   /** Called after every sized batch with the running total of keys scanned. */
   onProgress?: (scanned: number) => void;
