@@ -139,6 +139,39 @@ export async function measureFloor(server, run) {
   };
 }
 
+/**
+ * commandstats counts a command called inside a script twice: in its own line and in the
+ * EVAL/EVALSHA that ran it. The floor is the server's time for what the tool sent, so when a
+ * tool sent scripts, the commands scripts call are left out and the script's own usec holds
+ * them: flush's (SCAN, UNLINK, DEL, EXISTS, TIME: the EVAL peer's and redis-ops' scripts) and
+ * stats --keys' (SCAN, TYPE, PTTL, MEMORY USAGE, the *LEN commands, OBJECT FREQ, TIME). Such
+ * a command sent on its own beside the scripts is left out too: a few EXISTS or INFO, microseconds.
+ */
+const nestedInScripts = new Set([
+  'scan',
+  'unlink',
+  'del',
+  'exists',
+  'time',
+  'type',
+  'pttl',
+  'memory|usage',
+  'hlen',
+  'llen',
+  'scard',
+  'zcard',
+  'xlen',
+  'object|freq',
+]);
+export function topLevel(floor) {
+  const scripted = ['eval', 'evalsha'].some((c) => (floor.commands[c]?.calls ?? 0) > 0);
+  if (!scripted) return floor;
+  let usec = 0;
+  for (const [cmd, s] of Object.entries(floor.commands))
+    if (!nestedInScripts.has(cmd) && !measuring.has(cmd)) usec += s.usec;
+  return { ...floor, commandMs: usec / 1000 };
+}
+
 /** "calls × cmd" summary of the commands a tool sent, biggest first. */
 export function describeCommands(commands) {
   return Object.entries(commands)

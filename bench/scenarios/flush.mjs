@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bin, describeCommands, measureFloor, startPinger, root, startScratchRedis } from '../lib.mjs';
+import {
+  bin,
+  describeCommands,
+  measureFloor,
+  startPinger,
+  root,
+  startScratchRedis,
+  topLevel,
+} from '../lib.mjs';
 
 // flush: 1M keys in the namespace among 2M, redis-ops against the pipeline people use today,
 // `redis-cli --scan --pattern 'cache:*' | xargs redis-cli unlink`. Each tool gets a fresh
@@ -45,23 +53,6 @@ function timeAsync(argv, env = process.env) {
 }
 
 const peers = join(root, 'bench', 'peers', 'flush.mjs');
-
-/**
- * commandstats counts a command called inside a script twice: in its own line and in the
- * EVAL/EVALSHA that ran it. The floor is the server's time for what the tool sent, so when a
- * tool sent scripts, the commands those scripts call (SCAN, UNLINK, DEL, EXISTS, TIME: both
- * the EVAL peer's and redis-ops' scripts) are left out; the script's own usec holds them.
- * (redis-ops also sends a few EXISTS of its own outside the script: microseconds.)
- */
-const nestedInScripts = new Set(['scan', 'unlink', 'del', 'exists', 'time']);
-function topLevel(floor) {
-  const scripted = ['eval', 'evalsha'].some((c) => (floor.commands[c]?.calls ?? 0) > 0);
-  if (!scripted) return floor;
-  let usec = 0;
-  for (const [cmd, s] of Object.entries(floor.commands))
-    if (!nestedInScripts.has(cmd) && !['info', 'config|resetstat', 'config'].includes(cmd)) usec += s.usec;
-  return { ...floor, commandMs: usec / 1000 };
-}
 
 /**
  * One tool on a fresh server: wall time, the server's floor for what it sent (lib.mjs), the

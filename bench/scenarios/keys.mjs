@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { bin, describeCommands, measureFloor, startPinger, startScratchRedis, timeCommand } from '../lib.mjs';
+import {
+  bin,
+  describeCommands,
+  measureFloor,
+  startPinger,
+  startScratchRedis,
+  timeCommand,
+  topLevel,
+} from '../lib.mjs';
 
 // 1M keys in three namespaces (strings, strings with TTL, hashes), loaded with redis-cli --pipe;
 // then `stats --keys` vs `redis-cli --memkeys` and `--bigkeys` on the same data, one run each.
@@ -56,11 +64,23 @@ export default {
       await load(server.port);
       const dbsize = Number(server.cli('dbsize').stdout.trim());
       if (dbsize !== total) throw new Error(`loaded ${dbsize} keys, wanted ${total}`);
-      const { result: ours, floor } = await measureFloor(server, async () => {
-        const stop = startPinger(server.port);
-        const r = await timeAsync(['node', bin, 'stats', '--url', server.url, '--keys', '--json']);
-        return { ...r, worstPing: await stop() };
-      });
+      // KEYS_BENCH_ROUNDS runs of redis-ops (default 3): the median by wall time is shown, the
+      // worst PING of all of them; one run of each redis-cli mode (they take ten times longer).
+      const runs = [];
+      for (let i = 0; i < Number(process.env.KEYS_BENCH_ROUNDS ?? 3); i++) {
+        const { result, floor: all } = await measureFloor(server, async () => {
+          const stop = startPinger(server.port);
+          const r = await timeAsync(['node', bin, 'stats', '--url', server.url, '--keys', '--json']);
+          return { ...r, worstPing: await stop() };
+        });
+        runs.push({ ...result, floor: topLevel(all) });
+      }
+      const ours = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+      ours.worstPing = Math.max(...runs.map((r) => r.worstPing));
+      const floor = ours.floor;
+      const spread = runs
+        .map((r) => `${(r.ms / 1000).toFixed(2)} s (${(r.ms / r.floor.commandMs).toFixed(2)}×)`)
+        .join(' / ');
       const json = JSON.parse(ours.stdout);
       if (
         json.scanned !== total ||
@@ -88,7 +108,7 @@ export default {
           ratio,
           target: '≥ 4× faster, ≤ 1.25× floor, PING < 50 ms',
           met: ratio >= 4 && ours.ms / floor.commandMs <= 1.25 && ours.worstPing < 50,
-          extra: `${perNs}; worst PING ${ours.worstPing.toFixed(1)} ms; server CPU ${floor.cpuMs?.toFixed(0)} ms; redis-ops sent ${describeCommands(floor.commands)}`,
+          extra: `runs ${spread}; ${perNs}; worst PING ${ours.worstPing.toFixed(1)} ms; server CPU ${floor.cpuMs?.toFixed(0)} ms; redis-ops sent ${describeCommands(floor.commands)}`,
         },
         {
           ours: 'stats --keys',

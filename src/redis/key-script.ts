@@ -33,15 +33,16 @@ local stop = t[1] * 1000000 + t[2] + budget
 local rows, order = {}, {}
 local big, long, hottest = {}, {}, {}
 local visited, vanished, hits, misses, blocked = 0, 0, 0, 0, 0
--- Keep the call's top entries by field f: append, and cut back to top when the list grows.
+-- The call's top entries by field f: append, cut back to top when the list grows, and from
+-- then on take only what beats the smallest kept (list.min): a key that does not costs nothing.
 local function offer(list, item, f)
-  local n = #list
-  if n >= top and list.min and item[f] <= list.min then return end
-  list[n + 1] = item
-  if n + 1 >= top * 4 then
+  if top < 1 then return end
+  local n = #list + 1
+  list[n] = item
+  if n >= top * 4 then
     sort(list, function(a, b) return a[f] > b[f] end)
-    for j = #list, top + 1, -1 do list[j] = nil end
-    list.min = list[#list][f]
+    for j = n, top + 1, -1 do list[j] = nil end
+    list.min = list[top][f]
   end
 end
 local function best(list, f)
@@ -96,12 +97,12 @@ repeat
       if p == -1 then row[4] = row[4] + 1 end
       if e then row[5] = row[5] + e end
       row[6][ty] = (row[6][ty] or 0) + 1
-      if m then offer(big, { k, ty, m, e }, 3) end
-      if e then offer(long, { k, ty, m or 0, e }, 4) end
+      if m and m > (big.min or -1) then offer(big, { k, ty, m, e }, 3) end
+      if e and e > (long.min or -1) then offer(long, { k, ty, m or 0, e }, 4) end
       if hot then
         local f = call('OBJECT', 'FREQ', k)
         hits = hits + 1
-        offer(hottest, { k, ty, f }, 3)
+        if f > (hottest.min or -1) then offer(hottest, { k, ty, f }, 3) end
       end
     end
   end
