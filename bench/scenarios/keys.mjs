@@ -70,6 +70,7 @@ export default {
       for (let i = 0; i < Number(process.env.KEYS_BENCH_ROUNDS ?? 3); i++) {
         const { result, floor: all } = await measureFloor(server, async () => {
           const stop = startPinger(server.port);
+          await new Promise((r) => setTimeout(r, 100)); // connected before the tool starts
           const r = await timeAsync(['node', bin, 'stats', '--url', server.url, '--keys', '--json']);
           return { ...r, worstPing: await stop() };
         });
