@@ -269,6 +269,8 @@ export async function deleteKeys(
     };
     await walkSegments(segments, walk);
     if (signal.aborted) return [];
+    // Refused at the first call (EVAL denied): one plain walk, as if there were no script.
+    if (segments.every((s, i) => cursors[i] === s.start) && !result.scripted) return [{ cursor: '0' }];
     return segments.flatMap((segment, i) => {
       const cursor = cursors[i];
       return typeof cursor === 'string' ? [{ cursor, segment }] : [];

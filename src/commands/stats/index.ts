@@ -72,10 +72,13 @@ Examples:
     // --key is TLS's client key (redis-cli's name): a `stats --key` is almost always --keys.
     if (opts.key !== undefined && opts.cert === undefined)
       throw usageError('--key is the TLS client key and needs --cert', 'did you mean --keys?');
+    // Lazy: ioredis and the scanner load only when stats runs; started before the target is
+    // read, so the loading overlaps reading .env and config.
+    const engine = import('./run.js');
+    engine.catch(() => undefined); // a bad flag below ends the run first: not 'unhandled'
     const { target } = await targetFromFlags(opts, ctx);
     inspectPoint(ctx, 'stats', { target, mode });
-    // Lazy: ioredis and the scanner load only when stats runs.
-    const { runStats } = await import('./run.js');
+    const { runStats } = await engine;
     process.exitCode = await runStats(target, mode, {
       json: Boolean(opts.json),
       progress: ctx.stderrIsTTY && !opts.json,

@@ -223,10 +223,11 @@ async function viaScript(
   match: Buffer | undefined,
   state: SizeState,
   bump: (n: number) => void,
-): Promise<Array<{ cursor: string; segment: Segment }>> {
+): Promise<Array<{ cursor: string; segment?: Segment }>> {
   const segments = segmentsOf(await segmentCount(pipe));
   const cursors: Array<string | null> = segments.map((s) => s.start);
   let on = true;
+  let counted = false;
   const delimiter = Buffer.from(opts.delimiter, 'utf8');
   await walkSegments(segments, async (segment, i) => {
     while (on && opts.signal?.aborted !== true) {
@@ -253,6 +254,7 @@ async function viaScript(
         state.withMemory = false;
         state.memoryKnown = false;
       }
+      counted = true;
       tally.visited += step.visited;
       tally.addSummary(step);
       bump(step.visited);
@@ -264,6 +266,8 @@ async function viaScript(
     }
   });
   if (opts.signal?.aborted === true) return [];
+  // Refused at the first call (EVAL denied): one plain walk, as if there were no script.
+  if (!counted) return [{ cursor: '0' }];
   return segments.flatMap((segment, i) => {
     const cursor = cursors[i];
     return typeof cursor === 'string' ? [{ cursor, segment }] : [];
