@@ -99,6 +99,43 @@ describe('stats on a 3-primary cluster', () => {
   });
 });
 
+describe('stats --watch on a cluster: a node stuck for a moment', () => {
+  it('still stops the watch (exit 2, node named) when it answers again while the map is re-read', async () => {
+    const stuck = cluster.nodes[2];
+    if (!stuck) throw new Error('no node');
+    const admin = stuck.client();
+    await admin.ping();
+    const proc = execa(
+      'node',
+      [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'],
+      {
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        timeout: 20_000, // the old behaviour: the watch went on for ever once the node answered
+      },
+    );
+    let paused = false;
+    proc.stdout?.on('data', () => {
+      if (paused) return;
+      paused = true;
+      // Longer than --timeout, shorter than the timeout plus the re-read: the node answers again
+      // by the time the watch asks the cluster who the primaries are.
+      void admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    });
+    let r: Awaited<typeof proc>;
+    try {
+      r = await proc;
+    } finally {
+      await untilAnswering(stuck.client());
+    }
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);
+  });
+});
+
 describe('stats on a cluster with a stuck node', () => {
   it('reports the other nodes, names the failed one, exit 2', async () => {
     // CLIENT PAUSE ALL makes the second primary answer nothing for a while (a node stuck mid-way);

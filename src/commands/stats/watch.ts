@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CliError, ExitCode } from '../../errors.js';
-import { readNodes } from './snapshot.js';
+import { nodeAddress, readNodes } from './snapshot.js';
 import type { Follower, Switch } from './failover.js';
 import { windowRow, type Reading, type WindowRow } from './window.js';
 import type { FailoverEvent } from './types.js';
@@ -51,10 +51,19 @@ async function read(
     // Ask the cluster who the primaries are now. A node whose process is gone (refused,
     // closed) is named in the row while the cluster fails over; one that accepts but does
     // not answer (stuck) stops the watch below, as on a standalone server.
-    const again = await readNodes(await refresh(), timeoutMs);
-    if (again.failed.every((f) => gone.test(f.error)))
+    const now = await refresh();
+    const again = await readNodes(now, timeoutMs);
+    // A node that did not answer and is still a primary stops the watch even if it answers by
+    // the time we ask again (a pause that ends while the map is re-read): its window is lost.
+    const primaryNow = new Set(now.map(nodeAddress));
+    const stuck = r.failed.filter((f) => !gone.test(f.error) && primaryNow.has(f.address));
+    const failed = [
+      ...stuck,
+      ...again.failed.filter((f) => !gone.test(f.error) && !stuck.some((s) => s.address === f.address)),
+    ];
+    if (failed.length === 0)
       return { at: again.at, nodes: again.nodes, unreachable: again.failed.map((f) => f.address) };
-    r.failed = again.failed.filter((f) => !gone.test(f.error));
+    r.failed = failed;
   }
   // A window without one of the nodes would be wrong in silence: stop and name it.
   const f = r.failed[0];
