@@ -120,9 +120,10 @@ describe('stats --watch on a cluster: a node stuck for a moment', () => {
     proc.stdout?.on('data', () => {
       if (paused) return;
       paused = true;
-      // Longer than --timeout, shorter than the timeout plus the re-read: the node answers again
-      // by the time the watch asks the cluster who the primaries are.
-      void admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      // Well past --timeout, so the read in the pause fails even on a loaded machine, and short
+      // enough that the node often answers again by the re-read of the map: then the old code
+      // went on for ever (1.5 s showed it every time on an idle machine, and was flaky loaded).
+      void admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
     });
     let r: Awaited<typeof proc>;
     try {
