@@ -30,6 +30,40 @@ async function untilAnswering(client: { ping(): Promise<string> }): Promise<void
 const num = (text: string, key: string): number =>
   Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
 
+/**
+ * `stats --watch --json --timeout 1000` on the cluster; at its first row the third primary is
+ * paused (CLIENT PAUSE ALL: it keeps its connections and answers nothing) for pauseMs. The run
+ * is bounded (20 s): a watch that never ends fails the test instead of hanging it.
+ */
+async function watchWhilePaused(pauseMs: number) {
+  const stuck = cluster.nodes[2];
+  if (!stuck) throw new Error('no node');
+  const admin = stuck.client();
+  await admin.ping();
+  const proc = execa(
+    'node',
+    [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'],
+    {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 20_000,
+    },
+  );
+  let paused = false;
+  proc.stdout?.on('data', () => {
+    if (paused) return;
+    paused = true;
+    void admin.call('CLIENT', 'PAUSE', String(pauseMs), 'ALL');
+  });
+  try {
+    return { r: await proc, stuck };
+  } finally {
+    await untilAnswering(stuck.client());
+  }
+}
+
 describe('stats on a 3-primary cluster', () => {
   it('reads every primary; the totals equal the sum over the nodes', async () => {
     const { json, run } = await runJson(['stats', '--url', cluster.url]);
@@ -63,33 +97,8 @@ describe('stats on a 3-primary cluster', () => {
   });
 
   it('a node that stops answering mid-way: the rows so far stay, the node is named, exit 2', async () => {
-    const stuck = cluster.nodes[2];
-    if (!stuck) throw new Error('no node');
-    const admin = stuck.client();
-    await admin.ping();
-    const proc = execa(
-      'node',
-      [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'],
-      {
-        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-      },
-    );
-    let paused = false;
-    proc.stdout?.on('data', () => {
-      if (paused) return;
-      paused = true;
-      // The node keeps its connections but answers nothing for 4 s: it fails inside the run.
-      void admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
-    });
-    let r: Awaited<typeof proc>;
-    try {
-      r = await proc;
-    } finally {
-      await untilAnswering(stuck.client());
-    }
+    // The node keeps its connections but answers nothing for 4 s: it fails inside the run.
+    const { r, stuck } = await watchWhilePaused(4000);
     expect(r.exitCode).toBe(2);
     expect(String(r.stdout).trim().split('\n').length).toBeGreaterThanOrEqual(1);
     const row = JSON.parse(String(r.stdout).split('\n')[0] as string);
@@ -101,36 +110,10 @@ describe('stats on a 3-primary cluster', () => {
 
 describe('stats --watch on a cluster: a node stuck for a moment', () => {
   it('still stops the watch (exit 2, node named) when it answers again while the map is re-read', async () => {
-    const stuck = cluster.nodes[2];
-    if (!stuck) throw new Error('no node');
-    const admin = stuck.client();
-    await admin.ping();
-    const proc = execa(
-      'node',
-      [binPath, 'stats', '--url', cluster.url, '--watch', '0.3', '--json', '--timeout', '1000'],
-      {
-        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-        timeout: 20_000, // the old behaviour: the watch went on for ever once the node answered
-      },
-    );
-    let paused = false;
-    proc.stdout?.on('data', () => {
-      if (paused) return;
-      paused = true;
-      // Well past --timeout, so the read in the pause fails even on a loaded machine, and short
-      // enough that the node often answers again by the re-read of the map: then the old code
-      // went on for ever (1.5 s showed it every time on an idle machine, and was flaky loaded).
-      void admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
-    });
-    let r: Awaited<typeof proc>;
-    try {
-      r = await proc;
-    } finally {
-      await untilAnswering(stuck.client());
-    }
+    // Well past --timeout, so the read in the pause fails even on a loaded machine, and short
+    // enough that the node often answers again by the re-read of the map: then the old code
+    // went on for ever (1.5 s showed it every time on an idle machine, and was flaky loaded).
+    const { r, stuck } = await watchWhilePaused(2500);
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toContain(`node 127.0.0.1:${stuck.port} failed`);

@@ -29,7 +29,7 @@ const inFlight = 4;
  * Server time one stats script call may take (key-script.ts): a concurrent client waits at
  * most about this per call in flight (README, Benchmarks).
  */
-export const keyScriptBudgetUs = 2000;
+const keyScriptBudgetUs = 2000;
 /**
  * SCAN COUNT inside it: a call checks its budget after each SCAN and its keys' reads, and 1,000
  * keys read take 3-5 ms, more than the budget; 250 keep a call near it at no cost in speed
