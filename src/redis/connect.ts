@@ -1,4 +1,5 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
+import { Cluster, Redis } from './ioredis.js';
 import { CliError, ExitCode } from '../errors.js';
 import { errorText, explainError } from './hints.js';
 import { parseInfo } from './info.js';

@@ -1,4 +1,8 @@
-import RedisParser from 'redis-parser';
+import { createRequire } from 'node:module';
+
+// Through require(), as ioredis is (ioredis.ts): no ESM export lexer over it on every start.
+const RedisParser = createRequire(import.meta.url)('redis-parser') as typeof import('redis-parser');
+type RedisParser = import('redis-parser');
 
 /**
  * The decoding half of the raw RESP pipe (resp-pipe.ts): bytes from the server → replies, by

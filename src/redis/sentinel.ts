@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { Redis } from './ioredis.js';
 import { CliError, ExitCode } from '../errors.js';
 import { errorText, explainError } from './hints.js';
 import { redact } from './secrets.js';
