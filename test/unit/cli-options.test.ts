@@ -44,7 +44,7 @@ async function parse(
   // Warnings and notes are asserted in the e2e tests; here they would only clutter the output.
   const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    await buildProgram(ctx).parseAsync(['node', 'redis-ops', ...args]);
+    await (await buildProgram(ctx)).parseAsync(['node', 'redis-ops', ...args]);
   } catch (err) {
     if (err instanceof Inspected) {
       reached.set(err.command, [...(reached.get(err.command) ?? []), args]);
@@ -742,8 +742,8 @@ describe('the table covers every command and flag', () => {
     });
   }
 
-  it('every command and subcommand reached its inspect point, with every flag it has', () => {
-    const program = buildProgram();
+  it('every command and subcommand reached its inspect point, with every flag it has', async () => {
+    const program = await buildProgram();
     const all = commands(program);
     expect(all.map((c) => c.path).filter((p) => !reached.has(p))).toEqual([]);
     const missing: string[] = [];

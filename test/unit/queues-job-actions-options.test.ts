@@ -25,7 +25,7 @@ async function parse(args: string[]): Promise<Inspected | CliError> {
   };
   const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    await buildProgram(ctx).parseAsync(['node', 'redis-ops', ...args]);
+    await (await buildProgram(ctx)).parseAsync(['node', 'redis-ops', ...args]);
   } catch (err) {
     if (err instanceof Inspected || err instanceof CliError) return err;
     throw err;

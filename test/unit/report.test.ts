@@ -12,7 +12,7 @@ describe('the error path', () => {
     try {
       const code = reportError(
         new TypeError("Cannot read properties of undefined (reading 'x')"),
-        buildProgram(),
+        await buildProgram(),
         [],
         {},
       );
