@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { init } from '../../src/commands/init/index.js';
 import type { RunContext } from '../../src/commands/connection.js';
 import { askCheckbox, askConfirm, askInput, askSelect } from '../../src/ui/prompt.js';
+import { expectUsageError } from '../helpers/usage-error.js';
 
 vi.mock('../../src/ui/prompt.js', () => ({
   askSelect: vi.fn(),
@@ -144,6 +145,19 @@ describe('init on a terminal asks what the flags did not say', () => {
 
   it('a bad flag fails before any question', async () => {
     await expect(init({ port: 'x' }, ctx(project()))).rejects.toThrow('invalid --port: x');
+    expect(select).not.toHaveBeenCalled();
+  });
+
+  it('a sentinel flag without --topology sentinel is refused, not ignored, and nothing is written', async () => {
+    for (const [flags, text] of [
+      [{ sentinelPort: '27000' }, '--sentinel-port applies only to --topology sentinel'],
+      [{ master: 'jobs', topology: 'standalone' }, '--master applies only to --topology sentinel'],
+    ] as const) {
+      const dir = project();
+      const err = await init(flags, ctx(dir, false)).catch((e: unknown) => e);
+      expect(expectUsageError(err).message).toBe(text);
+      expect(readdirSync(dir)).toEqual([]);
+    }
     expect(select).not.toHaveBeenCalled();
   });
 });

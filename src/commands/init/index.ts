@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../../errors.js';
+import { CliError, usageError } from '../../errors.js';
 import type { InitPlan } from '../../scaffold/types.js';
 import { configureColor } from '../../ui/colors.js';
 import { writeJson, writeStdout } from '../../ui/output.js';
@@ -46,6 +46,13 @@ export async function init(options: InitOptions, ctx: RunContext): Promise<InitR
     const { initTopology } = await import('./topology.js');
     return initTopology(options, ctx, dir, timeoutMs);
   }
+  // A sentinel flag without the topology would be silently ignored: the files would not have it.
+  for (const [flag, value] of [
+    ['--sentinel-port', options.sentinelPort],
+    ['--master', options.master],
+  ] as const)
+    if (value !== undefined)
+      throw usageError(`${flag} applies only to --topology sentinel`, 'add --topology sentinel, or drop it');
   resolveSettings(options); // bad flags fail before any question is asked
   const interactive = isInteractive(options, ctx);
   let wire = parseWire(options.wire);
