@@ -106,8 +106,22 @@ export async function walkSegments(
   await Promise.all(Array.from({ length: Math.min(workers, segments.length) }, worker));
 }
 
-/** 4 on Redis itself (its cursor is dictScan's), else 1: one INFO server on the pipe. */
-export async function segmentCount(pipe: RespPipe): Promise<1 | 4> {
+/** What each pipe's server is, read once per connection (flush asks once per pattern). */
+const counts = new WeakMap<RespPipe, Promise<1 | 4>>();
+
+/** 4 on Redis itself (its cursor is dictScan's), else 1: one INFO server per pipe. */
+export function segmentCount(pipe: RespPipe): Promise<1 | 4> {
+  let count = counts.get(pipe);
+  if (count === undefined) {
+    count = readSegmentCount(pipe);
+    // A failed read (the connection dropped) is asked again on the next walk, not remembered.
+    count.catch(() => counts.delete(pipe));
+    counts.set(pipe, count);
+  }
+  return count;
+}
+
+async function readSegmentCount(pipe: RespPipe): Promise<1 | 4> {
   const [reply] = await pipe.send([['INFO', 'server']]);
   const text = reply instanceof Error ? null : replyText(reply ?? null);
   if (text === null) return 1;

@@ -98,6 +98,20 @@ describe('flush: deletes exactly the namespace', () => {
     );
   });
 
+  it('asks the server what it is once per connection, not once per prefix (INFO calls)', async () => {
+    const { server } = await seeded(50);
+    const c = server.client();
+    const infoCalls = async (prefixes: string[]): Promise<number> => {
+      await c.config('RESETSTAT');
+      const { run } = await runJson(['flush', ...prefixes, '--yes', '--url', server.url]);
+      expect(run.exitCode).toBe(0);
+      return Number(/cmdstat_info:calls=(\d+)/.exec(await c.info('commandstats'))?.[1] ?? 0);
+    };
+    const one = await infoCalls(['a:']);
+    expect(one).toBeGreaterThan(0);
+    expect(await infoCalls(['a:', 'b:', 'c:', 'd:'])).toBe(one);
+  });
+
   it('--type deletes only keys of that type', async () => {
     const { server, inside, outside } = await seeded(10);
     const c = server.client();
