@@ -178,7 +178,11 @@ export default {
       // The PING target holds in every run: the worst of all of them.
       return { ...mid, worstPing: Math.max(...all.map((r) => r.worstPing)), all };
     };
-    const spread = (r) => r.all.map((x) => (x.ms / 1000).toFixed(2)).join(' / ');
+    // Each run with its own floor ratio: the median row alone does not say how close the others came.
+    const spread = (r) =>
+      r.all
+        .map((x) => `${(x.ms / 1000).toFixed(2)} s (${(x.ms / x.floor.commandMs).toFixed(2)}×)`)
+        .join(' / ');
     const cpu = (r) => (r.floor.cpuMs === null ? '?' : `${r.floor.cpuMs.toFixed(0)} ms`);
     const mine = pick('redis-ops');
     const floorRatio = mine.ms / mine.floor.commandMs;
@@ -195,7 +199,7 @@ export default {
         ratio: r.ms / mine.ms,
         target: 'ahead; ≤ 1.15× floor; PING < 50 ms',
         met: r.ms > mine.ms && floorRatio <= 1.15 && mine.worstPing < 50,
-        extra: `${name}: runs ${spread(r)} s; worst PING ${r.worstPing.toFixed(1)} ms; server CPU ${cpu(r)}; sent ${describeCommands(r.floor.commands)}`,
+        extra: `${name}: runs ${spread(r)}; worst PING ${r.worstPing.toFixed(1)} ms; server CPU ${cpu(r)}; sent ${describeCommands(r.floor.commands)}`,
       };
     });
     rows.push({
@@ -208,7 +212,7 @@ export default {
       ratio: null,
       target: '≤ 1.15× floor',
       met: floorRatio <= 1.15,
-      extra: `redis-ops: runs ${spread(mine)} s; worst PING ${mine.worstPing.toFixed(1)} ms; server CPU ${cpu(mine)}; sent ${describeCommands(mine.floor.commands)}; load average ${loadavg()[0].toFixed(1)} at the end`,
+      extra: `redis-ops: runs ${spread(mine)}; worst PING ${mine.worstPing.toFixed(1)} ms; server CPU ${cpu(mine)}; sent ${describeCommands(mine.floor.commands)}; load average ${loadavg()[0].toFixed(1)} at the end`,
     });
     if (process.env.FLUSH_BENCH_MEMORY !== '0')
       for (const shape of memoryShapes)
